@@ -1,0 +1,309 @@
+"""Settings for customs_feedback, read from the environment (12-factor).
+
+With nothing set, the system runs embedded: SQLite under var/, Celery tasks run in-process after
+commit, mail written to files under var/mail/. DJANGO_DEBUG off turns on production behaviour:
+a secret key is required and cookies, HSTS and CSP are strict.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _
+
+from customs_feedback.config import ConfigurationError
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def _read(reader, name: str, **kwargs):
+    """Read one variable, turning a malformed value into a one-line error that names it."""
+    try:
+        return reader(name, **kwargs)
+    except (ValueError, KeyError, environ.ImproperlyConfigured) as error:
+        raise ConfigurationError(f"{name}: {error}") from error
+
+
+def _read_flag(name: str, *, default: bool) -> bool:
+    """A strict boolean: a typo such as DJANGO_DEBUG=ture must not silently mean False."""
+    raw = env.str(name, default="").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name}: expected true/false (or 1/0, yes/no, on/off), got {raw!r}")
+
+
+DEBUG = _read_flag("DJANGO_DEBUG", default=False)
+TESTING = "pytest" in sys.modules
+
+SECRET_KEY = _read(env.str, "DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ConfigurationError("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off")
+    SECRET_KEY = "insecure-development-key-only-for-debug-mode"  # noqa: S105 - never used in production
+
+ALLOWED_HOSTS = _read(env.list, "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ConfigurationError("DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG is off")
+CSRF_TRUSTED_ORIGINS = _read(env.list, "DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+SITE_URL = _read(env.str, "SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "rest_framework_api_key",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "customs_feedback.core",
+    "customs_feedback.organization",
+    "customs_feedback.notifications",
+    "partnerships",
+    "ratings",
+    "complaints",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "customs_feedback.urls"
+WSGI_APPLICATION = "customs_feedback.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "customs_feedback" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "customs_feedback.core.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASE_URL = _read(env.str, "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+_database_scheme = DATABASE_URL.split("://", 1)[0] if "://" in DATABASE_URL else ""
+if _database_scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
+    raise ConfigurationError(
+        f"DATABASE_URL: expected postgres://user@host:port/name or sqlite:///path, got scheme {_database_scheme!r}"
+    )
+try:
+    DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
+except (ValueError, KeyError, environ.ImproperlyConfigured) as error:
+    raise ConfigurationError(f"DATABASE_URL: {error}") from error
+DATABASES["default"]["CONN_MAX_AGE"] = _read(env.int, "DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(exist_ok=True)
+    # Several processes (web, the periodic-job runner) share the file: wait for locks, use WAL.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# --- Internationalisation: Vietnamese first -------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Static and uploaded files --------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "customs_feedback" / "static"]
+# Uploads (inquiry attachments, certificates) are private: served only through views that check access.
+MEDIA_ROOT = _read(env.path, "MEDIA_ROOT", default=VAR_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG and not TESTING
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# --- Mail -----------------------------------------------------------------------------------
+EMAIL_BACKEND = _read(env.str, "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = _read(env.path, "EMAIL_FILE_PATH", default=VAR_DIR / "mail")
+EMAIL_HOST = _read(env.str, "EMAIL_HOST", default="localhost")
+EMAIL_PORT = _read(env.int, "EMAIL_PORT", default=25)
+EMAIL_HOST_USER = _read(env.str, "EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = _read(env.str, "EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = _read_flag("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = _read(env.int, "EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = _read(env.str, "DEFAULT_FROM_EMAIL", default="Hải quan Hải Phòng <no-reply@haiquan.example.vn>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Celery ---------------------------------------------------------------------------------
+CELERY_BROKER_URL = _read(env.str, "CELERY_BROKER_URL", default="")
+# Without a broker the system runs embedded: tasks run in-process right after the commit that queued them,
+# and the in-memory transport keeps Celery from ever dialling a default AMQP server.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"
+CELERY_TASK_DEFAULT_QUEUE = "customs_feedback"
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+# A task is acknowledged only after it finished, and handed back if its worker died: at-least-once.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_MAX_RETRY_DELAY = 3600
+# Redis redelivers an unacknowledged message after the visibility timeout: it must exceed the longest
+# countdown a retry schedules and the longest a task may run, or a waiting retry would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * CELERY_TASK_MAX_RETRY_DELAY,
+    "socket_connect_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_SEND_SENT_EVENT = True
+# Periodic jobs; each app adds its own entries in its AppConfig.ready().
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "core-worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": timedelta(minutes=1)},
+}
+
+# --- REST API -------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "customs_feedback.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "public_submit": _read(env.str, "THROTTLE_PUBLIC_SUBMIT", default="20/hour"),
+        "api_client": _read(env.str, "THROTTLE_API_CLIENT", default="100000/hour"),
+    },
+}
+if DEBUG:
+    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
+API_KEY_CUSTOM_HEADER = "HTTP_AUTHORIZATION"
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "customs_feedback API",
+    "DESCRIPTION": "Customs–Business partnership, service ratings and inquiries (Hai Phong Customs).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Cache ----------------------------------------------------------------------------------
+CACHE_URL = _read(env.str, "CACHE_URL", default="locmemcache://")
+CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}
+
+# --- Security -------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _read_flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # Health probes from the container runtime speak plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = _read(env.int, "DJANGO_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # The Django admin and Swagger UI set a few inline style attributes.
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# --- Logging --------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": _read(env.str, "LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Product rules (defaults; apps read these) ----------------------------------------------
+DEPARTMENT_NAME = _("Hai Phong Customs Department")

@@ -1,0 +1,61 @@
+"""Shared fixtures. Unit tests run Celery tasks in-process; integration tests use the real services.
+
+A test that needs PostgreSQL, Redis or a Celery worker fails when they are missing and CI is set
+(CI=true, as `.ci/run` runs); on a developer machine without them it is skipped, saying why.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from customs_feedback.celery import app as celery_app
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Every test run consumes its own queue, so a worker left running elsewhere against the same
+# Redis never takes a test's task (nor a test worker someone else's).
+TEST_QUEUE = f"customs-feedback-test-{uuid.uuid4().hex[:10]}"
+celery_app.conf.task_default_queue = TEST_QUEUE
+celery_app.conf.task_always_eager = True
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Fail in CI, skip elsewhere, when a real service the test needs is not there."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must run against the real services)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require_postgresql():
+    from django.db import connection
+
+    require_service(connection.vendor == "postgresql", "needs DATABASE_URL pointing at PostgreSQL")
+
+
+@pytest.fixture
+def redis_broker_url() -> str:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    reachable = False
+    if url.startswith("redis://"):
+        import redis
+
+        try:
+            reachable = bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+        except redis.RedisError:
+            reachable = False
+    require_service(reachable, "needs CELERY_BROKER_URL pointing at a reachable Redis")
+    return url
+
+
+@pytest.fixture
+def real_broker(redis_broker_url):
+    """Send tasks to the real Redis for the duration of the test, not in-process."""
+    celery_app.conf.task_always_eager = False
+    yield redis_broker_url
+    celery_app.conf.task_always_eager = True

@@ -1,0 +1,67 @@
+"""Start-up with production or broken configuration, run as the operator would: a new process."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG_VARIABLES = ["DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"]
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {name: value for name, value in os.environ.items() if name not in CONFIG_VARIABLES}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    return {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "haiquan.example.vn",
+        **overrides,
+    }
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        (production_env(DJANGO_SECRET_KEY=""), "DJANGO_SECRET_KEY"),
+        (production_env(DJANGO_ALLOWED_HOSTS=""), "DJANGO_ALLOWED_HOSTS"),
+        (production_env(DATABASE_URL="mssqlish://nowhere/db"), "DATABASE_URL"),
+        (production_env(DJANGO_DEBUG="perhaps"), "DJANGO_DEBUG"),
+    ],
+    ids=["missing-secret-key", "missing-allowed-hosts", "unknown-database-scheme", "malformed-debug-flag"],
+)
+def test_bad_configuration_stops_start_up_with_one_line_naming_the_variable(env, variable):
+    result = manage("check", **env)
+
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert result.stderr.startswith(f"configuration error: {variable}")
+
+
+def test_an_unreachable_database_stops_start_up_with_one_line_naming_database_url():
+    result = manage("migrate", DJANGO_DEBUG="1", DATABASE_URL="postgres://postgres:secret@127.0.0.1:1/customs")
+
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert result.stderr.startswith("configuration error: DATABASE_URL: cannot connect to postgres://postgres:***@")
+    assert "secret" not in result.stderr
