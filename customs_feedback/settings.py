@@ -217,12 +217,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# When Redis is down a request gives up publishing quickly; the outbox sweep sends the task later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 # Periodic jobs; each app adds its own entries in its AppConfig.ready().
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "core-worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": timedelta(minutes=1)},
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": timedelta(minutes=1)},
 }
+
+# --- Notifications (outbox) -----------------------------------------------------------------
+# A sending worker holds a notice for this long; longer than the task time limit, so only a dead
+# worker's lease ever expires.
+NOTIFICATION_LEASE_SECONDS = _read(env.int, "NOTIFICATION_LEASE_SECONDS", default=600)
+NOTIFICATION_MAX_ATTEMPTS = 8
+NOTIFICATION_RETRY_BASE_SECONDS = _read(env.int, "NOTIFICATION_RETRY_BASE_SECONDS", default=30)
+# The sweep leaves a pending notice alone this long past its due time: its own task may be on the way.
+NOTIFICATION_SWEEP_GRACE_SECONDS = _read(env.int, "NOTIFICATION_SWEEP_GRACE_SECONDS", default=60)
+NOTIFICATION_SWEEP_BATCH = 1000
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

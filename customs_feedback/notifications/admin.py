@@ -1,0 +1,129 @@
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from customs_feedback.exceptions import DomainError
+from customs_feedback.notifications.models import Notification, NotificationEvent, NotificationStatus
+from customs_feedback.notifications.services import notification_resend
+from customs_feedback.organization.admin_mixins import ReadOnlyInline, ScopedModelAdmin
+
+
+class NotificationEventInline(ReadOnlyInline):
+    model = NotificationEvent
+    fields = ["at", "from_status", "to_status", "attempt", "actor", "note"]
+    verbose_name_plural = _("Attempt history")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ScopedModelAdmin):
+    list_display = ["created_at", "kind", "recipient", "language", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "language", "created_at"]
+    search_fields = ["recipient", "subject", "idempotency_key"]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    actions = ["resend_failed"]
+    inlines = [NotificationEventInline]
+    fieldsets = [
+        (None, {"fields": ["kind", "recipient", "language", "status", "related"]}),
+        (_("Message"), {"fields": ["subject", "message_text", "html_preview", "attachment_names"]}),
+        (
+            _("Delivery"),
+            {
+                "fields": [
+                    "attempts",
+                    "next_attempt_at",
+                    "leased_until",
+                    "sent_at",
+                    "provider_message_id",
+                    "last_error",
+                    "idempotency_key",
+                    "created_at",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "kind",
+        "recipient",
+        "language",
+        "status",
+        "related",
+        "subject",
+        "message_text",
+        "html_preview",
+        "attachment_names",
+        "attempts",
+        "next_attempt_at",
+        "leased_until",
+        "sent_at",
+        "provider_message_id",
+        "last_error",
+        "idempotency_key",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("related record"))
+    def related(self, notification):
+        return f"{notification.content_type} #{notification.object_id}" if notification.content_type_id else "—"
+
+    @admin.display(description=_("text"))
+    def message_text(self, notification):
+        return format_html('<pre style="white-space: pre-wrap; margin: 0;">{}</pre>', notification.body_text)
+
+    @admin.display(description=_("HTML version"))
+    def html_preview(self, notification):
+        if not notification.body_html:
+            return "—"
+        url = reverse("admin:notifications_notification_preview", args=[notification.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Open the HTML version"))
+
+    @admin.display(description=_("attachments"))
+    def attachment_names(self, notification):
+        return ", ".join(attachment["filename"] for attachment in notification.attachments) or "—"
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [path("<int:pk>/preview/", preview, name="notifications_notification_preview"), *super().get_urls()]
+
+    def preview_view(self, request, pk):
+        notification = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, notification):
+            return HttpResponse(status=403)
+        response = HttpResponse(notification.body_html)
+        # The message is shown as sent, sandboxed: no script, no request leaves the page.
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+        return response
+
+    @admin.action(description=_("Resend the selected failed notices"), permissions=["change"])
+    def resend_failed(self, request, queryset):
+        resent = skipped = 0
+        for notification in queryset.filter(status=NotificationStatus.FAILED):
+            try:
+                notification_resend(notification_id=notification.pk, actor=request.user)
+                resent += 1
+            except DomainError as error:
+                self.message_user(request, f"{notification}: {error.message}", messages.ERROR)
+        skipped = queryset.exclude(status=NotificationStatus.FAILED).count()
+        if resent:
+            self.message_user(request, ngettext("%d notice queued again.", "%d notices queued again.", resent) % resent)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d notice was not resent: only failed notices can be.",
+                    "%d notices were not resent: only failed notices can be.",
+                    skipped,
+                )
+                % skipped,
+                messages.WARNING,
+            )

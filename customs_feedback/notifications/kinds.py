@@ -1,0 +1,88 @@
+"""The catalogue of notices the product sends. Each kind has templates in Vietnamese and English:
+
+    notifications/<code>/subject.txt   one line
+    notifications/<code>/body.txt      plain text; the HTML part wraps it in the department's layout
+
+rendered with the context the calling service passes (listed here, so templates and callers agree)
+plus `department_name` and `site_url`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NoticeKind:
+    code: str
+    label: str | Promise
+    context: tuple[str, ...]
+    to_staff: bool = False  # staff notices never carry an enterprise's identity to the wrong desk
+
+
+KINDS: dict[str, NoticeKind] = {
+    kind.code: kind
+    for kind in [
+        NoticeKind(
+            "agreement_confirm_email",
+            _("Agreement: confirm your email"),
+            ("company_name", "reference", "confirm_url", "expires_at"),
+        ),
+        NoticeKind(
+            "agreement_activated",
+            _("Agreement: activated"),
+            ("company_name", "reference", "number", "activated_at", "verify_url"),
+        ),
+        NoticeKind("agreement_rejected", _("Agreement: rejected"), ("company_name", "reference", "reason")),
+        NoticeKind("agreement_suspended", _("Agreement: suspended"), ("company_name", "number", "reason")),
+        NoticeKind("agreement_terminated", _("Agreement: terminated"), ("company_name", "number", "reason")),
+        NoticeKind(
+            "rating_invitation",
+            _("Rating: invitation"),
+            ("company_name", "declaration_number", "cleared_at", "branch_name", "rate_url", "expires_at"),
+        ),
+        NoticeKind(
+            "rating_outcome",
+            _("Rating: outcome of the follow-up"),
+            ("company_name", "declaration_number", "conclusion", "action_taken"),
+        ),
+        NoticeKind(
+            "followup_case_opened",
+            _("Follow-up case: opened (staff)"),
+            ("case_reference", "branch_name", "due_date", "admin_url"),
+            to_staff=True,
+        ),
+        NoticeKind(
+            "followup_case_overdue",
+            _("Follow-up case: overdue (staff)"),
+            ("case_reference", "branch_name", "due_date", "admin_url", "escalated"),
+            to_staff=True,
+        ),
+        NoticeKind(
+            "inquiry_acknowledged",
+            _("Inquiry: received"),
+            ("name", "tracking_code", "subject", "due_date", "tracking_url"),
+        ),
+        NoticeKind(
+            "inquiry_answered",
+            _("Inquiry: answered"),
+            ("name", "tracking_code", "subject", "answer", "unit_name", "tracking_url"),
+        ),
+        NoticeKind(
+            "inquiry_overdue",
+            _("Inquiry: overdue (staff)"),
+            ("tracking_code", "subject", "due_date", "admin_url", "escalated"),
+            to_staff=True,
+        ),
+    ]
+}
+
+
+def kind(code: str) -> NoticeKind:
+    try:
+        return KINDS[code]
+    except KeyError:
+        raise ValueError(f"unknown notice kind {code!r}: add it to customs_feedback.notifications.kinds") from None

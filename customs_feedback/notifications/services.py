@@ -1,0 +1,246 @@
+"""The outbox: notices are rows written with the change that causes them, then delivered by Celery.
+
+Guarantees: a notice is written in the caller's transaction (a rollback writes nothing and sends
+nothing); it is enqueued after commit; the task claims the row under a lock and a lease, so a task
+delivered twice sends once; transient SMTP failures are retried with backoff and jitter, permanent ones
+mark the notice failed for staff to resend; a periodic sweep re-enqueues notices whose enqueue was
+lost (broker down, Redis flushed) and reclaims leases of workers that died mid-send. The one window
+left: a worker killed after the SMTP server accepted the message but before the row was marked sent
+sends that notice once more after its lease expires (with the same Message-ID).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import get_connection
+from django.db import models, transaction
+from django.utils import timezone
+
+from customs_feedback.notifications.models import Notification, NotificationEvent, NotificationStatus
+from customs_feedback.notifications.rendering import build_message, message_id_for, render_notice
+from customs_feedback.notifications.transitions import ALLOWED
+from customs_feedback.text import nfc
+from customs_feedback.workflow import ensure_transition
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    path: str  # a name in the default (private) storage
+    content_type: str = "application/octet-stream"
+
+
+def notify(
+    *,
+    kind: str,
+    recipient: str,
+    language: str,
+    context: dict[str, Any],
+    idempotency_key: str,
+    obj: models.Model | None = None,
+    attachments: list[Attachment] | tuple[Attachment, ...] = (),
+) -> Notification:
+    """Write a notice in the caller's transaction and enqueue its delivery after commit.
+
+    Calling it again with the same idempotency key returns the first notice and sends nothing more.
+    """
+    existing = Notification.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    rendered = render_notice(kind=kind, language=language, context=context)
+    notification = Notification.objects.create(
+        kind=kind,
+        recipient=recipient,
+        language=language,
+        subject=nfc(rendered.subject),
+        body_text=nfc(rendered.body_text),
+        body_html=nfc(rendered.body_html),
+        attachments=[vars(attachment) for attachment in attachments],
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        idempotency_key=idempotency_key,
+        next_attempt_at=timezone.now(),
+        provider_message_id=message_id_for(idempotency_key),
+    )
+    NotificationEvent.objects.create(notification=notification, to_status=NotificationStatus.PENDING)
+    enqueue_after_commit(notification.pk)
+    return notification
+
+
+def enqueue_after_commit(notification_id: int) -> None:
+    transaction.on_commit(lambda: _enqueue(notification_id), robust=True)
+
+
+def _enqueue(notification_id: int) -> None:
+    """Hand the notice to the broker; when that fails the row stays pending for the sweep."""
+    from customs_feedback.notifications.tasks import notification_send
+
+    try:
+        notification_send.delay(notification_id)
+    except Exception:  # the broker being down must not undo or fail the business change
+        logger.warning("could not enqueue notification %s; the sweep will retry", notification_id, exc_info=True)
+
+
+def _record(notification: Notification, *, to_status: str, fields: list[str], note: str = "", actor=None) -> None:
+    from_status = notification.status
+    ensure_transition(ALLOWED, from_status, to_status)
+    notification.status = to_status
+    notification.save(update_fields=[*fields, "status", "updated_at"])
+    NotificationEvent.objects.create(
+        notification=notification,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        attempt=notification.attempts,
+        note=note[:2000],
+    )
+
+
+class DeliveryOutcome:
+    SENT = "sent"
+    SKIPPED = "skipped"  # already sent, failed, or being sent by another worker
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    outcome: str
+    retry_in: float = 0.0
+
+
+def _claim(notification_id: int) -> Notification | None:
+    """Lock the row (skipping one another worker holds) and lease it to this worker."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update(skip_locked=True).filter(pk=notification_id).first()
+        if notification is None:
+            return None
+        now = timezone.now()
+        if notification.status != NotificationStatus.PENDING:
+            return None
+        # A retry is due at next_attempt_at; allow for clock skew between workers.
+        if notification.next_attempt_at and notification.next_attempt_at > now + timedelta(seconds=5):
+            return None
+        notification.attempts += 1
+        notification.leased_until = now + timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+        _record(notification, to_status=NotificationStatus.SENDING, fields=["attempts", "leased_until"])
+        return notification
+
+
+def is_transient(error: Exception) -> bool:
+    """4xx SMTP replies, dropped connections and network errors pass; 5xx replies do not."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _message in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, smtplib.SMTPException | OSError)
+
+
+def retry_delay(attempt: int) -> float:
+    """Exponential backoff with full jitter, capped (and kept below the broker's visibility timeout)."""
+    ceiling = min(settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** (attempt - 1), settings.CELERY_TASK_MAX_RETRY_DELAY)
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
+
+
+def notification_deliver(*, notification_id: int, connection=None) -> DeliveryResult:
+    """Send one notice if it is still due. Safe to run twice, concurrently or not."""
+    notification = _claim(notification_id)
+    if notification is None:
+        return DeliveryResult(DeliveryOutcome.SKIPPED)
+    try:
+        build_message(notification, connection=connection or get_connection()).send()
+    except Exception as error:  # noqa: BLE001 - every failure is recorded; is_transient() decides on a retry
+        return _record_failure(notification.pk, error)
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification.pk)
+        notification.sent_at = timezone.now()
+        notification.leased_until = None
+        notification.last_error = ""
+        _record(
+            notification,
+            to_status=NotificationStatus.SENT,
+            fields=["sent_at", "leased_until", "last_error"],
+            note=notification.provider_message_id,
+        )
+    return DeliveryResult(DeliveryOutcome.SENT)
+
+
+def _record_failure(notification_id: int, error: Exception) -> DeliveryResult:
+    description = f"{type(error).__name__}: {error}"
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification_id)
+        notification.last_error = description
+        notification.leased_until = None
+        if is_transient(error) and notification.attempts < settings.NOTIFICATION_MAX_ATTEMPTS:
+            delay = retry_delay(notification.attempts)
+            notification.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+            _record(
+                notification,
+                to_status=NotificationStatus.PENDING,
+                fields=["last_error", "leased_until", "next_attempt_at"],
+                note=description,
+            )
+            logger.info("notification %s failed (%s); retry in %.0fs", notification_id, description, delay)
+            return DeliveryResult(DeliveryOutcome.RETRY, retry_in=delay)
+        _record(
+            notification, to_status=NotificationStatus.FAILED, fields=["last_error", "leased_until"], note=description
+        )
+    logger.warning("notification %s failed for good: %s", notification_id, description)
+    return DeliveryResult(DeliveryOutcome.FAILED)
+
+
+def notification_sweep(*, now=None) -> int:
+    """Re-enqueue pending notices whose delivery is overdue and reclaim expired leases; return how many."""
+    now = now or timezone.now()
+    expired = []
+    with transaction.atomic():
+        for notification in Notification.objects.select_for_update(skip_locked=True).filter(
+            status=NotificationStatus.SENDING, leased_until__lt=now
+        ):
+            notification.leased_until = None
+            notification.next_attempt_at = now
+            _record(
+                notification,
+                to_status=NotificationStatus.PENDING,
+                fields=["leased_until", "next_attempt_at"],
+                note="lease expired: the worker stopped while sending",
+            )
+            expired.append(notification.pk)
+    grace = timedelta(seconds=settings.NOTIFICATION_SWEEP_GRACE_SECONDS)
+    overdue = list(
+        Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now - grace)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[: settings.NOTIFICATION_SWEEP_BATCH]
+    )
+    for notification_id in [*expired, *overdue]:
+        _enqueue(notification_id)
+    return len(expired) + len(overdue)
+
+
+@transaction.atomic
+def notification_resend(*, notification_id: int, actor) -> Notification:
+    """Staff send a failed notice again (after fixing the address or once the server accepts it)."""
+    notification = Notification.objects.select_for_update().get(pk=notification_id)
+    notification.attempts = 0
+    notification.next_attempt_at = timezone.now()
+    _record(
+        notification,
+        to_status=NotificationStatus.PENDING,
+        fields=["attempts", "next_attempt_at"],
+        note="resent by staff",
+        actor=actor,
+    )
+    enqueue_after_commit(notification.pk)
+    return notification
