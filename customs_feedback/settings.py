@@ -195,7 +195,7 @@ CELERY_BROKER_URL = _read(env.str, "CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
-CELERY_TASK_DEFAULT_QUEUE = "customs_feedback"
+CELERY_TASK_DEFAULT_QUEUE = _read(env.str, "CELERY_QUEUE", default="customs_feedback")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -219,8 +219,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # When Redis is down a request gives up publishing quickly; the outbox sweep sends the task later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-CELERY_WORKER_SEND_TASK_EVENTS = True
-CELERY_TASK_SEND_SENT_EVENT = True
+# Monitoring events cost three extra broker writes per task; enable them when watching (celery -E).
+CELERY_WORKER_SEND_TASK_EVENTS = False
 # Periodic jobs; each app adds its own entries in its AppConfig.ready().
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "core-worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": timedelta(minutes=1)},

@@ -163,15 +163,21 @@ def notification_deliver(*, notification_id: int, connection=None) -> DeliveryRe
         build_message(notification, connection=connection or get_connection()).send()
     except Exception as error:  # noqa: BLE001 - every failure is recorded; is_transient() decides on a retry
         return _record_failure(notification.pk, error)
+    # This worker holds the lease, so the row needs no second lock: the update is conditional on the
+    # claim still being ours (a sweep reclaims only an expired lease, which outlives the task time limit).
     with transaction.atomic():
-        notification = Notification.objects.select_for_update().get(pk=notification.pk)
-        notification.sent_at = timezone.now()
-        notification.leased_until = None
-        notification.last_error = ""
-        _record(
-            notification,
+        now = timezone.now()
+        still_ours = Notification.objects.filter(
+            pk=notification.pk, status=NotificationStatus.SENDING, attempts=notification.attempts
+        ).update(status=NotificationStatus.SENT, sent_at=now, leased_until=None, last_error="", updated_at=now)
+        if not still_ours:
+            logger.warning("notification %s was reclaimed while this worker sent it", notification.pk)
+            return DeliveryResult(DeliveryOutcome.SENT)
+        NotificationEvent.objects.create(
+            notification=notification,
+            from_status=NotificationStatus.SENDING,
             to_status=NotificationStatus.SENT,
-            fields=["sent_at", "leased_until", "last_error"],
+            attempt=notification.attempts,
             note=notification.provider_message_id,
         )
     return DeliveryResult(DeliveryOutcome.SENT)

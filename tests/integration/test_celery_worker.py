@@ -16,4 +16,4 @@ def test_a_real_worker_consumes_a_task_from_redis_and_writes_to_postgresql(celer
         lambda: Heartbeat.objects.filter(component="worker").first(), message="the worker's heartbeat row"
     )
     assert heartbeat.last_seen is not None
-    assert "core.worker_heartbeat" in celery_worker_process.log_path.read_text()
+    assert "core.worker_heartbeat" in celery_worker_process.log()
