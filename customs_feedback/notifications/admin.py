@@ -72,6 +72,11 @@ class NotificationAdmin(ScopedModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Every field is read-only; the change permission exists only for the resend action.
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.display(description=_("related record"))
     def related(self, notification):
         return f"{notification.content_type} #{notification.object_id}" if notification.content_type_id else "—"

@@ -14,4 +14,9 @@ class NotificationsConfig(AppConfig):
 
         # Notices name enterprises (raters among them): only department leadership reads the outbox.
         scoping.register(Notification)
-        roles.grant(Role.DEPARTMENT_LEADERSHIP, "notifications.view_notification", "notifications.change_notification")
+        roles.grant(
+            Role.DEPARTMENT_LEADERSHIP,
+            "notifications.view_notification",
+            "notifications.change_notification",  # needed by the resend action, which calls a service
+            "notifications.view_notificationevent",
+        )
