@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "customs_feedback.core",
     "customs_feedback.organization",
     "customs_feedback.notifications",
@@ -92,8 +95,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "customs_feedback.organization.security.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "customs_feedback.urls"
@@ -150,6 +156,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    "customs_feedback.organization.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff accounts: locked after 5 failed sign-ins (per account from any address, and per address) for 30 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: an account, or an address spraying many
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "customs_feedback.organization.security.locked_out"
+AXES_VERBOSE = False
+# Staff sessions end after 30 idle minutes and at most 10 hours after sign-in (a working day).
+STAFF_SESSION_IDLE_TIMEOUT = timedelta(minutes=_read(env.int, "STAFF_SESSION_IDLE_MINUTES", default=30))
+STAFF_SESSION_MAX_AGE = timedelta(hours=10)
+SESSION_COOKIE_AGE = 10 * 3600
+OTP_TOTP_ISSUER = "Hai Quan Hai Phong"
 
 # --- Internationalisation: Vietnamese first -------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -4,11 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from customs_feedback.core import views as core_views
+from customs_feedback.organization.security import StaffLoginForm
+from customs_feedback.organization.views import two_factor_setup
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/two-factor/", two_factor_setup, name="two_factor_setup"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -17,3 +20,4 @@ urlpatterns = [
 admin.site.site_header = _("Hai Phong Customs – back office")
 admin.site.site_title = _("Customs back office")
 admin.site.index_title = _("Work overview")
+admin.site.login_form = StaffLoginForm

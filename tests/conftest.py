@@ -59,3 +59,30 @@ def real_broker(redis_broker_url):
     celery_app.conf.task_always_eager = False
     yield redis_broker_url
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def force_login_completes_two_factor(monkeypatch):
+    """`client.force_login` skips the password, so it skips the authenticator code too: the session is
+    verified with a confirmed device for accounts that require one. The sign-in form itself, with its
+    codes, is tested in tests/organization/test_staff_security.py."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from customs_feedback.organization.security import requires_two_factor
+
+        if requires_two_factor(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="test", confirmed=True
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
