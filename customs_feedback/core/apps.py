@@ -6,3 +6,13 @@ class CoreConfig(AppConfig):
     name = "customs_feedback.core"
     label = "core"
     verbose_name = _("System")
+
+    def ready(self) -> None:
+        from customs_feedback.core.models import ConfigurationChange, Heartbeat
+        from customs_feedback.organization import roles, scoping
+        from customs_feedback.organization.roles import Role
+
+        # The audit trail and system health are for department leadership (and superusers) only.
+        scoping.register(ConfigurationChange)
+        scoping.register(Heartbeat)
+        roles.grant(Role.DEPARTMENT_LEADERSHIP, "core.view_configurationchange", "core.view_heartbeat")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,3 +16,31 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.component} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class ConfigurationChange(models.Model):
+    """Who changed which piece of configuration (categories, templates, deadlines, roles…) and how."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("added")
+        CHANGED = "changed", _("changed")
+        DELETED = "deleted", _("deleted")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("changed by")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey("contenttypes.ContentType", models.PROTECT, verbose_name=_("kind of record"))
+    object_id = models.CharField(_("record ID"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=300)
+    changes = models.JSONField(_("changes"), default=dict, help_text=_("field: [before, after]"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("configuration change")
+        verbose_name_plural = _("configuration changes")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="config_change_object")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"

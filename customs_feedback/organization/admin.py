@@ -1,7 +1,17 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
 
-from customs_feedback.organization.admin_mixins import ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import AuditedAdminMixin, ScopedModelAdmin, SuperuserOnlyAdminMixin
 from customs_feedback.organization.models import Branch, Official, Team
 
 
@@ -12,7 +22,7 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(Branch)
-class BranchAdmin(ScopedModelAdmin):
+class BranchAdmin(AuditedAdminMixin, ScopedModelAdmin):
     list_display = ["code", "name_vi", "name_en", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name_vi", "name_en"]
@@ -23,7 +33,7 @@ class BranchAdmin(ScopedModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(ScopedModelAdmin):
+class TeamAdmin(AuditedAdminMixin, ScopedModelAdmin):
     list_display = ["code", "name_vi", "branch", "is_active"]
     list_filter = ["is_active", "branch"]
     list_select_related = ["branch"]
@@ -32,7 +42,7 @@ class TeamAdmin(ScopedModelAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(ScopedModelAdmin):
+class OfficialAdmin(AuditedAdminMixin, ScopedModelAdmin):
     list_display = ["code", "full_name", "title", "branch", "team", "user", "is_active"]
     list_filter = ["is_active", "branch"]
     list_select_related = ["branch", "team", "user"]
@@ -43,3 +53,30 @@ class OfficialAdmin(ScopedModelAdmin):
         (_("Placement"), {"fields": ["branch", "team"]}),
         (_("Staff account"), {"fields": ["user"]}),
     ]
+
+
+# System administration stays with the system administrator; role and account changes are audited.
+for model in (Group, User, TokenProxy, APIKey, AccessLog, AccessFailureLog, TOTPDevice, AccessAttempt):
+    admin.site.unregister(model)
+
+
+@admin.register(Group)
+class RoleAdmin(SuperuserOnlyAdminMixin, AuditedAdminMixin, GroupAdmin):
+    pass
+
+
+@admin.register(User)
+class StaffAccountAdmin(SuperuserOnlyAdminMixin, AuditedAdminMixin, UserAdmin):
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+
+
+admin.site.register(TokenProxy, type("ApiTokenAdmin", (SuperuserOnlyAdminMixin, TokenAdmin), {}))
+admin.site.register(APIKey, type("ApiKeyAdmin", (SuperuserOnlyAdminMixin, APIKeyModelAdmin), {}))
+admin.site.register(AccessLog, type("SignInLogAdmin", (SuperuserOnlyAdminMixin, AccessLogAdmin), {}))
+admin.site.register(AccessFailureLog, type("FailedSignInAdmin", (SuperuserOnlyAdminMixin, AccessFailureLogAdmin), {}))
+admin.site.register(TOTPDevice, type("AuthenticatorAdmin", (SuperuserOnlyAdminMixin, TOTPDeviceAdmin), {}))
+
+
+@admin.register(AccessAttempt)
+class LockedAccountAdmin(ScopedModelAdmin, AccessAttemptAdmin):
+    """Department leadership unlock a locked account by deleting its failed attempts."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from customs_feedback.organization.scoping import for_user, is_scoped
 
@@ -45,3 +46,92 @@ class ReadOnlyInline(admin.TabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
+
+
+class AuditedAdminMixin:
+    """Record who added, changed or deleted a configuration record, field by field (core.ConfigurationChange)."""
+
+    def save_model(self, request, obj, form, change):
+        from customs_feedback.core.services import configuration_snapshot
+
+        original = type(obj)._default_manager.filter(pk=obj.pk).first() if change else None
+        request._configuration_before = configuration_snapshot(original) if original is not None else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many values (a role's permissions, a user's roles) are saved here, after the record.
+        super().save_related(request, form, formsets, change)
+        from customs_feedback.core.models import ConfigurationChange
+        from customs_feedback.core.services import configuration_change_record, configuration_snapshot
+
+        configuration_change_record(
+            actor=request.user,
+            obj=form.instance,
+            action=ConfigurationChange.Action.CHANGED if change else ConfigurationChange.Action.ADDED,
+            before=getattr(request, "_configuration_before", None),
+            after=configuration_snapshot(form.instance),
+        )
+
+    def delete_model(self, request, obj):
+        from customs_feedback.core.models import ConfigurationChange
+        from customs_feedback.core.services import configuration_change_record, configuration_snapshot
+
+        configuration_change_record(
+            actor=request.user,
+            obj=obj,
+            action=ConfigurationChange.Action.DELETED,
+            before=configuration_snapshot(obj),
+            after=None,
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The admin's History button shows this record's configuration changes, field by field."""
+        from django.contrib.admin.utils import unquote
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.exceptions import PermissionDenied
+        from django.template.response import TemplateResponse
+
+        from customs_feedback.core.models import ConfigurationChange
+
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        changes = ConfigurationChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id=str(obj.pk)
+        ).select_related("actor")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Change history: %s") % obj,
+            "subtitle": None,
+            "object": obj,
+            "changes": changes,
+            "opts": self.model._meta,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/configuration_history.html", context)
+
+
+class SuperuserOnlyAdminMixin:
+    """System administration (accounts, roles, keys, devices): the system administrator only."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser

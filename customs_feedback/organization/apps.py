@@ -27,5 +27,10 @@ class OrganizationConfig(AppConfig):
         roles.grant(Role.INQUIRY_DESK, *view_all)
         roles.grant(Role.PARTNERSHIP_DESK, "organization.view_branch")
 
+        from axes.models import AccessAttempt
+
+        scoping.register(AccessAttempt)  # department leadership (and superusers) only
+        roles.grant(Role.DEPARTMENT_LEADERSHIP, "axes.view_accessattempt", "axes.delete_accessattempt")
+
         # After the last app migrated, so every app's permissions exist.
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="organization.sync_role_permissions")
