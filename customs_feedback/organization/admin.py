@@ -11,7 +11,12 @@ from rest_framework.authtoken.models import TokenProxy
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
-from customs_feedback.organization.admin_mixins import AuditedAdminMixin, ScopedModelAdmin, SuperuserOnlyAdminMixin
+from customs_feedback.organization.admin_mixins import (
+    AuditedAdminMixin,
+    ExportMixin,
+    ScopedModelAdmin,
+    SuperuserOnlyAdminMixin,
+)
 from customs_feedback.organization.models import Branch, Official, Team
 
 
@@ -42,7 +47,7 @@ class TeamAdmin(AuditedAdminMixin, ScopedModelAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(AuditedAdminMixin, ScopedModelAdmin):
+class OfficialAdmin(ExportMixin, AuditedAdminMixin, ScopedModelAdmin):
     list_display = ["code", "full_name", "title", "branch", "team", "user", "is_active"]
     list_filter = ["is_active", "branch"]
     list_select_related = ["branch", "team", "user"]

@@ -135,3 +135,45 @@ class SuperuserOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
+
+
+class ExportMixin:
+    """CSV and XLSX buttons on the changelist, exporting exactly the rows listed: same scope, same filters."""
+
+    change_list_template = "admin/change_list_export.html"
+    export_fields: list[str] | None = None  # default: list_display
+
+    def get_export_fields(self, request) -> list[str]:
+        return self.export_fields or [name for name in self.get_list_display(request) if name != "action_checkbox"]
+
+    def get_urls(self):
+        from django.urls import path
+
+        opts = self.model._meta
+        export = self.admin_site.admin_view(self.export_view)
+        return [
+            path("export/<str:file_format>/", export, name=f"{opts.app_label}_{opts.model_name}_export"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request, file_format: str):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+        from django.utils import timezone
+
+        from customs_feedback.core import exports
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if file_format not in {"csv", "xlsx"}:
+            raise Http404
+        from django.contrib.admin.options import IncorrectLookupParameters
+        from django.http import HttpResponseBadRequest
+
+        try:
+            queryset = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest()
+        filename = f"{self.model._meta.model_name}-{timezone.localdate():%Y%m%d}"
+        build = exports.csv_response if file_format == "csv" else exports.xlsx_response
+        return build(self, queryset, self.get_export_fields(request), filename)
