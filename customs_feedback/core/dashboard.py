@@ -1,0 +1,88 @@
+"""The back-office dashboard on the admin index: each app contributes panels for the roles that may see them.
+
+A provider is a function `(request) -> Panel | None`, registered with `@panel(order=...)` in the app's
+`dashboard.py` (discovered like admin.py). It returns None when the user's role has nothing to see, and
+builds its figures from the app's selectors over `for_user` querysets, so the dashboard never shows a
+figure from outside the user's scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: str | int | float
+    url: str = ""  # the filtered list behind the figure
+    tone: str = ""  # "", "good", "warn" or "bad"
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    points: list[tuple[str, float]]  # (label, value), oldest first
+    unit: str = ""
+    url: str = ""
+
+    WIDTH = 360
+    HEIGHT = 120
+
+    @property
+    def bars(self) -> list[dict]:
+        """Geometry of an SVG bar chart, computed here so the template needs no script."""
+        if not self.points:
+            return []
+        top = max(value for _label, value in self.points) or 1
+        slot = self.WIDTH / len(self.points)
+        bars = []
+        for index, (label, value) in enumerate(self.points):
+            height = round((self.HEIGHT - 20) * value / top, 1)
+            bars.append({
+                "x": round(index * slot + slot * 0.15, 1),
+                "y": round(self.HEIGHT - 16 - height, 1),
+                "width": round(slot * 0.7, 1),
+                "height": height,
+                "label": label,
+                "value": value,
+                "label_x": round(index * slot + slot / 2, 1),
+            })  # fmt: skip
+        return bars
+
+
+@dataclass
+class Panel:
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)  # {"title", "columns": [...], "rows": [[...]]}
+
+
+Provider = Callable[[HttpRequest], Panel | None]
+_providers: list[tuple[int, str, Provider]] = []
+
+
+def panel(order: int) -> Callable[[Provider], Provider]:
+    def register(provider: Provider) -> Provider:
+        name = f"{provider.__module__}.{provider.__qualname__}"
+        if all(existing != name for _order, existing, _provider in _providers):
+            _providers.append((order, name, provider))
+        return provider
+
+    return register
+
+
+def panels_for(request: HttpRequest) -> list[Panel]:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("dashboard")
+    panels = []
+    for _order, _name, provider in sorted(_providers, key=lambda entry: entry[:2]):
+        result = provider(request)
+        if result is not None:
+            panels.append(result)
+    return panels
