@@ -328,3 +328,5 @@ CELERY_BEAT_SCHEDULE["partnerships-expire-unconfirmed"] = {
     "task": "partnerships.expire_unconfirmed",
     "schedule": timedelta(minutes=15),
 }
+# WeasyPrint and fontTools log every rendering step at INFO.
+LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})

@@ -23,6 +23,7 @@ class PartnershipsConfig(AppConfig):
             Role.DEPARTMENT_LEADERSHIP,
             "partnerships.view_enterprise",
             "partnerships.view_agreement",
+            "partnerships.view_agreementevent",
             "partnerships.view_agreementtemplate",
             "partnerships.decide_agreement",
         )
@@ -32,6 +33,7 @@ class PartnershipsConfig(AppConfig):
             "partnerships.add_enterprise",
             "partnerships.change_enterprise",
             "partnerships.view_agreement",
+            "partnerships.view_agreementevent",
             "partnerships.decide_agreement",
             "partnerships.view_agreementtemplate",
             "partnerships.add_agreementtemplate",

@@ -41,6 +41,4 @@ def certificate_render(agreement: Agreement) -> bytes:
                 "qr_code": qr_code_data_uri(url),
             },
         )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        metadata={"title": f"{agreement.number}", "created": agreement.activated_at.isoformat()}
-    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

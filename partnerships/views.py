@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -52,7 +53,9 @@ def agreement_sign(request):
 
 @require_GET
 def agreement_signed(request, reference: str):
-    return render(request, "partnerships/signed.html", {"reference": reference})
+    return render(
+        request, "partnerships/signed.html", {"reference": reference, "hours": settings.PARTNERSHIP_CONFIRM_LINK_HOURS}
+    )
 
 
 @never_cache

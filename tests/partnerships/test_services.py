@@ -281,7 +281,7 @@ def test_publishing_a_text_makes_it_the_only_current_version(agreement_text):
 
 
 def test_the_text_hash_changes_with_any_word_of_the_text(agreement_text):
-    changed = AgreementTemplate(**{**{f: getattr(agreement_text, f) for f in ["version", "title_vi", "title_en"]}})
+    changed = AgreementTemplate(**{f: getattr(agreement_text, f) for f in ["version", "title_vi", "title_en"]})
     changed.body_vi, changed.body_en = agreement_text.body_vi + ".", agreement_text.body_en
 
     assert changed.compute_sha256() != agreement_text.sha256

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from tqdm import tqdm
 
 from partnerships.importing import COLUMNS, import_agreements
@@ -34,7 +35,11 @@ class Command(BaseCommand):
                 disable=no_progress or options["verbosity"] == 0,
             )
             try:
-                report = import_agreements(handle, source_name=file.name, batch_size=batch_size, progress=bar.update)
+                # The report is an operator's log, in English like the rest of the command's output.
+                with translation.override("en"):
+                    report = import_agreements(
+                        handle, source_name=file.name, batch_size=batch_size, progress=bar.update
+                    )
             except ValueError as error:
                 raise CommandError(f"{file}: {error}") from error
             finally:
