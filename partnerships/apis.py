@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ class AgreementSignApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "public_submit"
 
+    @extend_schema_serializer(component_name="AgreementSignInput")
     class Input(serializers.Serializer):
         tax_code = serializers.CharField(max_length=20, label=_("tax code"))
         company_name = serializers.CharField(max_length=300, label=_("company name"))
@@ -35,6 +36,7 @@ class AgreementSignApi(APIView):
         language = serializers.ChoiceField(choices=["vi", "en"], required=False, default="vi")
         accept_terms = serializers.BooleanField(label=_("I accept the terms"))
 
+    @extend_schema_serializer(component_name="AgreementSignOutput")
     class Output(serializers.Serializer):
         reference = serializers.CharField()
         status = serializers.CharField()
@@ -55,9 +57,11 @@ class AgreementConfirmApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "public_submit"
 
+    @extend_schema_serializer(component_name="AgreementConfirmInput")
     class Input(serializers.Serializer):
         token = serializers.CharField(max_length=200)
 
+    @extend_schema_serializer(component_name="AgreementConfirmOutput")
     class Output(serializers.Serializer):
         reference = serializers.CharField()
         status = serializers.CharField()
@@ -73,6 +77,7 @@ class AgreementConfirmApi(APIView):
 class AgreementCountersignApi(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema_serializer(component_name="AgreementCountersignOutput")
     class Output(serializers.Serializer):
         status = serializers.CharField()
         number = serializers.IntegerField()
@@ -88,6 +93,7 @@ class AgreementCountersignApi(APIView):
         return Response(self.Output(agreement).data)
 
 
+@extend_schema_serializer(component_name="PartnershipStatsMonth")
 class MonthOutput(serializers.Serializer):
     month = serializers.CharField()
     count = serializers.IntegerField()
@@ -96,6 +102,7 @@ class MonthOutput(serializers.Serializer):
 class PartnershipStatsApi(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="PartnershipStatsOutput")
     class Output(serializers.Serializer):
         active = serializers.IntegerField()
         signed_by_month = serializers.ListField(child=MonthOutput())

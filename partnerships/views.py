@@ -6,13 +6,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from rest_framework.throttling import AnonRateThrottle
 
 from customs_feedback.exceptions import DomainError
 from partnerships import selectors, services
 from partnerships.forms import SignForm
 from partnerships.models import AgreementStatus
+
+
+class PortalSubmitThrottle(AnonRateThrottle):
+    """The portal form shares the API's public submission budget per client address."""
+
+    scope = "public_submit"
 
 
 def _first_messages(error: ValidationError) -> dict[str, list[str]]:
@@ -27,6 +35,14 @@ def agreement_sign(request):
         return render(request, "partnerships/unavailable.html", {"message": error.message}, status=503)
     language = get_language() if get_language() in ("vi", "en") else "vi"
     form = SignForm(request.POST or None, initial={"language": language})
+    if request.method == "POST" and not PortalSubmitThrottle().allow_request(request, None):
+        form.add_error(None, _("Too many requests from your connection. Please try again in a while."))
+        return render(
+            request,
+            "partnerships/sign.html",
+            {"form": form, "template": template, "language": language, "stats": selectors.partnership_stats()},
+            status=429,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             signed = services.agreement_sign(
@@ -46,7 +62,7 @@ def agreement_sign(request):
     return render(
         request,
         "partnerships/sign.html",
-        {"form": form, "template": template, "language": language},
+        {"form": form, "template": template, "language": language, "stats": selectors.partnership_stats()},
         status=status,
     )
 
