@@ -1,7 +1,7 @@
 import pytest
 
 from customs_feedback.organization.roles import Role
-from partnerships.models import Agreement, AgreementStatus
+from partnerships.models import Agreement, AgreementStatus, AgreementTemplate
 from tests.factories import BranchFactory, EnterpriseFactory, staff_user
 from tests.partnerships import factories
 
@@ -123,3 +123,16 @@ def test_the_enterprise_form_stores_the_normalised_tax_code(client, desk):
     )
 
     assert EnterpriseFactory._meta.model.objects.get().tax_code == "0100233488-001"
+
+
+def test_publishing_a_new_text_in_the_admin_makes_it_current(client, desk, agreement_text):
+    client.force_login(desk)
+
+    client.post(
+        "/admin/partnerships/agreementtemplate/add/",
+        {"title_vi": "Thỏa thuận (2021)", "title_en": "Agreement (2021)", "body_vi": "Điều 1.", "body_en": "Art. 1."},
+    )
+
+    current = AgreementTemplate.objects.get(is_current=True)
+    assert (current.version, current.title_vi) == (agreement_text.version + 1, "Thỏa thuận (2021)")
+    assert current.sha256 == current.compute_sha256()

@@ -157,3 +157,24 @@ def test_the_signing_form_is_throttled_per_client(client, settings):
     assert (first.status_code, second.status_code) == (302, 429)
     assert "Quá nhiều yêu cầu" in second.content.decode()
     assert Agreement.objects.count() == 1
+
+
+def test_an_expired_confirmation_link_opens_an_explanation_without_a_button(client):
+    signed = factories.sign()
+    Agreement.objects.filter(pk=signed.agreement.pk).update(confirm_expires_at="2020-05-01T00:00:00Z")
+
+    response = client.get(f"/partnerships/confirm/{signed.token}/")
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Đường dẫn xác nhận này đã hết hạn. Quý doanh nghiệp vui lòng ký lại." in html
+    assert "Xác nhận và gửi xem xét" not in html
+
+
+def test_the_signing_page_is_in_english_when_chosen(client, agreement_text):
+    client.cookies["django_language"] = "en"
+
+    html = client.get("/partnerships/").content.decode()
+
+    assert "Sign the Customs–Business partnership agreement" in html
+    assert agreement_text.body_en.splitlines()[0] in html
