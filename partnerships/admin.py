@@ -13,7 +13,7 @@ from customs_feedback.exceptions import DomainError
 from customs_feedback.organization.admin_mixins import ReadOnlyInline, ScopedModelAdmin
 from customs_feedback.validators import normalize_tax_code
 from partnerships import services
-from partnerships.models import Agreement, AgreementEvent, AgreementTemplate, Enterprise
+from partnerships.models import Agreement, AgreementEvent, AgreementStatus, AgreementTemplate, Enterprise
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -134,6 +134,10 @@ class AgreementAdmin(ScopedModelAdmin):
     search_fields = ["reference", "=number", "enterprise__tax_code", "company_name", "enterprise__name_vi"]
     date_hierarchy = "signed_at"
     inlines = [AgreementEventInline]
+
+    class Media:
+        css = {"all": ["partnerships/admin.css"]}
+
     actions = ["countersign", "reject", "suspend", "reinstate", "terminate"]
     fieldsets = [
         (None, {"fields": ["reference", "status", "number", "enterprise", "source", "language"]}),
@@ -178,6 +182,23 @@ class AgreementAdmin(ScopedModelAdmin):
             },
         ),
     ]
+
+    # Buttons on an agreement's page: the decisions its status allows (each runs the list action of that name).
+    DECISIONS = {
+        AgreementStatus.PENDING_REVIEW: ["countersign", "reject"],
+        AgreementStatus.ACTIVE: ["suspend", "terminate"],
+        AgreementStatus.SUSPENDED: ["reinstate", "terminate"],
+    }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        agreement = self.get_object(request, object_id)
+        decisions = []
+        if agreement is not None and self.has_decide_permission(request):
+            actions = self.get_actions(request)
+            decisions = [
+                (name, actions[name][2]) for name in self.DECISIONS.get(agreement.status, []) if name in actions
+            ]
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "decisions": decisions})
 
     def get_readonly_fields(self, request, obj=None):
         return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]

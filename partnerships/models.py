@@ -203,7 +203,7 @@ class AgreementEvent(models.Model):
         verbose_name_plural = _("agreement events")
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '–'} → {self.get_to_status_display()}"
 
 
 class AgreementNumberSequence(models.Model):

@@ -136,3 +136,27 @@ def test_publishing_a_new_text_in_the_admin_makes_it_current(client, desk, agree
     current = AgreementTemplate.objects.get(is_current=True)
     assert (current.version, current.title_vi) == (agreement_text.version + 1, "Thỏa thuận (2021)")
     assert current.sha256 == current.compute_sha256()
+
+
+def test_the_agreement_page_offers_the_decisions_its_status_allows(client, desk, django_capture_on_commit_callbacks):
+    agreement = factories.pending_review()
+    client.force_login(desk)
+
+    page = client.get(f"{CHANGELIST}{agreement.pk}/change/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHANGELIST, {"action": "countersign", "_selected_action": agreement.pk})
+    after = client.get(f"{CHANGELIST}{agreement.pk}/change/").content.decode()
+
+    assert 'value="countersign"' in page
+    assert 'value="reject"' in page
+    assert 'value="suspend"' not in page
+    assert 'value="suspend"' in after
+    assert 'value="countersign"' not in after
+
+
+def test_staff_outside_the_partnership_desk_cannot_open_agreements(client):
+    agreement = factories.pending_review()
+    viewer = staff_user(Role.INQUIRY_DESK)
+    client.force_login(viewer)
+
+    assert client.get(f"{CHANGELIST}{agreement.pk}/change/").status_code == 403
