@@ -342,3 +342,13 @@ LOGGING = {
 
 # --- Product rules (defaults; apps read these) ----------------------------------------------
 DEPARTMENT_NAME = _("Hai Phong Customs Department")
+
+# --- Partnerships ---------------------------------------------------------------------------
+# The emailed confirmation link of a signed agreement is single-use and expires after this many hours.
+PARTNERSHIP_CONFIRM_LINK_HOURS = _read(env.int, "PARTNERSHIP_CONFIRM_LINK_HOURS", default=48)
+CELERY_BEAT_SCHEDULE["partnerships-expire-unconfirmed"] = {
+    "task": "partnerships.expire_unconfirmed",
+    "schedule": timedelta(minutes=15),
+}
+# WeasyPrint and fontTools log every rendering step at INFO.
+LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})

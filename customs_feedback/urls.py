@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/two-factor/", two_factor_setup, name="two_factor_setup"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("partnerships/", include("partnerships.urls")),
+    path("api/v1/partnerships/", include("partnerships.api_urls")),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 

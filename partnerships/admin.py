@@ -1,19 +1,320 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models.functions import TruncMonth
+from django.http import FileResponse, Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from customs_feedback.organization.admin_mixins import ScopedModelAdmin
-from partnerships.models import Enterprise
+from customs_feedback.exceptions import DomainError
+from customs_feedback.organization.admin_mixins import ReadOnlyInline, ScopedModelAdmin
+from customs_feedback.validators import normalize_tax_code
+from partnerships import services
+from partnerships.models import Agreement, AgreementEvent, AgreementStatus, AgreementTemplate, Enterprise
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "tax_code",
+            "name_vi",
+            "name_en",
+            "address",
+            "branch",
+            "representative_name",
+            "representative_title",
+            "email",
+            "phone",
+            "language",
+        ]
+
+    def clean_tax_code(self) -> str:
+        return normalize_tax_code(self.cleaned_data["tax_code"])
 
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(ScopedModelAdmin):
-    list_display = ["tax_code", "name_vi", "representative_name", "email", "phone", "language"]
-    list_filter = ["language"]
+    form = EnterpriseForm
+    list_display = ["tax_code", "name_vi", "branch", "representative_name", "email", "phone", "language"]
+    list_filter = ["language", "branch"]
+    list_select_related = ["branch"]
     search_fields = ["tax_code", "name_vi", "name_en", "email"]
     date_hierarchy = "created_at"
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["tax_code", "name_vi", "name_en", "address"]}),
+        (None, {"fields": ["tax_code", "name_vi", "name_en", "address", "branch"]}),
         (_("Contact"), {"fields": ["representative_name", "representative_title", "email", "phone", "language"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+
+class AgreementTemplateForm(forms.ModelForm):
+    class Meta:
+        model = AgreementTemplate
+        fields = ["title_vi", "title_en", "body_vi", "body_en"]
+
+
+@admin.register(AgreementTemplate)
+class AgreementTemplateAdmin(ScopedModelAdmin):
+    """A published text is never edited: a change is a new version, which becomes the current one."""
+
+    form = AgreementTemplateForm
+    list_display = ["version", "title_vi", "is_current", "sha256", "created_at"]
+    readonly_fields = ["version", "sha256", "is_current", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        published = services.template_publish(**form.cleaned_data)
+        obj.pk = published.pk
+        obj.version = published.version
+
+
+class AgreementEventInline(ReadOnlyInline):
+    model = AgreementEvent
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    verbose_name_plural = _("history")
+
+
+class ActivatedMonthFilter(admin.SimpleListFilter):
+    title = _("month in force since")
+    parameter_name = "month"
+
+    def lookups(self, request, model_admin):
+        months = (
+            model_admin.get_queryset(request)
+            .filter(activated_at__isnull=False)
+            .annotate(month=TruncMonth("activated_at"))
+            .values_list("month", flat=True)
+            .distinct()
+            .order_by("-month")[:36]
+        )
+        return [(month.strftime("%Y-%m"), month.strftime("%m/%Y")) for month in months]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            year, month = (int(part) for part in self.value().split("-"))
+            start = timezone.make_aware(timezone.datetime(year, month, 1))
+        except ValueError:
+            return queryset.none()
+        end = timezone.make_aware(timezone.datetime(year + month // 12, month % 12 + 1, 1))
+        return queryset.filter(activated_at__gte=start, activated_at__lt=end)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the enterprise)"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60})
+    )
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ScopedModelAdmin):
+    list_display = [
+        "reference",
+        "number",
+        "company_name",
+        "tax_code",
+        "status",
+        "signed_at",
+        "activated_at",
+        "branch",
+    ]
+    list_filter = ["status", ActivatedMonthFilter, ("enterprise__branch", admin.RelatedOnlyFieldListFilter), "source"]
+    list_select_related = ["enterprise", "enterprise__branch"]
+    search_fields = ["reference", "=number", "enterprise__tax_code", "company_name", "enterprise__name_vi"]
+    date_hierarchy = "signed_at"
+    inlines = [AgreementEventInline]
+
+    class Media:
+        css = {"all": ["partnerships/admin.css"]}
+
+    actions = ["countersign", "reject", "suspend", "reinstate", "terminate"]
+    fieldsets = [
+        (None, {"fields": ["reference", "status", "number", "enterprise", "source", "language"]}),
+        (
+            _("As signed by the enterprise"),
+            {
+                "fields": [
+                    "company_name",
+                    "address",
+                    "representative_name",
+                    "representative_title",
+                    "email",
+                    "phone",
+                ]
+            },
+        ),
+        (
+            _("Evidence of the signature"),
+            {
+                "fields": [
+                    "template_version",
+                    "template_sha256",
+                    "signed_at",
+                    "signed_ip",
+                    "signed_user_agent",
+                    "confirm_expires_at",
+                    "email_confirmed_at",
+                ]
+            },
+        ),
+        (
+            _("Countersignature"),
+            {
+                "fields": [
+                    "activated_at",
+                    "countersigned_by",
+                    "ended_at",
+                    "reason",
+                    "certificate_link",
+                    "certificate_sha256",
+                ]
+            },
+        ),
+    ]
+
+    # Buttons on an agreement's page: the decisions its status allows (each runs the list action of that name).
+    DECISIONS = {
+        AgreementStatus.PENDING_REVIEW: ["countersign", "reject"],
+        AgreementStatus.ACTIVE: ["suspend", "terminate"],
+        AgreementStatus.SUSPENDED: ["reinstate", "terminate"],
+    }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        agreement = self.get_object(request, object_id)
+        decisions = []
+        if agreement is not None and self.has_decide_permission(request):
+            actions = self.get_actions(request)
+            decisions = [
+                (name, actions[name][2]) for name in self.DECISIONS.get(agreement.status, []) if name in actions
+            ]
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "decisions": decisions})
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("partnerships.decide_agreement")
+
+    @admin.display(description=_("tax code"), ordering="enterprise__tax_code")
+    def tax_code(self, obj):
+        return obj.enterprise.tax_code
+
+    @admin.display(description=_("branch of registration"), ordering="enterprise__branch__code")
+    def branch(self, obj):
+        return obj.enterprise.branch.code if obj.enterprise.branch_id else "–"
+
+    @admin.display(description=_("certificate (PDF)"))
+    def certificate_link(self, obj):
+        if not obj.certificate:
+            return "–"
+        url = reverse("admin:partnerships_agreement_certificate", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the certificate"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/certificate/",
+                self.admin_site.admin_view(self.certificate_view),
+                name="partnerships_agreement_certificate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def certificate_view(self, request, object_id: int):
+        agreement = self.get_object(request, str(object_id))
+        if agreement is None or not self.has_view_permission(request, agreement) or not agreement.certificate:
+            raise Http404
+        return FileResponse(
+            agreement.certificate.open("rb"),
+            as_attachment=True,
+            filename=f"thoa-thuan-hop-tac-{agreement.number}.pdf",
+            content_type="application/pdf",
+        )
+
+    def _apply(self, request, queryset, service, done_message, **kwargs):
+        done = 0
+        for agreement in queryset:
+            try:
+                service(agreement_id=agreement.pk, actor=request.user, **kwargs)
+            except ValidationError as error:
+                self.message_user(request, f"{agreement.reference}: {' '.join(error.messages)}", messages.ERROR)
+            except DomainError as error:
+                self.message_user(request, f"{agreement.reference}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+    def _with_reason(self, request, queryset, service, title, done_message):
+        """Ask for the reason on an intermediate page, then apply the service to each agreement."""
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            self._apply(request, queryset, service, done_message, reason=form.cleaned_data["reason"])
+            return None
+        return TemplateResponse(
+            request,
+            "admin/partnerships/agreement/decision_reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "agreements": queryset,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Countersign (activate and send the certificate)"), permissions=["decide"])
+    def countersign(self, request, queryset):
+        self._apply(request, queryset, services.agreement_countersign, _("%(count)d agreement(s) countersigned."))
+
+    @admin.action(description=_("Reject (with reason)"), permissions=["decide"])
+    def reject(self, request, queryset):
+        return self._with_reason(
+            request, queryset, services.agreement_reject, _("Reject agreements"), _("%(count)d agreement(s) rejected.")
+        )
+
+    @admin.action(description=_("Suspend (with reason)"), permissions=["decide"])
+    def suspend(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            services.agreement_suspend,
+            _("Suspend agreements"),
+            _("%(count)d agreement(s) suspended."),
+        )
+
+    @admin.action(description=_("Lift the suspension"), permissions=["decide"])
+    def reinstate(self, request, queryset):
+        self._apply(request, queryset, services.agreement_reinstate, _("%(count)d agreement(s) in force again."))
+
+    @admin.action(description=_("Terminate (with reason)"), permissions=["decide"])
+    def terminate(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            services.agreement_terminate,
+            _("Terminate agreements"),
+            _("%(count)d agreement(s) terminated."),
+        )

@@ -7,16 +7,40 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self) -> None:
+        from customs_feedback.core.portal import register_section
         from customs_feedback.organization import roles, scoping
         from customs_feedback.organization.roles import Role
-        from partnerships.models import Enterprise
+        from partnerships.models import Agreement, AgreementEvent, AgreementTemplate, Enterprise
 
-        # The enterprise registry is run by the partnership desk for the whole department.
+        # The registry and the agreements are run by the partnership desk for the whole department.
         scoping.register(Enterprise, department_roles=[Role.PARTNERSHIP_DESK])
-        roles.grant(Role.DEPARTMENT_LEADERSHIP, "partnerships.view_enterprise")
+        scoping.register(Agreement, branch="enterprise__branch", department_roles=[Role.PARTNERSHIP_DESK])
+        scoping.register(
+            AgreementEvent, branch="agreement__enterprise__branch", department_roles=[Role.PARTNERSHIP_DESK]
+        )
+        scoping.register(AgreementTemplate, department_roles=[Role.PARTNERSHIP_DESK])
+        roles.grant(
+            Role.DEPARTMENT_LEADERSHIP,
+            "partnerships.view_enterprise",
+            "partnerships.view_agreement",
+            "partnerships.view_agreementevent",
+            "partnerships.view_agreementtemplate",
+            "partnerships.decide_agreement",
+        )
         roles.grant(
             Role.PARTNERSHIP_DESK,
             "partnerships.view_enterprise",
             "partnerships.add_enterprise",
             "partnerships.change_enterprise",
+            "partnerships.view_agreement",
+            "partnerships.view_agreementevent",
+            "partnerships.decide_agreement",
+            "partnerships.view_agreementtemplate",
+            "partnerships.add_agreementtemplate",
+        )
+        register_section(
+            url_name="partnerships:sign",
+            label=_("Partnership agreement"),
+            description=_("Sign the Customs–Business partnership agreement online and receive its certificate."),
+            order=10,
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from stdnum.vn import mst
 
 from customs_feedback.core.demo import DemoContext, seeder
-from partnerships.models import Enterprise
+from customs_feedback.organization.models import Branch
+from partnerships.models import Agreement, AgreementStatus, Enterprise
 
 KINDS = [("Công ty TNHH", "Co., Ltd."), ("Công ty Cổ phần", "Joint Stock Company")]
 TRADES = [
@@ -52,6 +53,7 @@ def demo_tax_codes(count: int) -> list[str]:
 @seeder(order=20)
 def seed_enterprises(context: DemoContext) -> None:
     rng = context.rng
+    branches = list(Branch.objects.order_by("code"))
     for index, tax_code in enumerate(demo_tax_codes(DEMO_ENTERPRISES)):
         kind_vi, kind_en = KINDS[index % len(KINDS)]
         trade_vi, trade_en = TRADES[index % len(TRADES)]
@@ -67,6 +69,77 @@ def seed_enterprises(context: DemoContext) -> None:
                 "email": f"xnk{index + 1:02d}@doanhnghiep.example.vn",
                 "phone": f"0225 3{rng.randint(100000, 999999)}",
                 "language": "en" if index % 10 == 9 else "vi",
+                "branch": branches[index % len(branches)] if branches else None,
             },
         )
     context.out.write(f"Enterprises: {Enterprise.objects.count()}.")
+
+
+HISTORICAL = 40  # the first enterprises signed on paper in 2019–2020 and are imported
+
+
+@seeder(order=25)
+def seed_agreements(context: DemoContext) -> None:
+    """Historical agreements in force, one suspended, requests waiting for review and one countersigned online."""
+    import csv
+    import io
+
+    from django.contrib.auth import get_user_model
+
+    from partnerships import services
+    from partnerships.importing import import_agreements
+
+    enterprises = list(Enterprise.objects.filter(tax_code__in=demo_tax_codes(DEMO_ENTERPRISES)).order_by("tax_code"))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["tax_code", "company_name", "address", "representative_name", "email", "phone", "signed_on"])
+    for index, enterprise in enumerate(enterprises[:HISTORICAL]):
+        signed_on = f"{2019 + index // 24}-{index % 12 + 1:02d}-{5 + index % 20:02d}"
+        writer.writerow(
+            [
+                enterprise.tax_code,
+                enterprise.name_vi,
+                enterprise.address,
+                enterprise.representative_name,
+                enterprise.email,
+                enterprise.phone,
+                signed_on,
+            ]
+        )
+    buffer.seek(0)
+    import_agreements(buffer, source_name="demo")
+
+    desk = get_user_model().objects.filter(username="hoptac").first()
+    suspended = Agreement.objects.filter(enterprise=enterprises[3], status=AgreementStatus.ACTIVE).first()
+    if suspended and desk:
+        services.agreement_suspend(
+            agreement_id=suspended.pk,
+            actor=desk,
+            reason="Doanh nghiệp đang bị điều tra về hành vi gian lận thương mại.",
+        )
+    online = enterprises[HISTORICAL : HISTORICAL + 4]
+    for offset, enterprise in enumerate(online):
+        if Agreement.objects.filter(enterprise=enterprise).exists():
+            continue
+        signed = services.agreement_sign(
+            tax_code=enterprise.tax_code,
+            company_name=enterprise.name_vi,
+            address=enterprise.address,
+            representative_name=enterprise.representative_name,
+            representative_title=enterprise.representative_title,
+            email=enterprise.email,
+            phone=enterprise.phone,
+            language=enterprise.language,
+            accept_terms=True,
+            ip="113.160.1.20",
+            user_agent="Mozilla/5.0 (Linux; Android 14; SM-A546E) Mobile",
+        )
+        if offset == 3:
+            continue  # this one has not opened its email yet
+        services.agreement_confirm(token=signed.token)
+        if offset == 0 and desk:
+            services.agreement_countersign(agreement_id=signed.agreement.pk, actor=desk)
+    context.out.write(
+        f"Agreements: {Agreement.objects.filter(status=AgreementStatus.ACTIVE).count()} in force, "
+        f"{Agreement.objects.filter(status=AgreementStatus.PENDING_REVIEW).count()} waiting for review."
+    )

@@ -1,8 +1,11 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from customs_feedback.text import NFCCharField
+from customs_feedback.organization.models import Branch
+from customs_feedback.text import NFCCharField, NFCTextField
 from customs_feedback.validators import validate_tax_code
 
 
@@ -26,6 +29,15 @@ class Enterprise(models.Model):
     language = models.CharField(
         _("preferred language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    branch = models.ForeignKey(
+        Branch,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+        verbose_name=_("branch of registration"),
+        help_text=_("The customs branch where the enterprise mainly clears its goods."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -36,3 +48,173 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tax_code} – {self.name_vi or self.name_en or '?'}"
+
+
+class AgreementTemplate(models.Model):
+    """One version of the agreement text (the commitments of both sides), in Vietnamese and English."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    title_vi = NFCCharField(_("title (Vietnamese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    body_vi = NFCTextField(_("text (Vietnamese)"))
+    body_en = models.TextField(_("text (English)"))
+    sha256 = models.CharField(_("SHA-256 of the text"), max_length=64, editable=False)
+    is_current = models.BooleanField(_("current version"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("agreement template")
+        verbose_name_plural = _("agreement templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=models.Q(is_current=True), name="one_current_agreement_template"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} – {self.title_vi}"
+
+    def compute_sha256(self) -> str:
+        """The hash of exactly what a signer reads: both languages, titles and texts, in a fixed layout."""
+        canonical = "\n\x1e\n".join([str(self.version), self.title_vi, self.body_vi, self.title_en, self.body_en])
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def title(self, language: str) -> str:
+        return self.title_en if language == "en" else self.title_vi
+
+    def body(self, language: str) -> str:
+        return self.body_en if language == "en" else self.body_vi
+
+
+class AgreementStatus(models.TextChoices):
+    PENDING_EMAIL = "pending_email", _("Waiting for email confirmation")
+    PENDING_REVIEW = "pending_review", _("Waiting for review")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired (not confirmed)")
+
+
+# An enterprise holds at most one agreement in force; a suspended one still counts.
+LIVE_STATUSES = (AgreementStatus.ACTIVE, AgreementStatus.SUSPENDED)
+
+
+class AgreementSource(models.TextChoices):
+    PORTAL = "portal", _("Signed on the portal")
+    IMPORT = "import", _("Imported (historical signing)")
+
+
+class Agreement(models.Model):
+    """A Customs–Business partnership agreement (MoU) of one enterprise, from signing to its end."""
+
+    reference = models.CharField(_("reference"), max_length=16, unique=True, editable=False)
+    enterprise = models.ForeignKey(Enterprise, models.PROTECT, related_name="agreements", verbose_name=_("enterprise"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.PENDING_EMAIL
+    )
+    source = models.CharField(_("source"), max_length=10, choices=AgreementSource.choices, default="portal")
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="vi")
+    # What the enterprise declared when signing (the registry may be corrected later; this is not).
+    company_name = NFCCharField(_("company name"), max_length=300)
+    address = NFCCharField(_("address"), max_length=500, blank=True)
+    representative_name = NFCCharField(_("legal representative"), max_length=200, blank=True)
+    representative_title = NFCCharField(_("representative's title"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The evidence of the signature.
+    template = models.ForeignKey(
+        AgreementTemplate,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("template"),
+    )
+    template_version = models.PositiveIntegerField(_("template version"), null=True, blank=True)
+    template_sha256 = models.CharField(_("template SHA-256"), max_length=64, blank=True)
+    signed_at = models.DateTimeField(_("signed at"))
+    signed_ip = models.GenericIPAddressField(_("signed from IP"), null=True, blank=True)
+    signed_user_agent = models.CharField(_("browser (user agent)"), max_length=500, blank=True)
+    # The single-use email confirmation link: only its hash is kept.
+    confirm_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    confirm_expires_at = models.DateTimeField(_("confirmation link expires"), null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
+    # The department's side.
+    number = models.PositiveIntegerField(_("agreement number"), unique=True, null=True, blank=True)
+    activated_at = models.DateTimeField(_("in force since"), null=True, blank=True, db_index=True)
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("countersigned by"),
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    reason = NFCTextField(_("reason of the last decision"), blank=True)
+    certificate = models.FileField(_("certificate (PDF)"), upload_to="certificates/", blank=True)
+    certificate_sha256 = models.CharField(_("certificate SHA-256"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-signed_at"]
+        verbose_name = _("partnership agreement")
+        verbose_name_plural = _("partnership agreements")
+        permissions = [("decide_agreement", _("Can countersign, reject, suspend and terminate agreements"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(status__in=["active", "suspended"]),
+                name="one_active_agreement_per_enterprise",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["active", "suspended", "terminated"]) | models.Q(number__isnull=False),
+                name="agreement_in_force_has_a_number",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "confirm_expires_at"], name="agreement_status_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.number or self.reference} – {self.company_name}"
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == AgreementStatus.ACTIVE
+
+
+class AgreementEvent(models.Model):
+    """One change of an agreement's status: who, when, from, to, why."""
+
+    agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="events", verbose_name=_("agreement"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=AgreementStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=AgreementStatus.choices)
+    note = NFCTextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("agreement event")
+        verbose_name_plural = _("agreement events")
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display() or '–'} → {self.get_to_status_display()}"
+
+
+class AgreementNumberSequence(models.Model):
+    """The last agreement number handed out; locked while the next one is taken, so numbers never repeat."""
+
+    name = models.CharField(max_length=32, unique=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("agreement number sequence")
+        verbose_name_plural = _("agreement number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_value}"

@@ -1,0 +1,112 @@
+"""The partnerships API (fixed paths and payloads: DESIGN.md)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from customs_feedback.exceptions import NotFound, PermissionDenied
+from partnerships import selectors, services
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class AgreementSignApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public_submit"
+
+    @extend_schema_serializer(component_name="AgreementSignInput")
+    class Input(serializers.Serializer):
+        tax_code = serializers.CharField(max_length=20, label=_("tax code"))
+        company_name = serializers.CharField(max_length=300, label=_("company name"))
+        address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+        representative_name = serializers.CharField(max_length=200, label=_("legal representative"))
+        representative_title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        email = serializers.EmailField(label=_("email"))
+        phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+        language = serializers.ChoiceField(choices=["vi", "en"], required=False, default="vi")
+        accept_terms = serializers.BooleanField(label=_("I accept the terms"))
+
+    @extend_schema_serializer(component_name="AgreementSignOutput")
+    class Output(serializers.Serializer):
+        reference = serializers.CharField()
+        status = serializers.CharField()
+
+    @extend_schema(request=Input, responses={201: Output}, summary="Sign the partnership agreement")
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        signed = services.agreement_sign(
+            **data.validated_data, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
+        )
+        return Response(self.Output(signed.agreement).data, status=status.HTTP_201_CREATED)
+
+
+class AgreementConfirmApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public_submit"
+
+    @extend_schema_serializer(component_name="AgreementConfirmInput")
+    class Input(serializers.Serializer):
+        token = serializers.CharField(max_length=200)
+
+    @extend_schema_serializer(component_name="AgreementConfirmOutput")
+    class Output(serializers.Serializer):
+        reference = serializers.CharField()
+        status = serializers.CharField()
+
+    @extend_schema(request=Input, responses={200: Output}, summary="Confirm the signer's email")
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        agreement = services.agreement_confirm(token=data.validated_data["token"])
+        return Response(self.Output(agreement).data)
+
+
+class AgreementCountersignApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema_serializer(component_name="AgreementCountersignOutput")
+    class Output(serializers.Serializer):
+        status = serializers.CharField()
+        number = serializers.IntegerField()
+
+    @extend_schema(request=None, responses={200: Output}, summary="Countersign an agreement (staff)")
+    def post(self, request, reference: str):
+        if not request.user.has_perm("partnerships.decide_agreement"):
+            raise PermissionDenied()
+        agreement = selectors.agreement_list(user=request.user).filter(reference=reference).first()
+        if agreement is None:
+            raise NotFound(str(_("No such agreement.")))
+        agreement = services.agreement_countersign(agreement_id=agreement.pk, actor=request.user)
+        return Response(self.Output(agreement).data)
+
+
+@extend_schema_serializer(component_name="PartnershipStatsMonth")
+class MonthOutput(serializers.Serializer):
+    month = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class PartnershipStatsApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema_serializer(component_name="PartnershipStatsOutput")
+    class Output(serializers.Serializer):
+        active = serializers.IntegerField()
+        signed_by_month = serializers.ListField(child=MonthOutput())
+
+    @extend_schema(responses={200: Output}, summary="Public partnership statistics")
+    def get(self, request):
+        return Response(selectors.partnership_stats())

@@ -1,0 +1,111 @@
+"""Portal pages: sign the agreement, confirm the email (GET shows, POST confirms), verify a certificate."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from rest_framework.throttling import AnonRateThrottle
+
+from customs_feedback.exceptions import DomainError
+from partnerships import selectors, services
+from partnerships.forms import SignForm
+from partnerships.models import AgreementStatus
+
+
+class PortalSubmitThrottle(AnonRateThrottle):
+    """The portal form shares the API's public submission budget per client address."""
+
+    scope = "public_submit"
+
+
+def _first_messages(error: ValidationError) -> dict[str, list[str]]:
+    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_sign(request):
+    try:
+        template = services.template_current()
+    except DomainError as error:
+        return render(request, "partnerships/unavailable.html", {"message": error.message}, status=503)
+    language = get_language() if get_language() in ("vi", "en") else "vi"
+    form = SignForm(request.POST or None, initial={"language": language})
+    if request.method == "POST" and not PortalSubmitThrottle().allow_request(request, None):
+        form.add_error(None, _("Too many requests from your connection. Please try again in a while."))
+        return render(
+            request,
+            "partnerships/sign.html",
+            {"form": form, "template": template, "language": language, "stats": selectors.partnership_stats()},
+            status=429,
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            signed = services.agreement_sign(
+                **form.cleaned_data,
+                ip=request.META.get("REMOTE_ADDR"),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
+        except ValidationError as error:
+            for field, messages in _first_messages(error).items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("partnerships:signed", reference=signed.agreement.reference)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "partnerships/sign.html",
+        {"form": form, "template": template, "language": language, "stats": selectors.partnership_stats()},
+        status=status,
+    )
+
+
+@require_GET
+def agreement_signed(request, reference: str):
+    return render(
+        request, "partnerships/signed.html", {"reference": reference, "hours": settings.PARTNERSHIP_CONFIRM_LINK_HOURS}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def agreement_confirm(request, token: str):
+    """GET shows the request and a button; only the POST confirms (mail scanners prefetch links)."""
+    error = None
+    agreement = None
+    confirmed = False
+    try:
+        if request.method == "POST":
+            agreement = services.agreement_confirm(token=token)
+            confirmed = True
+        else:
+            agreement = services.agreement_for_token(token=token)
+    except ValidationError as invalid:
+        error = " ".join(message for messages in _first_messages(invalid).values() for message in messages)
+    return render(
+        request,
+        "partnerships/confirm.html",
+        {"agreement": agreement, "error": error, "confirmed": confirmed},
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+def agreement_verify(request, reference: str):
+    agreement = selectors.agreement_for_verification(reference=reference)
+    return render(
+        request,
+        "partnerships/verify.html",
+        {
+            "agreement": agreement,
+            "in_force": agreement is not None and agreement.status == AgreementStatus.ACTIVE,
+        },
+        status=200 if agreement else 404,
+    )
