@@ -1,3 +1,6 @@
+"""Real Celery workers for tests that need one: fixtures `start_worker` and `celery_worker_process`,
+shared by every test folder through tests/conftest.py."""
+
 from __future__ import annotations
 
 import os
