@@ -15,7 +15,7 @@ import pytest
 from customs_feedback.celery import app as celery_app
 from tests.conftest import TEST_QUEUE
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_database_url() -> str:
