@@ -86,3 +86,7 @@ def force_login_completes_two_factor(monkeypatch):
             session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+# Real-worker fixtures, for any test folder (imported here so pytest finds them everywhere).
+from tests.workers import celery_worker_process, start_worker  # noqa: E402, F401

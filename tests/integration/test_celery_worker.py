@@ -2,7 +2,7 @@ import pytest
 
 from customs_feedback.core.models import Heartbeat
 from customs_feedback.core.tasks import worker_heartbeat
-from tests.integration.conftest import wait_for
+from tests.workers import wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -12,9 +12,9 @@ from customs_feedback.celery import app as celery_app
 from customs_feedback.notifications.models import Notification, NotificationStatus
 from customs_feedback.notifications.services import notification_sweep, notify
 from customs_feedback.notifications.tasks import notification_send
-from tests.integration.conftest import wait_for
 from tests.notifications.conftest import sample_context
 from tests.smtp import SMTPServer
+from tests.workers import wait_for
 
 pytestmark = pytest.mark.integration
 

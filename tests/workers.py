@@ -1,3 +1,6 @@
+"""Real Celery workers for tests that need one: fixtures `start_worker` and `celery_worker_process`,
+shared by every test folder through tests/conftest.py."""
+
 from __future__ import annotations
 
 import os
@@ -12,7 +15,7 @@ import pytest
 from customs_feedback.celery import app as celery_app
 from tests.conftest import TEST_QUEUE
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_database_url() -> str:
