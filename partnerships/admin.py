@@ -36,9 +36,17 @@ class EnterpriseForm(forms.ModelForm):
         return normalize_tax_code(self.cleaned_data["tax_code"])
 
 
+class EnterpriseAgreementInline(ReadOnlyInline):
+    model = Agreement
+    fields = ["reference", "number", "status", "signed_at", "activated_at", "ended_at"]
+    show_change_link = True
+    verbose_name_plural = _("partnership agreements")
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(ScopedModelAdmin):
     form = EnterpriseForm
+    inlines = [EnterpriseAgreementInline]
     list_display = ["tax_code", "name_vi", "branch", "representative_name", "email", "phone", "language"]
     list_filter = ["language", "branch"]
     list_select_related = ["branch"]

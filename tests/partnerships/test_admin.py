@@ -8,6 +8,7 @@ from tests.partnerships import factories
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agreement_text")]
 
 CHANGELIST = "/admin/partnerships/agreement/"
+NO_INLINE_ROWS = {"agreements-TOTAL_FORMS": "0", "agreements-INITIAL_FORMS": "0"}
 
 
 def run_action(client, action, agreements, **extra):
@@ -109,7 +110,8 @@ def test_an_invalid_tax_code_is_refused_in_the_enterprise_form(client, desk):
     client.force_login(desk)
 
     response = client.post(
-        "/admin/partnerships/enterprise/add/", {"tax_code": "0100233489", "name_vi": "Công ty A", "language": "vi"}
+        "/admin/partnerships/enterprise/add/",
+        {"tax_code": "0100233489", "name_vi": "Công ty A", "language": "vi", **NO_INLINE_ROWS},
     )
 
     assert "Mã số thuế không hợp lệ" in response.content.decode()
@@ -119,7 +121,8 @@ def test_the_enterprise_form_stores_the_normalised_tax_code(client, desk):
     client.force_login(desk)
 
     client.post(
-        "/admin/partnerships/enterprise/add/", {"tax_code": "0100233488001", "name_vi": "Công ty A", "language": "vi"}
+        "/admin/partnerships/enterprise/add/",
+        {"tax_code": "0100233488001", "name_vi": "Công ty A", "language": "vi", **NO_INLINE_ROWS},
     )
 
     assert EnterpriseFactory._meta.model.objects.get().tax_code == "0100233488-001"
@@ -160,3 +163,12 @@ def test_staff_outside_the_partnership_desk_cannot_open_agreements(client):
     client.force_login(viewer)
 
     assert client.get(f"{CHANGELIST}{agreement.pk}/change/").status_code == 403
+
+
+def test_an_enterprise_page_lists_its_agreements(client, desk):
+    agreement = factories.active(desk, tax_code="0100233488")
+    client.force_login(desk)
+
+    page = client.get(f"/admin/partnerships/enterprise/{agreement.enterprise.pk}/change/").content.decode()
+
+    assert agreement.reference in page
