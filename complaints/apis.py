@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -56,7 +58,9 @@ class InquirySubmitApi(APIView):
         due_date = serializers.DateField()
 
     def throttled(self, request, wait):
-        raise Throttled(wait, detail=_("Too many submissions from your address. Please try again later."))
+        error = Throttled(detail=_("Too many submissions from your address. Please try again later."))
+        error.wait = math.ceil(wait) if wait is not None else None  # sets Retry-After, keeps the message whole
+        raise error
 
     @extend_schema(request=Input, responses={201: Output}, summary="Submit an inquiry (public)")
     def post(self, request):
