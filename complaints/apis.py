@@ -39,6 +39,9 @@ class InquirySubmitApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     class Input(serializers.Serializer):
+        class Meta:
+            ref_name = "InquirySubmitInput"
+
         # Shape only; the service checks every rule and answers with translated messages.
         name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
         email = serializers.CharField(required=False, allow_blank=True)
@@ -53,6 +56,9 @@ class InquirySubmitApi(APIView):
         attachments = serializers.ListField(child=serializers.FileField(), required=False)
 
     class Output(serializers.Serializer):
+        class Meta:
+            ref_name = "InquirySubmitOutput"
+
         tracking_code = serializers.CharField()
         status = serializers.CharField()
         due_date = serializers.DateField()
@@ -88,6 +94,9 @@ class CategoryListApi(APIView):
     permission_classes = [AllowAny]
 
     class Output(serializers.Serializer):
+        class Meta:
+            ref_name = "CategoryListOutput"
+
         code = serializers.CharField()
         name = serializers.CharField()
 
@@ -101,17 +110,26 @@ class InquiryTrackApi(APIView):
     permission_classes = [AllowAny]
 
     class AnswerOutput(serializers.Serializer):
+        class Meta:
+            ref_name = "InquiryTrackAnswerOutput"
+
         text = serializers.CharField()
         answered_at = serializers.DateTimeField()
         unit = serializers.CharField()
 
     class MessageOutput(serializers.Serializer):
+        class Meta:
+            ref_name = "InquiryTrackMessageOutput"
+
         author = serializers.CharField()
         unit = serializers.CharField()
         text = serializers.CharField()
         at = serializers.DateTimeField()
 
     class Output(serializers.Serializer):
+        class Meta:
+            ref_name = "InquiryTrackOutput"
+
         tracking_code = serializers.CharField()
         status = serializers.CharField()
         subject = serializers.CharField()
@@ -140,9 +158,15 @@ class InquiryAnswerApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class Input(serializers.Serializer):
+        class Meta:
+            ref_name = "InquiryAnswerInput"
+
         text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
 
     class Output(serializers.Serializer):
+        class Meta:
+            ref_name = "InquiryAnswerOutput"
+
         status = serializers.CharField()
 
     @extend_schema(request=Input, responses={200: Output}, summary="Answer an inquiry (staff)")
@@ -163,6 +187,9 @@ class FaqListApi(APIView):
     permission_classes = [AllowAny]
 
     class Output(serializers.Serializer):
+        class Meta:
+            ref_name = "FaqListOutput"
+
         id = serializers.IntegerField()
         category = serializers.CharField(source="category.code")
         question = serializers.CharField()

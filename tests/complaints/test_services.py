@@ -374,3 +374,17 @@ def test_anonymising_blanks_the_submitters_details(inquiry):
 
     assert "Hoa" not in cleaned and "hoa@example.vn" not in cleaned and "a@b.vn" not in cleaned
     assert "0100233488" not in cleaned and "0912 345 678" not in cleaned
+
+
+def test_the_periodic_tasks_are_scheduled_and_safe_to_run_twice(submit, desk, settings):
+    from complaints import tasks
+
+    answered = submit()
+    services.inquiry_answer(inquiry_id=answered.pk, text="Trả lời", actor=desk)
+    Inquiry.objects.filter(pk=answered.pk).update(answered_at=timezone.now() - timedelta(days=30))
+
+    assert tasks.close_quiet.apply().get() == 1
+    assert tasks.close_quiet.apply().get() == 0
+    assert tasks.remind_overdue.apply().get() == 0
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"complaints.close_quiet", "complaints.remind_overdue"} <= scheduled
