@@ -19,7 +19,14 @@ class ComplaintsConfig(AppConfig):
         # FAQ entries are public text; the desk and the leadership edit them.
         scoping.register(FaqEntry, department_roles=desk)
 
-        read = ["complaints.view_inquiry", "complaints.view_inquirycategory", "complaints.view_answertemplate"]
+        read = [
+            "complaints.view_inquiry",
+            "complaints.view_inquiryattachment",
+            "complaints.view_inquirymessage",
+            "complaints.view_inquiryevent",
+            "complaints.view_inquirycategory",
+            "complaints.view_answertemplate",
+        ]
         work = [*read, "complaints.answer_inquiry", "complaints.view_inquirynote", "complaints.add_inquirynote"]
         roles.grant(Role.DEPARTMENT_LEADERSHIP, *read, "complaints.view_inquirynote", "complaints.view_faqentry")
         roles.grant(Role.DEPARTMENT_LEADERSHIP, "complaints.view_inquiry_statistics")

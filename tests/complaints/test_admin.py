@@ -206,3 +206,23 @@ def test_statistics_need_the_permission(client):
     client.force_login(staff_user("branch_officer", branch=BranchFactory()))
 
     assert client.get(reverse("admin:complaints_inquiry_statistics")).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["inquiry_desk", "branch_leader", "branch_officer", "department_leadership"])
+def test_every_role_that_works_on_an_inquiry_sees_its_conversation_files_and_history(
+    client, submit, desk, branch, role
+):
+    inquiry = submit(attachments=[upload("hoa-don.pdf", PDF_BYTES)])
+    user = staff_user(role, branch=branch)
+    official = getattr(user, "official", None)
+    services.inquiry_assign(
+        inquiry_id=inquiry.pk, branch_id=branch.pk, assignee_id=official.pk if official else None, actor=desk
+    )
+    services.inquiry_reply(inquiry_id=inquiry.pk, text="Bổ sung chứng từ")
+    client.force_login(user)
+
+    page = client.get(change_url(inquiry)).content.decode()
+
+    assert "Bổ sung chứng từ" in page
+    assert reverse("admin:complaints_inquiry_attachment", args=[inquiry.attachments.get().pk]) in page
+    assert "Lịch sử xử lý" in page
