@@ -198,12 +198,12 @@ class InquiryAdmin(ScopedModelAdmin):
 
     def answer_view(self, request, pk: int):
         inquiry = self._inquiry(request, pk, "complaints.answer_inquiry")
-        form = AnswerForm(request.POST or None, initial={"text": inquiry.answer})
+        form = AnswerForm(request.POST or None, initial={"text": inquiry.answer}, user=request.user)
         if request.method == "POST" and form.is_valid():
             template = form.cleaned_data["template"]
             if "_use_template" in request.POST:
                 if template is not None:
-                    form = AnswerForm(initial={"template": template, "text": template.text})
+                    form = AnswerForm(initial={"template": template, "text": template.text}, user=request.user)
             else:
                 response = self._run(
                     request,
@@ -363,7 +363,7 @@ class InquiryAdmin(ScopedModelAdmin):
 
 
 @admin.register(InquiryCategory)
-class InquiryCategoryAdmin(admin.ModelAdmin):
+class InquiryCategoryAdmin(ScopedModelAdmin):
     list_display = ["code", "name_vi", "name_en", "deadline_days", "order", "is_active"]
     list_editable = ["deadline_days", "order", "is_active"]
     search_fields = ["code", "name_vi", "name_en"]
@@ -373,7 +373,7 @@ class InquiryCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnswerTemplate)
-class AnswerTemplateAdmin(admin.ModelAdmin):
+class AnswerTemplateAdmin(ScopedModelAdmin):
     list_display = ["title", "category", "is_active"]
     list_filter = ["category", "is_active"]
     search_fields = ["title", "text"]

@@ -29,6 +29,10 @@ class AnswerForm(forms.Form):
         help_text=_("Sent to the submitter signed with the name of your unit, not yours."),
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = for_user(user, AnswerTemplate.objects.filter(is_active=True))
+
 
 class ResolveForm(forms.Form):
     status = forms.ChoiceField(

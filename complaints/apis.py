@@ -6,7 +6,7 @@ import math
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -144,7 +144,11 @@ class InquiryTrackApi(APIView):
         def get_conversation(self, view) -> list:
             return InquiryTrackApi.MessageOutput(view["conversation"], many=True).data
 
-    @extend_schema(responses={200: Output}, summary="Track an inquiry with the submitter's email (public)")
+    @extend_schema(
+        parameters=[OpenApiParameter("email", str, required=True, description="The submitter's email")],
+        responses={200: Output},
+        summary="Track an inquiry with the submitter's email (public)",
+    )
     def get(self, request, tracking_code: str):
         inquiry = selectors.inquiry_for_tracking(
             tracking_code=tracking_code, email=request.query_params.get("email", "")
@@ -196,7 +200,14 @@ class FaqListApi(APIView):
         answer = serializers.CharField()
         published_at = serializers.DateTimeField()
 
-    @extend_schema(responses={200: Output(many=True)}, summary="Published questions and answers (public)")
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Words to find, accents and case ignored"),
+            OpenApiParameter("category", str, description="A category code"),
+        ],
+        responses={200: Output(many=True)},
+        summary="Published questions and answers (public)",
+    )
     def get(self, request):
         entries = selectors.faq_search(
             q=request.query_params.get("q", ""), category_code=request.query_params.get("category", "")

@@ -7,7 +7,16 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Inquiries")
 
     def ready(self) -> None:
-        from complaints.models import FaqEntry, Inquiry, InquiryAttachment, InquiryEvent, InquiryMessage, InquiryNote
+        from complaints.models import (
+            AnswerTemplate,
+            FaqEntry,
+            Inquiry,
+            InquiryAttachment,
+            InquiryCategory,
+            InquiryEvent,
+            InquiryMessage,
+            InquiryNote,
+        )
         from customs_feedback.core.portal import register_section
         from customs_feedback.organization import roles, scoping
         from customs_feedback.organization.roles import Role
@@ -18,6 +27,10 @@ class ComplaintsConfig(AppConfig):
             scoping.register(model, branch="inquiry__branch", own="inquiry__assignee", department_roles=desk)
         # FAQ entries are public text; the desk and the leadership edit them.
         scoping.register(FaqEntry, department_roles=desk)
+        # Categories and answer templates are reference data for everyone who works on inquiries.
+        workers = [Role.INQUIRY_DESK, Role.BRANCH_LEADER, Role.BRANCH_OFFICER]
+        scoping.register(InquiryCategory, department_roles=workers)
+        scoping.register(AnswerTemplate, department_roles=workers)
 
         read = [
             "complaints.view_inquiry",

@@ -90,7 +90,10 @@ def tracking_page(request, tracking_code: str, token: str):
         raise Http404
     form = ReplyForm(request.POST or None)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not PortalSubmitThrottle().allow_request(request, None):
+        form.add_error(None, _("Too many submissions from your address. Please try again later."))
+        status = 429
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 services.inquiry_reply(inquiry_id=inquiry.pk, text=form.cleaned_data["text"])

@@ -161,3 +161,12 @@ def test_the_portal_menu_links_the_inquiry_pages(client):
     page = client.get("/").content.decode()
 
     assert 'href="/inquiries/"' in page and 'href="/faq/"' in page
+
+
+def test_replies_from_the_tracking_page_are_limited_per_address(client, inquiry, settings):
+    settings.INQUIRY_PORTAL_RATE = "2/hour"
+
+    statuses = [client.post(private_link(inquiry), {"text": f"Bổ sung {n}"}).status_code for n in range(3)]
+
+    assert statuses == [302, 302, 429]
+    assert InquiryMessage.objects.count() == 2

@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG_VARIABLES = ["DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"]
+# The operator's environment, not the test runner's (the browser tests allow sync ORM calls in async contexts).
+CONFIG_VARIABLES = [
+    "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+]  # fmt: skip
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
