@@ -193,7 +193,7 @@ class InquiryEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("status change")
-        verbose_name_plural = _("history")
+        verbose_name_plural = _("status history")
 
     def __str__(self) -> str:
         return f"{self.inquiry_id}: {self.from_status} → {self.to_status}"

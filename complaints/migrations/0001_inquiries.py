@@ -317,7 +317,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "verbose_name": "status change",
-                "verbose_name_plural": "history",
+                "verbose_name_plural": "status history",
                 "ordering": ["at", "pk"],
             },
         ),
