@@ -143,6 +143,7 @@ def inquiry_stats(*, user, date_from: date | None = None, date_to: date | None =
             "first_answered_at",
             "due_date",
             "category__code",
+            "category__order",
             "category__name_vi",
             "category__name_en",
             "branch__code",
@@ -150,11 +151,11 @@ def inquiry_stats(*, user, date_from: date | None = None, date_to: date | None =
             "branch__name_en",
         )
     )
-    by_category: dict[str, list[Inquiry]] = defaultdict(list)
+    by_category: dict[tuple[int, str], list[Inquiry]] = defaultdict(list)
     by_branch: dict[str, list[Inquiry]] = defaultdict(list)
     labels: dict[str, str] = {}
     for row in rows:
-        by_category[row.category.code].append(row)
+        by_category[(row.category.order, row.category.code)].append(row)
         labels[f"c:{row.category.code}"] = row.category.name
         branch_code = row.branch.code if row.branch_id else ""
         by_branch[branch_code].append(row)
@@ -163,7 +164,7 @@ def inquiry_stats(*, user, date_from: date | None = None, date_to: date | None =
         **_figures(rows),
         "by_category": [
             {"code": code, "name": labels[f"c:{code}"], **_figures(group)}
-            for code, group in sorted(by_category.items())
+            for (_order, code), group in sorted(by_category.items())
         ],
         "by_branch": [
             {"code": code, "name": labels[f"b:{code}"], **_figures(group)} for code, group in sorted(by_branch.items())

@@ -41,6 +41,7 @@ def test_statistics_count_received_answered_on_time_and_the_median_time_to_answe
     assert (stats["received"], stats["answered"]) == (4, 3)
     assert stats["on_time_share"] == round(2 / 3, 4)
     assert stats["median_hours_to_answer"] == 30.0
+    assert [row["code"] for row in stats["by_category"]] == ["procedures", "origin"]  # in the categories' order
     by_category = {row["code"]: row for row in stats["by_category"]}
     assert (by_category["procedures"]["answered"], by_category["procedures"]["on_time_share"]) == (2, 1.0)
     assert (by_category["origin"]["received"], by_category["origin"]["on_time_share"]) == (2, 0.0)
