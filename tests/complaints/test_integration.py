@@ -1,0 +1,30 @@
+"""The acknowledgement of an API submission goes through the real Redis and a real Celery worker."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from customs_feedback.notifications.models import Notification
+from tests.integration.conftest import celery_worker_process, wait_for  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_submission_is_acknowledged_by_a_real_worker(celery_worker_process):  # noqa: F811
+    response = APIClient().post(
+        "/api/v1/inquiries/",
+        {
+            "name": "Công ty TNHH Cảng Xanh",
+            "email": "xnk@cangxanh.example.vn",
+            "category": "e-customs",
+            "subject": "Lỗi chữ ký số trên ECUS",
+            "body": "Không ký được tờ khai bằng chữ ký số mới.",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201
+    notice = wait_for(
+        lambda: Notification.objects.filter(kind="inquiry_acknowledged", status="sent").first(),
+        message="the acknowledgement sent by the worker",
+    )
+    assert response.json()["tracking_code"] in notice.body_text
