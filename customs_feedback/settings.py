@@ -324,8 +324,6 @@ DEPARTMENT_NAME = _("Hai Phong Customs Department")
 # --- Inquiries (complaints app) -------------------------------------------------------------
 INQUIRY_MAX_ATTACHMENTS = 5
 INQUIRY_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# Uploads above this size go to a temporary file rather than memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # An answered inquiry nobody replies to is closed after this many days.
 INQUIRY_QUIET_DAYS = _read(env.int, "INQUIRY_QUIET_DAYS", default=14)
 # Overdue inquiries are escalated to the branch leader this many working days past the due date.

@@ -50,6 +50,18 @@ def _fresh_throttles_and_private_media(settings, tmp_path):
 
 
 @pytest.fixture
+def seeded_categories(django_db_blocker):
+    """The categories of the data migration, again: a transactional test before this one flushed every table."""
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("complaints.migrations.0002_seed_categories").seed
+    with django_db_blocker.unblock():
+        seed(apps, None)
+
+
+@pytest.fixture
 def category(db):
     return InquiryCategory.objects.get(code="procedures")
 

@@ -9,6 +9,7 @@ from tests.integration.conftest import celery_worker_process, wait_for  # noqa: 
 pytestmark = pytest.mark.integration
 
 
+@pytest.mark.usefixtures("seeded_categories")
 def test_a_submission_is_acknowledged_by_a_real_worker(celery_worker_process):  # noqa: F811
     response = APIClient().post(
         "/api/v1/inquiries/",

@@ -7,10 +7,14 @@ import pytest
 from complaints.models import Inquiry
 from customs_feedback.notifications.models import Notification
 from customs_feedback.organization.roles import Role
-from tests.complaints.conftest import PDF_BYTES
+from tests.complaints.conftest import PDF_BYTES, seeded_categories  # noqa: F401 - the fixture
 from tests.factories import staff_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seeded_categories"),
+]
 
 ANSWER = "Kính gửi Quý doanh nghiệp, C/O mẫu D được nộp bổ sung trong vòng 1 năm."
 
