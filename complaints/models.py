@@ -1,0 +1,242 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from customs_feedback.organization.models import Branch, Official
+from customs_feedback.text import NFCCharField, NFCTextField
+
+
+class InquiryStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    DUPLICATE = "duplicate", _("Duplicate")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
+
+
+OPEN_STATUSES = (InquiryStatus.NEW, InquiryStatus.ASSIGNED)
+
+
+class InquiryCategory(models.Model):
+    """A kind of question, with the number of working days the department has to answer it."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_vi = NFCCharField(_("name (Vietnamese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    deadline_days = models.PositiveSmallIntegerField(
+        _("deadline (working days)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("inquiry category")
+        verbose_name_plural = _("inquiry categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name_vi
+
+
+class Inquiry(models.Model):
+    """A problem or question (vướng mắc) sent by a person or business through the portal."""
+
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True, editable=False)
+    name = NFCCharField(_("submitter name"), max_length=200)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    tax_code = models.CharField(
+        _("tax code"), max_length=14, blank=True, db_index=True, help_text=_("Normalised; links the enterprise.")
+    )
+    category = models.ForeignKey(InquiryCategory, models.PROTECT, related_name="inquiries", verbose_name=_("category"))
+    subject = NFCCharField(_("subject"), max_length=200)
+    body = NFCTextField(_("question"))
+    declaration_number = models.CharField(_("declaration number"), max_length=12, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InquiryStatus.choices, default=InquiryStatus.NEW, db_index=True
+    )
+    branch = models.ForeignKey(
+        Branch, models.PROTECT, null=True, blank=True, related_name="inquiries", verbose_name=_("assigned branch")
+    )
+    assignee = models.ForeignKey(
+        Official, models.PROTECT, null=True, blank=True, related_name="inquiries", verbose_name=_("assigned official")
+    )
+    due_date = models.DateField(_("due date"), db_index=True)
+    answer = NFCTextField(_("answer"), blank=True)
+    answer_unit = NFCCharField(_("answered by unit"), max_length=200, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    first_answered_at = models.DateTimeField(_("first answered"), null=True, blank=True)
+    resolution_reason = NFCTextField(_("reason (duplicate or out of scope)"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("duplicate of")
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    submitted_ip = models.GenericIPAddressField(_("submitted from"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        permissions = [
+            ("assign_inquiry", _("Can assign inquiries")),
+            ("answer_inquiry", _("Can answer inquiries")),
+            ("resolve_inquiry", _("Can mark inquiries duplicate or out of scope")),
+            ("view_inquiry_statistics", _("Can view inquiry statistics")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(declaration_number="") | models.Q(declaration_number__regex=r"^[0-9]{12}$"),
+                name="inquiry_declaration_number_12_digits",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="answered") | models.Q(answered_at__isnull=False),
+                name="inquiry_answered_has_answer_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="inquiry_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} – {self.subject}"
+
+
+class InquiryMessage(models.Model):
+    """The public conversation: the staff's answers and the submitter's replies."""
+
+    class Author(models.TextChoices):
+        SUBMITTER = "submitter", _("Submitter")
+        STAFF = "staff", _("Customs")
+
+    inquiry = models.ForeignKey(Inquiry, models.CASCADE, related_name="messages", verbose_name=_("inquiry"))
+    author = models.CharField(_("from"), max_length=10, choices=Author.choices)
+    unit_name = NFCCharField(_("unit"), max_length=200, blank=True)
+    text = NFCTextField(_("text"))
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("staff")
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("conversation")
+
+    def __str__(self) -> str:
+        return f"{self.inquiry_id} {self.author} {self.created_at:%Y-%m-%d}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # The stored name carries no part of the submitter's file name.
+    import secrets
+
+    return f"private/inquiries/{instance.inquiry.submitted_at:%Y/%m}/{secrets.token_hex(16)}"
+
+
+class InquiryAttachment(models.Model):
+    inquiry = models.ForeignKey(Inquiry, models.CASCADE, related_name="attachments", verbose_name=_("inquiry"))
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = NFCCharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class InquiryNote(models.Model):
+    """An internal note between staff; the submitter never sees it."""
+
+    inquiry = models.ForeignKey(Inquiry, models.CASCADE, related_name="notes", verbose_name=_("inquiry"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    text = NFCTextField(_("note"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self) -> str:
+        return f"{self.inquiry_id} {self.created_at:%Y-%m-%d}"
+
+
+class InquiryEvent(models.Model):
+    inquiry = models.ForeignKey(Inquiry, models.CASCADE, related_name="events", verbose_name=_("inquiry"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=InquiryStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=InquiryStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+
+    def __str__(self) -> str:
+        return f"{self.inquiry_id}: {self.from_status} → {self.to_status}"
+
+
+class AnswerTemplate(models.Model):
+    """Reusable answer text staff start from."""
+
+    title = NFCCharField(_("title"), max_length=200)
+    category = models.ForeignKey(
+        InquiryCategory, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("category")
+    )
+    text = NFCTextField(_("text"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FaqEntry(models.Model):
+    """A published question and answer, edited and anonymised from an answered inquiry."""
+
+    category = models.ForeignKey(InquiryCategory, models.PROTECT, related_name="faq", verbose_name=_("category"))
+    question = NFCTextField(_("question"))
+    answer = NFCTextField(_("answer"))
+    source = models.ForeignKey(
+        Inquiry, models.SET_NULL, null=True, blank=True, related_name="faq_entries", verbose_name=_("from inquiry")
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    # Accent-folded, lower-case question and answer: "thu tuc" finds "thủ tục" on any database.
+    search_text = models.TextField(editable=False, blank=True)
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("FAQ entry")
+        verbose_name_plural = _("FAQ")
+
+    def __str__(self) -> str:
+        return self.question[:80]

@@ -352,3 +352,19 @@ CELERY_BEAT_SCHEDULE["partnerships-expire-unconfirmed"] = {
 }
 # WeasyPrint and fontTools log every rendering step at INFO.
 LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
+
+# --- Inquiries (complaints app) -------------------------------------------------------------
+INQUIRY_MAX_ATTACHMENTS = 5
+INQUIRY_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# An answered inquiry nobody replies to is closed after this many days.
+INQUIRY_QUIET_DAYS = _read(env.int, "INQUIRY_QUIET_DAYS", default=14)
+# Overdue inquiries are escalated to the branch leader this many working days past the due date.
+INQUIRY_ESCALATE_AFTER_DAYS = _read(env.int, "INQUIRY_ESCALATE_AFTER_DAYS", default=2)
+INQUIRY_DUE_SOON_DAYS = 2
+# The portal form's own per-address limit (the API uses the public_submit throttle).
+INQUIRY_PORTAL_RATE = _read(env.str, "THROTTLE_INQUIRY_PORTAL", default="10/hour")
+CELERY_BEAT_SCHEDULE["complaints-close-quiet"] = {"task": "complaints.close_quiet", "schedule": timedelta(hours=1)}
+CELERY_BEAT_SCHEDULE["complaints-remind-overdue"] = {
+    "task": "complaints.remind_overdue",
+    "schedule": timedelta(hours=6),
+}

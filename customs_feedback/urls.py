@@ -17,6 +17,8 @@ urlpatterns = [
     path("partnerships/", include("partnerships.urls")),
     path("api/v1/partnerships/", include("partnerships.api_urls")),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("complaints.urls")),
+    path("api/v1/", include("complaints.api_urls")),
 ]
 
 admin.site.site_header = _("Hai Phong Customs – back office")

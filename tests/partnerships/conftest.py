@@ -5,7 +5,6 @@ from customs_feedback.organization.roles import Role
 from partnerships.models import AgreementTemplate
 from partnerships.services import template_publish
 from tests.factories import staff_user
-from tests.integration.conftest import celery_worker_process  # noqa: F401 - the real worker, for this app's integration test
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,8 @@ from customs_feedback.notifications.models import Notification, NotificationStat
 from customs_feedback.organization.roles import Role
 from partnerships.services import template_publish
 from tests.factories import staff_user
-from tests.integration.conftest import wait_for
 from tests.partnerships import factories
+from tests.workers import wait_for
 
 pytestmark = pytest.mark.integration
 

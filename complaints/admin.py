@@ -1,0 +1,396 @@
+"""The staff back office for inquiries: queues, assignment, notes, answers, FAQ, statistics."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from complaints import selectors, services
+from complaints.admin_forms import AnswerForm, AssignForm, FaqForm, NoteForm, ResolveForm, StatsForm
+from complaints.models import (
+    OPEN_STATUSES,
+    AnswerTemplate,
+    FaqEntry,
+    Inquiry,
+    InquiryAttachment,
+    InquiryCategory,
+    InquiryEvent,
+    InquiryMessage,
+    InquiryNote,
+    InquiryStatus,
+)
+from customs_feedback.exceptions import DomainError
+from customs_feedback.organization.admin_mixins import ReadOnlyInline, ScopedModelAdmin
+from customs_feedback.organization.scoping import for_user
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("new", _("New")), ("mine", _("Mine")), ("overdue", _("Overdue")), ("due_soon", _("Due soon"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in selectors.QUEUES:
+            return selectors.inquiry_queue(queryset, queue=self.value(), user=request.user)
+        return queryset
+
+
+class MessageInline(ReadOnlyInline):
+    model = InquiryMessage
+    fields = ["created_at", "author", "unit_name", "text", "staff_user"]
+    verbose_name_plural = _("Conversation with the submitter")
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = InquiryAttachment
+    fields = ["download", "content_type", "size", "created_at"]
+    readonly_fields = fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    @admin.display(description=_("file"))
+    def download(self, attachment):
+        url = reverse("admin:complaints_inquiry_attachment", args=[attachment.pk])
+        return format_html('<a href="{}">{}</a>', url, attachment.original_name)
+
+
+class NoteInline(ReadOnlyInline):
+    model = InquiryNote
+    fields = ["created_at", "author", "text"]
+
+
+class EventInline(ReadOnlyInline):
+    model = InquiryEvent
+    fields = ["at", "from_status", "to_status", "actor", "note"]
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(ScopedModelAdmin):
+    change_form_template = "admin/complaints/inquiry/change_form.html"
+    change_list_template = "admin/complaints/inquiry/change_list.html"
+    list_display = [
+        "tracking_code",
+        "subject",
+        "category",
+        "status",
+        "branch",
+        "assignee",
+        "due_date",
+        "overdue",
+        "submitted_at",
+    ]
+    list_filter = [QueueFilter, "status", "category", "branch", "language"]
+    search_fields = ["tracking_code", "subject", "name", "email", "tax_code", "declaration_number"]
+    date_hierarchy = "submitted_at"
+    list_select_related = ["category", "branch", "assignee"]
+    list_per_page = 50
+    inlines = [MessageInline, AttachmentInline, NoteInline, EventInline]
+    fieldsets = [
+        (None, {"fields": ["tracking_code", "status", "category", "due_date", "branch", "assignee"]}),
+        (_("Submitter"), {"fields": ["name", "email", "phone", "tax_code", "enterprise", "language"]}),
+        (_("Question"), {"fields": ["subject", "body", "declaration_number"]}),
+        (_("Answer"), {"fields": ["answer", "answer_unit", "answered_at", "first_answered_at"]}),
+        (_("Closure"), {"fields": ["resolution_reason", "duplicate_of", "closed_at", "escalated_at"]}),
+        (_("Record"), {"fields": ["submitted_at", "submitted_ip", "updated_at"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Inquiry._meta.fields] + ["enterprise"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, inquiry):
+        return inquiry.status in OPEN_STATUSES and inquiry.due_date < timezone.localdate()
+
+    @admin.display(description=_("enterprise"))
+    def enterprise(self, inquiry):
+        return selectors.enterprise_name(inquiry.tax_code) or "—"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/assign/", wrap(self.assign_view), name="complaints_inquiry_assign"),
+            path("<int:pk>/answer/", wrap(self.answer_view), name="complaints_inquiry_answer"),
+            path("<int:pk>/resolve/", wrap(self.resolve_view), name="complaints_inquiry_resolve"),
+            path("<int:pk>/note/", wrap(self.note_view), name="complaints_inquiry_note"),
+            path("<int:pk>/publish-faq/", wrap(self.faq_view), name="complaints_inquiry_faq"),
+            path("attachment/<int:pk>/", wrap(self.attachment_view), name="complaints_inquiry_attachment"),
+            path("statistics/", wrap(self.statistics_view), name="complaints_inquiry_statistics"),
+            *super().get_urls(),
+        ]
+
+    # --- workflow pages: each parses a form and calls one service -------------------------------
+
+    def _inquiry(self, request, pk: int, permission: str) -> Inquiry:
+        if not request.user.has_perm(permission):
+            raise DjangoPermissionDenied
+        inquiry = self.get_queryset(request).filter(pk=pk).first()
+        if inquiry is None:
+            raise Http404
+        return inquiry
+
+    def _page(self, request, inquiry, form, title: str, *, submit: str, extra=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": inquiry,
+            "inquiry": inquiry,
+            "form": form,
+            "title": title,
+            "submit_label": submit,
+            **(extra or {}),
+        }
+        return TemplateResponse(request, "admin/complaints/inquiry/action_form.html", context)
+
+    def _run(self, request, form, inquiry, call, done: str):
+        """Call the service; a refusal becomes a form error (ValidationError) or an admin message."""
+        try:
+            call()
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return None
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return None
+        self.message_user(request, done, messages.SUCCESS)
+        return redirect(reverse("admin:complaints_inquiry_change", args=[inquiry.pk]))
+
+    def assign_view(self, request, pk: int):
+        inquiry = self._inquiry(request, pk, "complaints.assign_inquiry")
+        initial = {"branch": inquiry.branch_id, "assignee": inquiry.assignee_id}
+        form = AssignForm(request.POST or None, initial=initial, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            response = self._run(
+                request,
+                form,
+                inquiry,
+                lambda: services.inquiry_assign(
+                    inquiry_id=inquiry.pk,
+                    branch_id=data["branch"].pk,
+                    assignee_id=data["assignee"].pk if data["assignee"] else None,
+                    actor=request.user,
+                ),
+                _("The inquiry has been assigned."),
+            )
+            if response:
+                return response
+        return self._page(
+            request, inquiry, form, _("Assign %(code)s") % {"code": inquiry.tracking_code}, submit=_("Assign")
+        )
+
+    def answer_view(self, request, pk: int):
+        inquiry = self._inquiry(request, pk, "complaints.answer_inquiry")
+        form = AnswerForm(request.POST or None, initial={"text": inquiry.answer}, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            template = form.cleaned_data["template"]
+            if "_use_template" in request.POST:
+                if template is not None:
+                    form = AnswerForm(initial={"template": template, "text": template.text}, user=request.user)
+            else:
+                response = self._run(
+                    request,
+                    form,
+                    inquiry,
+                    lambda: services.inquiry_answer(
+                        inquiry_id=inquiry.pk, text=form.cleaned_data["text"], actor=request.user
+                    ),
+                    _("The answer has been sent to the submitter."),
+                )
+                if response:
+                    return response
+        return self._page(
+            request,
+            inquiry,
+            form,
+            _("Answer %(code)s") % {"code": inquiry.tracking_code},
+            submit=_("Send the answer"),
+            extra={"show_question": True, "template_button": True, "unit_name": services.unit_name(inquiry)},
+        )
+
+    def resolve_view(self, request, pk: int):
+        inquiry = self._inquiry(request, pk, "complaints.resolve_inquiry")
+        form = ResolveForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            response = self._run(
+                request,
+                form,
+                inquiry,
+                lambda: services.inquiry_resolve(
+                    inquiry_id=inquiry.pk,
+                    status=data["status"],
+                    reason=data["reason"],
+                    duplicate_of_code=data["duplicate_of"],
+                    actor=request.user,
+                ),
+                _("The inquiry has been closed."),
+            )
+            if response:
+                return response
+        return self._page(
+            request,
+            inquiry,
+            form,
+            _("Close %(code)s without an answer") % {"code": inquiry.tracking_code},
+            submit=_("Close the inquiry"),
+        )
+
+    def note_view(self, request, pk: int):
+        inquiry = self._inquiry(request, pk, "complaints.add_inquirynote")
+        form = NoteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            response = self._run(
+                request,
+                form,
+                inquiry,
+                lambda: services.inquiry_note_add(
+                    inquiry_id=inquiry.pk, text=form.cleaned_data["text"], actor=request.user
+                ),
+                _("The note has been added."),
+            )
+            if response:
+                return response
+        return self._page(
+            request,
+            inquiry,
+            form,
+            _("Internal note on %(code)s") % {"code": inquiry.tracking_code},
+            submit=_("Add the note"),
+        )
+
+    def faq_view(self, request, pk: int):
+        inquiry = self._inquiry(request, pk, "complaints.add_faqentry")
+        initial = {
+            "question": services.anonymise(inquiry, inquiry.body),
+            "answer": services.anonymise(inquiry, inquiry.answer),
+        }
+        form = FaqForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            response = self._run(
+                request,
+                form,
+                inquiry,
+                lambda: services.faq_publish(
+                    inquiry_id=inquiry.pk,
+                    question=form.cleaned_data["question"],
+                    answer=form.cleaned_data["answer"],
+                    actor=request.user,
+                ),
+                _("The question and answer are published in the FAQ."),
+            )
+            if response:
+                return response
+        return self._page(
+            request,
+            inquiry,
+            form,
+            _("Publish %(code)s as FAQ") % {"code": inquiry.tracking_code},
+            submit=_("Publish"),
+            extra={"faq_hint": True},
+        )
+
+    def attachment_view(self, request, pk: int):
+        """Attachments are private: only staff who may see the inquiry can download them."""
+        if not request.user.has_perm("complaints.view_inquiry"):
+            raise DjangoPermissionDenied
+        attachment = for_user(request.user, InquiryAttachment.objects.filter(pk=pk)).first()
+        if attachment is None:
+            raise Http404
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def statistics_view(self, request):
+        if not request.user.has_perm("complaints.view_inquiry_statistics"):
+            raise DjangoPermissionDenied
+        form = StatsForm(request.GET or None)
+        dates = form.cleaned_data if form.is_valid() else {}
+        stats = selectors.inquiry_stats(
+            user=request.user, date_from=dates.get("date_from"), date_to=dates.get("date_to")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Inquiry statistics"),
+            "form": form,
+            "stats": stats,
+        }
+        return TemplateResponse(request, "admin/complaints/inquiry/statistics.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        inquiry = self.get_queryset(request).filter(pk=object_id).first()
+        user = request.user
+        extra_context = {
+            **(extra_context or {}),
+            "can_assign": bool(inquiry)
+            and inquiry.status in OPEN_STATUSES
+            and user.has_perm("complaints.assign_inquiry"),
+            "can_answer": bool(inquiry)
+            and inquiry.status in (*OPEN_STATUSES, InquiryStatus.ANSWERED)
+            and user.has_perm("complaints.answer_inquiry"),
+            "can_resolve": bool(inquiry)
+            and inquiry.status in OPEN_STATUSES
+            and user.has_perm("complaints.resolve_inquiry"),
+            "can_note": user.has_perm("complaints.add_inquirynote"),
+            "can_publish": bool(inquiry)
+            and inquiry.first_answered_at is not None
+            and user.has_perm("complaints.add_faqentry"),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(InquiryCategory)
+class InquiryCategoryAdmin(ScopedModelAdmin):
+    list_display = ["code", "name_vi", "name_en", "deadline_days", "order", "is_active"]
+    list_editable = ["deadline_days", "order", "is_active"]
+    search_fields = ["code", "name_vi", "name_en"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(ScopedModelAdmin):
+    list_display = ["title", "category", "is_active"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["title", "text"]
+
+
+@admin.register(FaqEntry)
+class FaqEntryAdmin(ScopedModelAdmin):
+    list_display = ["question_start", "category", "is_published", "published_at"]
+    list_filter = ["is_published", "category"]
+    search_fields = ["question", "answer"]
+    date_hierarchy = "published_at"
+    fields = ["category", "question", "answer", "is_published", "source"]
+    readonly_fields = ["source"]
+
+    @admin.display(description=_("question"))
+    def question_start(self, entry):
+        return entry.question[:100]
+
+    def save_model(self, request, obj, form, change):
+        services.faq_entry_save(entry=obj)

@@ -1,0 +1,215 @@
+"""The inquiries API: thin views that parse input and call one service or selector."""
+
+from __future__ import annotations
+
+import math
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from complaints import selectors, services
+from complaints.models import Inquiry
+from customs_feedback.organization.scoping import for_user
+
+HONEYPOT = "website"
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def honeypot_check(value: str) -> None:
+    if (value or "").strip():
+        raise ValidationError({HONEYPOT: [_("This submission looks automated and was not accepted.")]})
+
+
+class InquirySubmitApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public_submit"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    class Input(serializers.Serializer):
+        class Meta:
+            ref_name = "InquirySubmitInput"
+
+        # Shape only; the service checks every rule and answers with translated messages.
+        name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+        email = serializers.CharField(required=False, allow_blank=True)
+        phone = serializers.CharField(required=False, allow_blank=True)
+        tax_code = serializers.CharField(required=False, allow_blank=True)
+        category = serializers.CharField(required=False, allow_blank=True)
+        subject = serializers.CharField(required=False, allow_blank=True)
+        body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+        declaration_number = serializers.CharField(required=False, allow_blank=True)
+        language = serializers.CharField(required=False, allow_blank=True)
+        website = serializers.CharField(required=False, allow_blank=True, help_text="Leave empty (bot trap).")
+        attachments = serializers.ListField(child=serializers.FileField(), required=False)
+
+    class Output(serializers.Serializer):
+        class Meta:
+            ref_name = "InquirySubmitOutput"
+
+        tracking_code = serializers.CharField()
+        status = serializers.CharField()
+        due_date = serializers.DateField()
+
+    def throttled(self, request, wait):
+        error = Throttled(detail=_("Too many submissions from your address. Please try again later."))
+        error.wait = math.ceil(wait) if wait is not None else None  # sets Retry-After, keeps the message whole
+        raise error
+
+    @extend_schema(request=Input, responses={201: Output}, summary="Submit an inquiry (public)")
+    def post(self, request):
+        data = request.data
+        honeypot_check(data.get(HONEYPOT, ""))
+        files = request.FILES.getlist("attachments") if hasattr(request, "FILES") else []
+        inquiry = services.inquiry_submit(
+            name=str(data.get("name", "")),
+            email=str(data.get("email", "")),
+            phone=str(data.get("phone", "")),
+            tax_code=str(data.get("tax_code", "")),
+            category_code=str(data.get("category", "")),
+            subject=str(data.get("subject", "")),
+            body=str(data.get("body", "")),
+            declaration_number=str(data.get("declaration_number", "")),
+            language=str(data.get("language", "") or get_language() or ""),
+            attachments=files,
+            ip=client_ip(request),
+        )
+        return Response(self.Output(inquiry).data, status=status.HTTP_201_CREATED)
+
+
+class CategoryListApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    class Output(serializers.Serializer):
+        class Meta:
+            ref_name = "CategoryListOutput"
+
+        code = serializers.CharField()
+        name = serializers.CharField()
+
+    @extend_schema(responses={200: Output(many=True)}, summary="Inquiry categories")
+    def get(self, request):
+        return Response(self.Output(selectors.category_list(), many=True).data)
+
+
+class InquiryTrackApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    class AnswerOutput(serializers.Serializer):
+        class Meta:
+            ref_name = "InquiryTrackAnswerOutput"
+
+        text = serializers.CharField()
+        answered_at = serializers.DateTimeField()
+        unit = serializers.CharField()
+
+    class MessageOutput(serializers.Serializer):
+        class Meta:
+            ref_name = "InquiryTrackMessageOutput"
+
+        author = serializers.CharField()
+        unit = serializers.CharField()
+        text = serializers.CharField()
+        at = serializers.DateTimeField()
+
+    class Output(serializers.Serializer):
+        class Meta:
+            ref_name = "InquiryTrackOutput"
+
+        tracking_code = serializers.CharField()
+        status = serializers.CharField()
+        subject = serializers.CharField()
+        submitted_at = serializers.DateTimeField()
+        due_date = serializers.DateField()
+        answer = serializers.SerializerMethodField()
+        conversation = serializers.SerializerMethodField()
+
+        def get_answer(self, view) -> dict | None:
+            return InquiryTrackApi.AnswerOutput(view["answer"]).data if view["answer"] else None
+
+        def get_conversation(self, view) -> list:
+            return InquiryTrackApi.MessageOutput(view["conversation"], many=True).data
+
+    @extend_schema(
+        parameters=[OpenApiParameter("email", str, required=True, description="The submitter's email")],
+        responses={200: Output},
+        summary="Track an inquiry with the submitter's email (public)",
+    )
+    def get(self, request, tracking_code: str):
+        inquiry = selectors.inquiry_for_tracking(
+            tracking_code=tracking_code, email=request.query_params.get("email", "")
+        )
+        if inquiry is None:
+            raise NotFound(_("No inquiry matches this tracking code and email."))
+        return Response(self.Output(selectors.inquiry_public_view(inquiry)).data)
+
+
+class InquiryAnswerApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class Input(serializers.Serializer):
+        class Meta:
+            ref_name = "InquiryAnswerInput"
+
+        text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+    class Output(serializers.Serializer):
+        class Meta:
+            ref_name = "InquiryAnswerOutput"
+
+        status = serializers.CharField()
+
+    @extend_schema(request=Input, responses={200: Output}, summary="Answer an inquiry (staff)")
+    def post(self, request, tracking_code: str):
+        if not request.user.has_perm("complaints.answer_inquiry"):
+            raise services.PermissionDenied()
+        inquiry = for_user(request.user, Inquiry.objects.filter(tracking_code=tracking_code)).first()
+        if inquiry is None:
+            raise NotFound(_("No such inquiry."))
+        inquiry = services.inquiry_answer(
+            inquiry_id=inquiry.pk, text=str(request.data.get("text", "")), actor=request.user
+        )
+        return Response(self.Output(inquiry).data)
+
+
+class FaqListApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    class Output(serializers.Serializer):
+        class Meta:
+            ref_name = "FaqListOutput"
+
+        id = serializers.IntegerField()
+        category = serializers.CharField(source="category.code")
+        question = serializers.CharField()
+        answer = serializers.CharField()
+        published_at = serializers.DateTimeField()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Words to find, accents and case ignored"),
+            OpenApiParameter("category", str, description="A category code"),
+        ],
+        responses={200: Output(many=True)},
+        summary="Published questions and answers (public)",
+    )
+    def get(self, request):
+        entries = selectors.faq_search(
+            q=request.query_params.get("q", ""), category_code=request.query_params.get("category", "")
+        )[:100]
+        return Response(self.Output(entries, many=True).data)

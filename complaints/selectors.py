@@ -1,0 +1,172 @@
+"""Reads of the inquiries app: staff lists through for_user, public views with nothing internal."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from complaints.models import OPEN_STATUSES, FaqEntry, Inquiry, InquiryCategory, InquiryStatus
+from complaints.services import tracking_code_normalize
+from customs_feedback.organization.scoping import for_user, staff_official
+from customs_feedback.text import strip_accents
+from customs_feedback.workdays import add_working_days
+
+
+def category_list() -> QuerySet[InquiryCategory]:
+    return InquiryCategory.objects.filter(is_active=True)
+
+
+def inquiry_for_tracking(*, tracking_code: str, email: str) -> Inquiry | None:
+    """The inquiry whose code and submitter email both match, else None (never says which one failed)."""
+    code = tracking_code_normalize(tracking_code)
+    if not code or not (email or "").strip():
+        return None
+    return (
+        Inquiry.objects.filter(tracking_code=code, email__iexact=email.strip())
+        .select_related("category")
+        .prefetch_related("messages")
+        .first()
+    )
+
+
+def inquiry_by_code(*, tracking_code: str) -> Inquiry | None:
+    return Inquiry.objects.filter(tracking_code=tracking_code).select_related("category").first()
+
+
+def inquiry_public_view(inquiry: Inquiry) -> dict:
+    """What the submitter may see: status, deadline, answer and conversation; no notes, no staff names."""
+    answer = None
+    if inquiry.answered_at is not None and inquiry.answer:
+        answer = {"text": inquiry.answer, "answered_at": inquiry.answered_at, "unit": inquiry.answer_unit}
+    return {
+        "tracking_code": inquiry.tracking_code,
+        "status": inquiry.status,
+        "status_label": InquiryStatus(inquiry.status).label,
+        "subject": inquiry.subject,
+        "body": inquiry.body,
+        "category": inquiry.category.name,
+        "submitted_at": inquiry.submitted_at,
+        "due_date": inquiry.due_date,
+        "answer": answer,
+        "conversation": [
+            {"author": message.author, "unit": message.unit_name, "text": message.text, "at": message.created_at}
+            for message in inquiry.messages.all()
+        ],
+    }
+
+
+QUEUES = ("new", "mine", "overdue", "due_soon")
+
+
+def inquiry_queue(queryset: QuerySet[Inquiry], *, queue: str, user, today: date | None = None) -> QuerySet[Inquiry]:
+    """One staff work queue of `queryset`: new, mine (open and assigned to me), overdue, due soon."""
+    today = today or timezone.localdate()
+    if queue == "new":
+        return queryset.filter(status=InquiryStatus.NEW)
+    if queue == "mine":
+        official = staff_official(user)
+        return queryset.filter(assignee=official, status__in=OPEN_STATUSES) if official else queryset.none()
+    if queue == "overdue":
+        return queryset.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+    if queue == "due_soon":
+        horizon = add_working_days(today, settings.INQUIRY_DUE_SOON_DAYS)
+        return queryset.filter(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=horizon)
+    return queryset
+
+
+def inquiry_list(*, user, queue: str = "", today: date | None = None) -> QuerySet[Inquiry]:
+    """The staff user's inquiries, optionally one work queue."""
+    queryset = for_user(user, Inquiry.objects.select_related("category", "branch", "assignee"))
+    return inquiry_queue(queryset, queue=queue, user=user, today=today)
+
+
+def enterprise_name(tax_code: str) -> str:
+    """The registered enterprise's name for a tax code, read without importing the partnerships app."""
+    if not tax_code:
+        return ""
+    try:
+        enterprise_model = apps.get_model("partnerships", "Enterprise")
+    except LookupError:
+        return ""
+    enterprise = enterprise_model.objects.filter(tax_code=tax_code).first()
+    return str(getattr(enterprise, "name_vi", "") or getattr(enterprise, "name_en", "")) if enterprise else ""
+
+
+def faq_search(*, q: str = "", category_code: str = "") -> QuerySet[FaqEntry]:
+    """Published FAQ entries whose text holds every word of `q`, accents and case ignored."""
+    queryset = FaqEntry.objects.filter(is_published=True).select_related("category")
+    if category_code:
+        queryset = queryset.filter(category__code=category_code)
+    for word in strip_accents(q or "").lower().split()[:10]:
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+def _answer_hours(inquiry: Inquiry) -> float:
+    return (inquiry.first_answered_at - inquiry.submitted_at).total_seconds() / 3600
+
+
+def _figures(rows: list[Inquiry]) -> dict:
+    answered = [row for row in rows if row.first_answered_at is not None]
+    on_time = [row for row in answered if timezone.localdate(row.first_answered_at) <= row.due_date]
+    hours = [_answer_hours(row) for row in answered]
+    return {
+        "received": len(rows),
+        "answered": len(answered),
+        "on_time_share": round(len(on_time) / len(answered), 4) if answered else None,
+        "median_hours_to_answer": round(statistics.median(hours), 1) if hours else None,
+    }
+
+
+def inquiry_stats(*, user, date_from: date | None = None, date_to: date | None = None) -> dict:
+    """Received, answered, on-time share and median time to answer, overall, by category and by branch.
+
+    Counted over inquiries submitted in the period and visible to the user; on time means the first
+    answer came on or before the due date.
+    """
+    queryset = for_user(user, Inquiry.objects.all()).exclude(
+        status__in=[InquiryStatus.DUPLICATE, InquiryStatus.OUT_OF_SCOPE]
+    )
+    if date_from:
+        queryset = queryset.filter(submitted_at__date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(submitted_at__date__lt=date_to + timedelta(days=1))
+    rows = list(
+        queryset.select_related("category", "branch").only(
+            "submitted_at",
+            "first_answered_at",
+            "due_date",
+            "category__code",
+            "category__order",
+            "category__name_vi",
+            "category__name_en",
+            "branch__code",
+            "branch__name_vi",
+            "branch__name_en",
+        )
+    )
+    by_category: dict[tuple[int, str], list[Inquiry]] = defaultdict(list)
+    by_branch: dict[str, list[Inquiry]] = defaultdict(list)
+    labels: dict[str, str] = {}
+    for row in rows:
+        by_category[(row.category.order, row.category.code)].append(row)
+        labels[f"c:{row.category.code}"] = row.category.name
+        branch_code = row.branch.code if row.branch_id else ""
+        by_branch[branch_code].append(row)
+        labels[f"b:{branch_code}"] = str(row.branch) if row.branch_id else ""
+    return {
+        **_figures(rows),
+        "by_category": [
+            {"code": code, "name": labels[f"c:{code}"], **_figures(group)}
+            for (_order, code), group in sorted(by_category.items())
+        ],
+        "by_branch": [
+            {"code": code, "name": labels[f"b:{code}"], **_figures(group)} for code, group in sorted(by_branch.items())
+        ],
+    }
