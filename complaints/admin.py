@@ -28,7 +28,7 @@ from complaints.models import (
     InquiryStatus,
 )
 from customs_feedback.exceptions import DomainError
-from customs_feedback.organization.admin_mixins import ReadOnlyInline, ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import AuditedAdminMixin, ExportMixin, ReadOnlyInline, ScopedModelAdmin
 from customs_feedback.organization.scoping import for_user
 
 
@@ -76,7 +76,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(ScopedModelAdmin):
+class InquiryAdmin(ExportMixin, ScopedModelAdmin):
     change_form_template = "admin/complaints/inquiry/change_form.html"
     change_list_template = "admin/complaints/inquiry/change_list.html"
     list_display = [
@@ -363,7 +363,7 @@ class InquiryAdmin(ScopedModelAdmin):
 
 
 @admin.register(InquiryCategory)
-class InquiryCategoryAdmin(ScopedModelAdmin):
+class InquiryCategoryAdmin(AuditedAdminMixin, ScopedModelAdmin):
     list_display = ["code", "name_vi", "name_en", "deadline_days", "order", "is_active"]
     list_editable = ["deadline_days", "order", "is_active"]
     search_fields = ["code", "name_vi", "name_en"]
@@ -373,7 +373,7 @@ class InquiryCategoryAdmin(ScopedModelAdmin):
 
 
 @admin.register(AnswerTemplate)
-class AnswerTemplateAdmin(ScopedModelAdmin):
+class AnswerTemplateAdmin(AuditedAdminMixin, ScopedModelAdmin):
     list_display = ["title", "category", "is_active"]
     list_filter = ["category", "is_active"]
     search_fields = ["title", "text"]

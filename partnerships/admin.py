@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.exceptions import DomainError
-from customs_feedback.organization.admin_mixins import ReadOnlyInline, ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import AuditedAdminMixin, ExportMixin, ReadOnlyInline, ScopedModelAdmin
 from customs_feedback.validators import normalize_tax_code
 from partnerships import services
 from partnerships.models import Agreement, AgreementEvent, AgreementStatus, AgreementTemplate, Enterprise
@@ -67,7 +67,7 @@ class AgreementTemplateForm(forms.ModelForm):
 
 
 @admin.register(AgreementTemplate)
-class AgreementTemplateAdmin(ScopedModelAdmin):
+class AgreementTemplateAdmin(AuditedAdminMixin, ScopedModelAdmin):
     """A published text is never edited: a change is a new version, which becomes the current one."""
 
     form = AgreementTemplateForm
@@ -126,7 +126,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ScopedModelAdmin):
+class AgreementAdmin(ExportMixin, ScopedModelAdmin):
     list_display = [
         "reference",
         "number",

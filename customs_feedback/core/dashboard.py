@@ -86,3 +86,32 @@ def panels_for(request: HttpRequest) -> list[Panel]:
         if result is not None:
             panels.append(result)
     return panels
+
+
+def last_months(count: int = 12, *, today=None) -> list:
+    """First days of the last `count` months, oldest first, the current month last."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    year, month = today.year, today.month
+    months = []
+    for _step in range(count):
+        months.append(today.replace(year=year, month=month, day=1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(months))
+
+
+def monthly_counts(queryset, date_field: str, *, months: int = 12) -> list[tuple[str, float]]:
+    """(MM/YY, rows) for each of the last `months` months, zero where nothing happened: one query."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    window = last_months(months)
+    rows = (
+        queryset.filter(**{f"{date_field}__date__gte": window[0]})
+        .annotate(month=TruncMonth(date_field))
+        .values("month")
+        .annotate(total=Count("pk"))
+    )
+    totals = {row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["total"] for row in rows}
+    return [(f"{month:%m/%y}", totals.get(month, 0)) for month in window]
