@@ -66,6 +66,17 @@ def test_staff_answer_from_the_admin_and_the_notice_goes_out(client, inquiry, de
     assert "Theo Điều 50" in notice.body_text and notice.status == "sent"
 
 
+def test_the_answer_page_shows_the_question_and_the_conversation(client, inquiry, desk):
+    services.inquiry_answer(inquiry_id=inquiry.pk, text="Trả lời lần đầu", actor=desk)
+    services.inquiry_reply(inquiry_id=inquiry.pk, text="Hỏi thêm về thời hạn")
+    client.force_login(desk)
+
+    page = client.get(reverse("admin:complaints_inquiry_answer", args=[inquiry.pk])).content.decode()
+
+    assert inquiry.body in page and "Trả lời lần đầu" in page and "Hỏi thêm về thời hạn" in page
+    assert "Văn bản trả lời sẽ ký tên: Cục Hải quan thành phố Hải Phòng" in page
+
+
 def test_an_answer_template_fills_the_answer_box(client, inquiry, desk):
     template = AnswerTemplate.objects.create(title="C/O", text="Kính gửi Quý doanh nghiệp, về C/O ...")
     client.force_login(desk)
