@@ -41,10 +41,10 @@ class Chart:
         slot = self.WIDTH / len(self.points)
         bars = []
         for index, (label, value) in enumerate(self.points):
-            height = round((self.HEIGHT - 20) * value / top, 1)
+            height = round((self.HEIGHT - 30) * value / top, 1)  # 14 px above the tallest bar for its value
             bars.append({
                 "x": round(index * slot + slot * 0.15, 1),
-                "y": round(self.HEIGHT - 16 - height, 1),
+                "y": round(self.HEIGHT - 16 - height, 1),  # leaves 16 px below for the month labels
                 "width": round(slot * 0.7, 1),
                 "height": height,
                 "label": label,

@@ -29,5 +29,18 @@ def test_chart_bars_scale_to_the_largest_value():
 
     heights = [bar["height"] for bar in chart.bars]
 
-    assert heights == [25.0, 100.0, 0.0]
+    assert heights == [22.5, 90.0, 0.0]
     assert all(bar["y"] + bar["height"] == chart.HEIGHT - 16 for bar in chart.bars)
+
+
+def test_chart_coordinates_keep_a_decimal_point_in_vietnamese(client, monkeypatch):
+    from customs_feedback.core import dashboard
+
+    chart = Chart("Thử", [("01/26", 1), ("02/26", 3)])
+    monkeypatch.setattr(dashboard, "_providers", [(1, "test", lambda request: dashboard.Panel("Thử", charts=[chart]))])
+    client.force_login(staff_user(Role.DEPARTMENT_LEADERSHIP))
+
+    html = client.get("/admin/").content.decode()
+
+    assert 'height="30.0"' in html
+    assert ',0"' not in html
