@@ -61,6 +61,10 @@ class ComplaintsConfig(AppConfig):
         roles.grant(Role.BRANCH_LEADER, "complaints.view_inquiry_statistics")
         roles.grant(Role.BRANCH_OFFICER, *work)
 
+        from complaints.selectors import inquiry_public_figures
+        from customs_feedback.core.portal import register_public_figures
+
+        register_public_figures(order=30, provider=inquiry_public_figures)
         register_section(
             url_name="complaints:submit",
             label=_("Ask a question"),

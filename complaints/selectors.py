@@ -170,3 +170,21 @@ def inquiry_stats(*, user, date_from: date | None = None, date_to: date | None =
             {"code": code, "name": labels[f"b:{code}"], **_figures(group)} for code, group in sorted(by_branch.items())
         ],
     }
+
+
+def inquiry_public_figures() -> list[dict]:
+    """The home page's figures: inquiries answered in the last 12 months, and the share answered on time."""
+    from django.db.models import Count, F, Q
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    since = timezone.now() - timedelta(days=365)
+    counts = Inquiry.objects.filter(submitted_at__gte=since, first_answered_at__isnull=False).aggregate(
+        answered=Count("pk"), on_time=Count("pk", filter=Q(first_answered_at__date__lte=F("due_date")))
+    )
+    figures = [{"label": _("inquiries answered in the last 12 months"), "value": counts["answered"],
+                "url": reverse("complaints:faq")}]  # fmt: skip
+    if counts["answered"]:
+        share = round(100 * counts["on_time"] / counts["answered"])
+        figures.append({"label": _("of them answered on time"), "value": f"{share}%"})
+    return figures

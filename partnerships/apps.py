@@ -38,6 +38,10 @@ class PartnershipsConfig(AppConfig):
             "partnerships.view_agreementtemplate",
             "partnerships.add_agreementtemplate",
         )
+        from customs_feedback.core.portal import register_public_figures
+        from partnerships.selectors import partnership_public_figures
+
+        register_public_figures(order=10, provider=partnership_public_figures)
         register_section(
             url_name="partnerships:sign",
             label=_("Partnership agreement"),

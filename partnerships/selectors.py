@@ -32,3 +32,13 @@ def partnership_stats() -> dict:
         "active": Agreement.objects.filter(status=AgreementStatus.ACTIVE).count(),
         "signed_by_month": [{"month": row["month"].strftime("%Y-%m"), "count": row["count"]} for row in rows],
     }
+
+
+def partnership_public_figures() -> list[dict]:
+    """The home page's figure: enterprises in partnership with the department."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    active = Agreement.objects.filter(status=AgreementStatus.ACTIVE).count()
+    return [{"label": _("enterprises have signed the partnership agreement"), "value": active,
+             "url": reverse("partnerships:sign")}]  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -33,3 +34,20 @@ def navigation() -> list[dict[str, str]]:
             continue
         items.append({"url": url, "label": section.label, "description": section.description})
     return items
+
+
+# Public statistics on the home page: each app contributes figures anyone may read.
+_public_figures: list[tuple[int, Callable[[], list[dict]]]] = []
+
+
+def register_public_figures(*, order: int, provider: Callable[[], list[dict]]) -> None:
+    """`provider()` returns [{"label": ..., "value": ..., "url": optional}], computed from public data only."""
+    if all(existing is not provider for _order, existing in _public_figures):
+        _public_figures.append((order, provider))
+
+
+def public_figures() -> list[dict]:
+    figures: list[dict] = []
+    for _order, provider in sorted(_public_figures, key=lambda entry: entry[0]):
+        figures.extend(provider())
+    return figures

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from customs_feedback.core.portal import public_figures
 from customs_feedback.core.selectors import health_report
 
 
@@ -16,4 +17,4 @@ def healthz(request):
 
 @require_GET
 def home(request):
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {"public_figures": public_figures()})

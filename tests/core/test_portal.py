@@ -33,3 +33,14 @@ def test_the_portal_is_laid_out_for_phones(client):
     html = client.get("/").content.decode()
 
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+
+
+def test_the_home_page_shows_public_figures_from_every_app(client):
+    from customs_feedback.core import portal
+
+    figures = portal.public_figures()
+    html = client.get("/").content.decode()
+
+    assert figures, "the partnerships and inquiries apps contribute public figures"
+    for figure in figures:
+        assert str(figure["label"]) in html
