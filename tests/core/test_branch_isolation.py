@@ -1,0 +1,93 @@
+"""Staff of one branch open every changelist, change page, export and autocomplete of the back office,
+aimed at another branch's records, and get nothing. Walks every registered ModelAdmin, so a new app's
+admin is covered the day it is registered."""
+
+import csv
+import io
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from customs_feedback.organization.admin_mixins import ExportMixin, ScopedAdminMixin
+from customs_feedback.organization.scoping import for_user, scope_of
+
+pytestmark = pytest.mark.django_db
+
+SCOPED_ADMINS = [
+    (model, model_admin)
+    for model, model_admin in admin.site._registry.items()
+    if isinstance(model_admin, ScopedAdminMixin)
+]
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def admin_url(model, suffix: str = "") -> str:
+    return f"/admin/{model._meta.app_label}/{model._meta.model_name}/{suffix}"
+
+
+def foreign_rows(model, user) -> list:
+    """Rows of this model that belong to another branch than the user's."""
+    scope = scope_of(model)
+    branch_id = user.official.branch_id
+    if scope.branch is None:
+        return list(model.objects.all()[:3])
+    return list(model.objects.exclude(**{scope.branch: branch_id})[:3])
+
+
+def leaks(client, user) -> tuple[list[str], set[str]]:
+    found, checked = [], set()
+    for model, model_admin in SCOPED_ADMINS:
+        others = [obj for obj in foreign_rows(model, user) if obj not in for_user(user, model.objects.all())]
+        if not others:
+            continue
+        checked.add(model._meta.label)
+        listing = client.get(admin_url(model))
+        if listing.status_code == 200:
+            html = listing.content.decode()
+            found += [
+                f"{model._meta.label} #{obj.pk} listed"
+                for obj in others
+                if admin_url(model, f"{obj.pk}/change/") in html
+            ]
+        for obj in others:
+            if client.get(admin_url(model, f"{obj.pk}/change/")).status_code == 200:
+                found.append(f"{model._meta.label} #{obj.pk} change page opens")
+        if isinstance(model_admin, ExportMixin):
+            export = client.get(admin_url(model, "export/csv/"))
+            if export.status_code == 200:
+                text = b"".join(export.streaming_content).decode("utf-8-sig")
+                exported = len(list(csv.reader(io.StringIO(text)))) - 1
+                visible = for_user(user, model.objects.all()).count()
+                if exported != visible:
+                    found.append(f"{model._meta.label} export has {exported} rows, {visible} visible")
+        for field_name in model_admin.autocomplete_fields:
+            related = model._meta.get_field(field_name).related_model
+            response = client.get(
+                "/admin/autocomplete/",
+                {"app_label": model._meta.app_label, "model_name": model._meta.model_name, "field_name": field_name},
+            )
+            if response.status_code == 200:
+                ids = {int(result["id"]) for result in response.json()["results"] if str(result["id"]).isdigit()}
+                hidden = set(
+                    related.objects.exclude(pk__in=for_user(user, related.objects.all())).values_list("pk", flat=True)
+                )
+                found += [f"{related._meta.label} #{pk} offered by autocomplete" for pk in ids & hidden]
+    return found, checked
+
+
+@pytest.mark.parametrize("username", ["truongchicuc", "canbo", "congchuc"])
+def test_branch_staff_reach_nothing_of_another_branch(client, demo, username):
+    user = get_user_model().objects.get(username=username)
+    client.force_login(user)
+
+    found, checked = leaks(client, user)
+
+    assert found == []
+    assert {"organization.Official", "organization.Team", "complaints.Inquiry", "partnerships.Agreement"} <= checked
