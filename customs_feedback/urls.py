@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("ratings/", include("ratings.urls")),
+    path("api/v1/", include("ratings.api_urls")),
 ]
 
 admin.site.site_header = _("Hai Phong Customs – back office")
