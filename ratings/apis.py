@@ -7,7 +7,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import BaseAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.permissions import BasePermission
@@ -220,6 +220,8 @@ def _stats_filter(request) -> tuple[StatsFilter, int]:
 class RatingStatsApi(APIView):
     """Satisfaction figures from the statistics rollup; rejected ratings are not counted."""
 
+    # Token first, so an anonymous request for staff figures is told to authenticate (401).
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes: list = []
     throttle_classes: list = []
 

@@ -3,18 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ratings.models import LowScoreReason, Score
 
-
-class StarLabel(str):
-    """A choice label that also carries its stars for the template (★★★★☆)."""
-
-    def __new__(cls, value: int, label):
-        instance = super().__new__(cls, str(value))
-        instance.stars = "★" * value + "☆" * (5 - value)
-        instance.label = label
-        return instance
-
-
-STARS = [(str(value), StarLabel(value, label)) for value, label in Score.choices]
+STARS = [(str(value), label) for value, label in Score.choices]
 
 
 class StarField(forms.TypedChoiceField):
