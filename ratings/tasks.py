@@ -16,11 +16,11 @@ def invitations_send_task(numbers: list[str]) -> int:
 
 @shared_task(name="ratings.invitations_catch_up", ignore_result=True)
 def invitations_catch_up() -> int:
-    """Invite declarations cleared in the last day whose invitation task was lost (broker outage)."""
+    """Invite declarations cleared in the last two days whose invitation task was lost (broker outage)."""
     from ratings.models import Declaration
     from ratings.services import invitations_send
 
-    since = timezone.now() - timedelta(days=1)
+    since = timezone.now() - timedelta(days=2)
     numbers = list(
         Declaration.objects.filter(cleared_at__gte=since, invitation__isnull=True, rating__isnull=True)
         .exclude(enterprise__email="")
