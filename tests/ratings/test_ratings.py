@@ -146,7 +146,7 @@ def test_a_rating_is_refused_by_the_service_for_a_low_score_without_reason(decla
     with pytest.raises(ValidationError) as raised:
         rate(declaration, official=1)
 
-    assert raised.value.message_dict == {"reason": ["Please choose a reason when you give 2 stars or fewer."]}
+    assert raised.value.message_dict == {"reason": ["Vui lòng chọn lý do khi đánh giá từ 2 sao trở xuống."]}
 
 
 def test_the_service_refuses_another_enterprise_and_a_second_rating(declaration):
