@@ -331,4 +331,7 @@ RATING_FOLLOWUP_ESCALATE_AFTER_WORKING_DAYS = _read(env.int, "RATING_FOLLOWUP_ES
 RATING_ROLLUP_REBUILD_DAYS = _read(env.int, "RATING_ROLLUP_REBUILD_DAYS", default=45)
 CELERY_BEAT_SCHEDULE["ratings-rollup-rebuild"] = {"task": "ratings.rollup_rebuild", "schedule": timedelta(hours=1)}
 CELERY_BEAT_SCHEDULE["ratings-followup-overdue"] = {"task": "ratings.cases_overdue", "schedule": timedelta(hours=1)}
-CELERY_BEAT_SCHEDULE["ratings-invitations"] = {"task": "ratings.invitations_catch_up", "schedule": timedelta(minutes=15)}
+CELERY_BEAT_SCHEDULE["ratings-invitations"] = {
+    "task": "ratings.invitations_catch_up",
+    "schedule": timedelta(minutes=15),
+}

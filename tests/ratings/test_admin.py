@@ -81,7 +81,7 @@ def test_verify_and_reject_actions_call_the_services(client, declaration, leader
     assert rating.events.count() == 3
 
     response = client.post(changelist, {"action": "verify", "_selected_action": [rating.pk]}, follow=True)
-    assert "#%s" % rating.pk in response.content.decode()  # the refused transition is reported, not raised
+    assert f"#{rating.pk}" in response.content.decode()  # the refused transition is reported, not raised
     assert Rating.objects.get().status == RatingStatus.REJECTED
 
 
