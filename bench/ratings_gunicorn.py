@@ -35,7 +35,7 @@ def gunicorn(workers: int = 3):
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/ratings/stats/", timeout=1)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/ratings/stats/", timeout=1)
                 break
             except OSError:
                 time.sleep(0.2)

@@ -1,8 +1,8 @@
 """Benchmark: declarations pushed through POST /api/v1/declarations/ in batches of 1000 (gunicorn, loopback).
 
-    .venv/bin/python bench/ratings_setup.py create
-    .venv/bin/python bench/ratings_ingest_api.py [--batches 200] [--clients 2] [--workers 2]
-    .venv/bin/python bench/ratings_setup.py drop
+.venv/bin/python bench/ratings_setup.py create
+.venv/bin/python bench/ratings_ingest_api.py [--batches 200] [--clients 2] [--workers 2]
+.venv/bin/python bench/ratings_setup.py drop
 """
 
 from __future__ import annotations
@@ -84,7 +84,8 @@ def main() -> None:
         elapsed = time.perf_counter() - started
     rows = args.batches * 1000
     print(f"failures: {len(failures)} {failures[:1]}")
-    print(f"{rows} rows in {elapsed:.2f} s = {rows / elapsed:,.0f} rows/s ({args.clients} clients, {args.workers} workers)")
+    print(f"{rows} rows in {elapsed:.2f} s = {rows / elapsed:,.0f} rows/s")
+    print(f"{args.clients} clients, {args.workers} gunicorn workers, batches of 1000")
 
 
 if __name__ == "__main__":

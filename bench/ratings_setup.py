@@ -1,7 +1,7 @@
 """Shared set-up for the ratings benchmarks: a throw-away PostgreSQL database with an organisation in it.
 
-    BENCH_DB=cf_ratings_bench .venv/bin/python bench/ratings_setup.py create   # createdb + migrate + org
-    BENCH_DB=cf_ratings_bench .venv/bin/python bench/ratings_setup.py drop
+BENCH_DB=cf_ratings_bench .venv/bin/python bench/ratings_setup.py create   # createdb + migrate + org
+BENCH_DB=cf_ratings_bench .venv/bin/python bench/ratings_setup.py drop
 """
 
 from __future__ import annotations
