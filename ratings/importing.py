@@ -79,6 +79,7 @@ def _import_postgresql(handle: TextIO, progress: Progress) -> ImportResult:
     branch_table, team_table, official_table = (model._meta.db_table for model in (Branch, Team, Official))
     enterprise_table = Enterprise._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")  # left by an earlier import in this transaction
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_TEMP} (line integer, number varchar(12), tax_code varchar(14), "
             "branch_code text, team_code text, official_code text, registered_at timestamptz, "

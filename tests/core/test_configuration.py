@@ -10,10 +10,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_VARIABLES = ["DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"]
+# Set by tests/e2e/conftest.py for Playwright's event loop; an operator's shell never has it.
+TEST_ONLY_VARIABLES = ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {name: value for name, value in os.environ.items() if name not in CONFIG_VARIABLES}
+    base = {name: value for name, value in os.environ.items() if name not in CONFIG_VARIABLES + TEST_ONLY_VARIABLES}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
