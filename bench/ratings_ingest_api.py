@@ -18,7 +18,7 @@ from ratings_gunicorn import PORT, gunicorn
 from ratings_setup import api_key, django_setup, officials, tax_codes
 
 
-def batches(count: int, size: int = 1000):
+def batches(count: int, size: int = 1000, offset: int = 0):
     codes = tax_codes(5000)
     people = officials()
     start = datetime(2026, 1, 1, 8, tzinfo=timezone(timedelta(hours=7)))
@@ -30,7 +30,7 @@ def batches(count: int, size: int = 1000):
             registered = start + timedelta(seconds=n * 3)
             rows.append(
                 {
-                    "number": f"{300000000000 + n}",
+                    "number": f"{300000000000 + offset + n}",
                     "tax_code": codes[n % len(codes)],
                     "branch_code": branch,
                     "team_code": team,
@@ -47,10 +47,11 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=200)
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--offset", type=int, default=0, help="first declaration number; a new offset creates rows")
     args = parser.parse_args()
     django_setup()
     key = api_key(["declarations"])
-    bodies = list(batches(args.batches))
+    bodies = list(batches(args.batches, offset=args.offset))
     queue = list(enumerate(bodies))
     lock = threading.Lock()
     failures = []

@@ -118,7 +118,7 @@ def main() -> None:
     year = StatsFilter(branch_ids=[branch.pk], date_from=YEAR_FROM, date_to=YEAR_TO)
     figures = rating_stats(stats_filter=year)
     query_median, query_p95 = timed(lambda: rating_stats(stats_filter=year), args.runs)
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     url = f"/api/v1/ratings/stats/?branch={branch.code}&date_from={YEAR_FROM}&date_to={YEAR_TO}"
     assert client.get(url).json() == figures
     http_median, http_p95 = timed(lambda: client.get(url), args.runs)

@@ -32,12 +32,18 @@ def rating_counters(rating: Rating, sign: int = 1) -> dict[str, int]:
     return counters
 
 
+def _order(item: tuple[RollupKey, dict]) -> tuple:
+    day, branch_id, team_id, official_id = item[0]
+    return (branch_id, day, team_id, official_id)
+
+
 def rollup_add(deltas: dict[RollupKey, dict[str, int]]) -> None:
     """Add the deltas to the rollup, one statement per 500 keys."""
     table = DailyRollup._meta.db_table
     columns = ["day", "branch_id", "team_id", "official_id", *COUNTER_COLUMNS]
     updates = ", ".join(f"{column} = {table}.{column} + excluded.{column}" for column in COUNTER_COLUMNS)
-    items = [(key, counters) for key, counters in deltas.items() if any(counters.values())]
+    # In key order, so concurrent writers lock the same rows in the same order and never deadlock.
+    items = sorted(((key, counters) for key, counters in deltas.items() if any(counters.values())), key=_order)
     row_placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(items), 500):

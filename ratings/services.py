@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -89,6 +91,15 @@ class CleanDeclaration:
     cleared_at: datetime | None
 
 
+@lru_cache(maxsize=65536)
+def _normalized_tax_code(raw: str) -> str | ValidationError:
+    """The stored form of a tax code, or the error saying why it is invalid (feeds repeat the same codes)."""
+    try:
+        return normalize_tax_code(raw)
+    except ValidationError as error:
+        return error
+
+
 def clean_declaration_row(
     raw: Any, tax_codes: dict[str, str | ValidationError]
 ) -> tuple[CleanDeclaration | None, dict]:
@@ -102,11 +113,7 @@ def clean_declaration_row(
     raw_tax_code = str(raw.get("tax_code") or "").strip()
     tax_code = tax_codes.get(raw_tax_code)
     if tax_code is None:
-        try:
-            tax_code = normalize_tax_code(raw_tax_code)
-        except ValidationError as error:
-            tax_code = error
-        tax_codes[raw_tax_code] = tax_code
+        tax_code = tax_codes[raw_tax_code] = _normalized_tax_code(raw_tax_code)
     if isinstance(tax_code, ValidationError):
         errors["tax_code"] = list(tax_code.messages)
     codes = {}
@@ -133,7 +140,7 @@ class UpsertResult:
 def ensure_enterprises(tax_codes: Iterable[str]) -> dict[str, int]:
     """The enterprise ids of these tax codes, creating records for unknown (valid) codes: two queries."""
     wanted = set(tax_codes)
-    known = dict(Enterprise.objects.filter(tax_code__in=wanted).values_list("tax_code", "pk"))
+    known = _ids_by_key(Enterprise, "tax_code", wanted)
     missing = wanted - known.keys()
     if missing:
         now = timezone.now()
@@ -143,6 +150,88 @@ def ensure_enterprises(tax_codes: Iterable[str]) -> dict[str, int]:
         )
         known.update(Enterprise.objects.filter(tax_code__in=missing).values_list("tax_code", "pk"))
     return known
+
+
+def _pg_binary(sql: str, params: list) -> list[tuple]:
+    """Run SQL with server-side binding and binary parameters (`%b`) on Django's connection and transaction:
+    arrays of a thousand values are sent without quoting each one (several times faster than text)."""
+    import psycopg
+
+    connection.ensure_connection()
+    started = time.monotonic()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall() if cursor.description else []
+    if connection.queries_logged:  # visible to DEBUG tooling and assertNumQueries like any other query
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+    return rows
+
+
+def _ids_by_key(model, field_name: str, keys: set[str]) -> dict[str, int]:
+    """{key: pk} for the rows whose `field_name` is in `keys` (one array parameter on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        table, column = model._meta.db_table, model._meta.get_field(field_name).column
+        return dict(_pg_binary(f"SELECT {column}, id FROM {table} WHERE {column} = ANY(%b::text[])", [list(keys)]))  # noqa: S608
+    return dict(model.objects.filter(**{f"{field_name}__in": keys}).values_list(field_name, "pk"))
+
+
+def _existing_declarations(numbers: list[str]) -> dict[str, tuple]:
+    """The rollup key (cleared_on, branch, team, official) of the declarations that exist, locked for the upsert."""
+    if connection.vendor == "postgresql":
+        rows = _pg_binary(
+            "SELECT number, cleared_on, branch_id, team_id, official_id FROM ratings_declaration "
+            "WHERE number = ANY(%b::text[]) ORDER BY number FOR UPDATE",
+            [numbers],
+        )
+        return {number: tuple(key) for number, *key in rows}
+    rows = Declaration.objects.filter(number__in=numbers).values_list(
+        "number", "cleared_on", "branch_id", "team_id", "official_id"
+    )
+    return {number: tuple(key) for number, *key in rows}
+
+
+_UPSERT_FIELDS = ["enterprise", "branch", "team", "official", "registered_at", "cleared_at", "cleared_on", "updated_at"]
+
+
+_WRITE_COLUMNS = [
+    "number",
+    "enterprise_id",
+    "branch_id",
+    "team_id",
+    "official_id",
+    "registered_at",
+    "cleared_at",
+    "cleared_on",
+]
+
+
+def _write_declarations(records: list[tuple]) -> None:
+    """Insert or update by number (records in _WRITE_COLUMNS order): one statement with array parameters on
+    PostgreSQL (no model instances, no per-row placeholders), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        now = timezone.now()
+        Declaration.objects.bulk_create(
+            [
+                Declaration(**dict(zip(_WRITE_COLUMNS, record, strict=True)), created_at=now, updated_at=now)
+                for record in records
+            ],
+            batch_size=MAX_BATCH,
+            update_conflicts=True,
+            unique_fields=["number"],
+            update_fields=_UPSERT_FIELDS,
+        )
+        return
+    columns = _WRITE_COLUMNS
+    records = sorted(records)  # by number: concurrent batches lock the rows they share in the same order
+    types = ["varchar", "bigint", "bigint", "bigint", "bigint", "timestamptz", "timestamptz", "date"]
+    arrays = [list(values) for values in zip(*records, strict=True)]
+    updates = ", ".join(f"{column} = excluded.{column}" for column in [*columns[1:], "updated_at"])
+    _pg_binary(
+        f"INSERT INTO {Declaration._meta.db_table} ({', '.join(columns)}, created_at, updated_at) "  # noqa: S608
+        f"SELECT *, now(), now() FROM unnest({', '.join(f'%b::{kind}[]' for kind in types)}) "
+        f"ON CONFLICT (number) DO UPDATE SET {updates}",
+        arrays,
+    )
 
 
 def declarations_upsert(*, rows: Sequence[Any], partial: bool = False, invite: bool = True) -> UpsertResult:
@@ -210,18 +299,13 @@ def declarations_upsert(*, rows: Sequence[Any], partial: bool = False, invite: b
     }
     with transaction.atomic():
         enterprises = ensure_enterprises(row.tax_code for row, *_ids in by_number.values())
-        existing = {
-            number: (cleared_on, branch_id, team_id, official_id)
-            for number, cleared_on, branch_id, team_id, official_id in Declaration.objects.filter(
-                number__in=by_number.keys()
-            ).values_list("number", "cleared_on", "branch_id", "team_id", "official_id")
-        }
-        now = timezone.now()
+        existing = _existing_declarations(list(by_number))
+        zone = timezone.get_current_timezone()
         deltas = empty_deltas()
         newly_cleared = []
-        objects = []
+        records = []
         for number, (row, branch_id, team_id, official_id) in by_number.items():
-            cleared_on = local_day(row.cleared_at)
+            cleared_on = row.cleared_at.astimezone(zone).date() if row.cleared_at else None
             before = existing.get(number)
             if before is not None and before[0] is not None:
                 deltas[before]["declarations"] -= 1
@@ -229,36 +313,19 @@ def declarations_upsert(*, rows: Sequence[Any], partial: bool = False, invite: b
                 deltas[(cleared_on, branch_id, team_id, official_id)]["declarations"] += 1
                 if before is None or before[0] is None:
                     newly_cleared.append(number)
-            objects.append(
-                Declaration(
-                    number=number,
-                    enterprise_id=enterprises[row.tax_code],
-                    branch_id=branch_id,
-                    team_id=team_id,
-                    official_id=official_id,
-                    registered_at=row.registered_at,
-                    cleared_at=row.cleared_at,
-                    cleared_on=cleared_on,
-                    created_at=now,
-                    updated_at=now,
+            records.append(
+                (
+                    number,
+                    enterprises[row.tax_code],
+                    branch_id,
+                    team_id,
+                    official_id,
+                    row.registered_at,
+                    row.cleared_at,
+                    cleared_on,
                 )
             )
-        Declaration.objects.bulk_create(
-            objects,
-            batch_size=MAX_BATCH,
-            update_conflicts=True,
-            unique_fields=["number"],
-            update_fields=[
-                "enterprise",
-                "branch",
-                "team",
-                "official",
-                "registered_at",
-                "cleared_at",
-                "cleared_on",
-                "updated_at",
-            ],
-        )
+        _write_declarations(records)
         rollup_add(deltas)
         if newly_cleared and invite:
             transaction.on_commit(lambda: _enqueue_invitations(newly_cleared), robust=True)
