@@ -48,7 +48,7 @@ def main() -> None:
         env.pop("CELERY_BROKER_URL", None)
         started = time.perf_counter()
         result = subprocess.run(
-            [sys.executable, "manage.py", "import_declarations", str(path), "--no-progress"],
+            [sys.executable, "manage.py", "import_declarations", str(path), "--no-progress", "-v", "2"],
             cwd=ROOT,
             env=env,
             check=True,
@@ -56,7 +56,7 @@ def main() -> None:
             text=True,
         )
         elapsed = time.perf_counter() - started
-    print(result.stdout.splitlines()[0])
+    print("\n".join(result.stdout.splitlines()[:2]))
     print(f"{args.rows} rows in {elapsed:.1f} s = {args.rows / elapsed:,.0f} rows/s (whole command, incl. start-up)")
 
 

@@ -28,21 +28,41 @@ class ApiClient(AbstractAPIKey):
 
 
 class Declaration(models.Model):
-    """A customs declaration (tờ khai) as VNACCS reports it; the thing an enterprise rates."""
+    """A customs declaration (tờ khai) as VNACCS reports it; the thing an enterprise rates.
 
-    number = models.CharField(
-        _("declaration number"), max_length=12, unique=True, validators=[validate_declaration_number]
-    )
+    The fact table of the system (tens of millions of rows, loaded in bulk): its references are resolved by
+    the ingestion paths and protected by the ORM (on_delete=PROTECT), without per-row foreign-key triggers
+    in the database, and it carries only the indexes its reads need.
+    """
+
+    number = models.CharField(_("declaration number"), max_length=12, validators=[validate_declaration_number])
     enterprise = models.ForeignKey(
-        Enterprise, models.PROTECT, related_name="declarations", verbose_name=_("enterprise")
+        Enterprise, models.PROTECT, related_name="declarations", verbose_name=_("enterprise"), db_constraint=False
     )
     # The branch's own index would duplicate the (branch, cleared_on) one below.
     branch = models.ForeignKey(
-        Branch, models.PROTECT, related_name="declarations", verbose_name=_("branch"), db_index=False
+        Branch,
+        models.PROTECT,
+        related_name="declarations",
+        verbose_name=_("branch"),
+        db_index=False,
+        db_constraint=False,
     )
-    team = models.ForeignKey(Team, models.PROTECT, related_name="declarations", verbose_name=_("working team"))
+    team = models.ForeignKey(
+        Team,
+        models.PROTECT,
+        related_name="declarations",
+        verbose_name=_("working team"),
+        db_index=False,
+        db_constraint=False,
+    )
     official = models.ForeignKey(
-        Official, models.PROTECT, related_name="declarations", verbose_name=_("handling official")
+        Official,
+        models.PROTECT,
+        related_name="declarations",
+        verbose_name=_("handling official"),
+        db_index=False,
+        db_constraint=False,
     )
     registered_at = models.DateTimeField(_("registered"))
     cleared_at = models.DateTimeField(_("cleared"), null=True, blank=True)
@@ -55,9 +75,12 @@ class Declaration(models.Model):
         ordering = ["-registered_at"]
         verbose_name = _("customs declaration")
         verbose_name_plural = _("customs declarations")
+        constraints = [
+            # A constraint rather than unique=True: no extra LIKE-pattern index on 20 million numbers.
+            models.UniqueConstraint(fields=["number"], name="declaration_number_unique"),
+        ]
         indexes = [
             models.Index(fields=["branch", "cleared_on"], name="declaration_branch_cleared"),
-            models.Index(fields=["cleared_on"], name="declaration_cleared_on"),
         ]
 
     def __str__(self) -> str:

@@ -63,7 +63,7 @@ def raw_counters(*, date_from: date, date_to: date) -> dict[RollupKey, dict[str,
     """The counters recomputed from the declarations and ratings themselves (for the rebuild and checks)."""
     counters: defaultdict[RollupKey, dict[str, int]] = empty_deltas()
     declarations = (
-        Declaration.objects.filter(cleared_on__range=(date_from, date_to))
+        Declaration.objects.filter(branch_id__in=_branch_ids(), cleared_on__range=(date_from, date_to))
         .values_list("cleared_on", "branch_id", "team_id", "official_id")
         .annotate(count=Count("pk"))
         .order_by()
@@ -76,7 +76,7 @@ def raw_counters(*, date_from: date, date_to: date) -> dict[RollupKey, dict[str,
         for score in range(1, 6)
     }
     ratings = (
-        Rating.objects.filter(submitted_on__range=(date_from, date_to))
+        Rating.objects.filter(branch_id__in=_branch_ids(), submitted_on__range=(date_from, date_to))
         .exclude(status=RatingStatus.REJECTED)
         .values("submitted_on", "branch_id", "team_id", "official_id")
         .annotate(ratings=Count("pk"), **score_counts)
@@ -88,14 +88,47 @@ def raw_counters(*, date_from: date, date_to: date) -> dict[RollupKey, dict[str,
     return counters
 
 
+def _branch_ids() -> list[int]:
+    from customs_feedback.organization.models import Branch
+
+    return list(Branch.objects.values_list("pk", flat=True))
+
+
 @transaction.atomic
 def rollup_rebuild(*, date_from: date, date_to: date) -> int:
-    """Recompute the rollup rows of a date range from the raw rows; returns how many keys it wrote."""
+    """Recompute the rollup rows of a date range from the raw rows in one INSERT … SELECT; returns the row count.
+
+    The raw rows are read through their (branch, day) indexes, one index range per branch.
+    """
+    table = DailyRollup._meta.db_table
     if connection.vendor == "postgresql":
         # Writers wait while the range is rebuilt, so no delta is counted twice or lost.
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {DailyRollup._meta.db_table} IN EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
     DailyRollup.objects.filter(day__range=(date_from, date_to)).delete()
-    counters = raw_counters(date_from=date_from, date_to=date_to)
-    rollup_add(counters)
-    return len(counters)
+    branches = _branch_ids()
+    if not branches:
+        return 0
+    in_branches = "branch_id IN (" + ", ".join(["%s"] * len(branches)) + ")"
+    zero_scores = ", ".join(f"0 AS {column}" for column in SCORE_COLUMNS)
+    score_counts = ", ".join(
+        f"SUM(CASE WHEN {target}_score = {score} THEN 1 ELSE 0 END) AS {target}_{score}"
+        for target in TARGETS
+        for score in range(1, 6)
+    )
+    sums = ", ".join(f"SUM({column})" for column in COUNTER_COLUMNS)
+    sql = (
+        f"INSERT INTO {table} (day, branch_id, team_id, official_id, {', '.join(COUNTER_COLUMNS)}) "  # noqa: S608
+        f"SELECT day, branch_id, team_id, official_id, {sums} FROM ("
+        f"SELECT cleared_on AS day, branch_id, team_id, official_id, COUNT(*) AS declarations, 0 AS ratings, "
+        f"{zero_scores} FROM {Declaration._meta.db_table} "
+        f"WHERE {in_branches} AND cleared_on BETWEEN %s AND %s GROUP BY cleared_on, branch_id, team_id, official_id "
+        f"UNION ALL "
+        f"SELECT submitted_on, branch_id, team_id, official_id, 0, COUNT(*), {score_counts} "
+        f"FROM {Rating._meta.db_table} WHERE {in_branches} AND submitted_on BETWEEN %s AND %s AND status <> %s "
+        f"GROUP BY submitted_on, branch_id, team_id, official_id"
+        f") counted GROUP BY day, branch_id, team_id, official_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*branches, date_from, date_to, *branches, date_from, date_to, RatingStatus.REJECTED])
+        return cursor.rowcount

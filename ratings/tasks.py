@@ -20,9 +20,18 @@ def invitations_catch_up() -> int:
     from ratings.models import Declaration
     from ratings.services import invitations_send
 
+    from customs_feedback.organization.models import Branch
+
     since = timezone.now() - timedelta(days=2)
     numbers = list(
-        Declaration.objects.filter(cleared_at__gte=since, invitation__isnull=True, rating__isnull=True)
+        Declaration.objects.filter(
+            # Through the (branch, cleared_on) index: the declarations table is large.
+            branch_id__in=list(Branch.objects.values_list("pk", flat=True)),
+            cleared_on__gte=timezone.localdate(since),
+            cleared_at__gte=since,
+            invitation__isnull=True,
+            rating__isnull=True,
+        )
         .exclude(enterprise__email="")
         .values_list("number", flat=True)[:5000]
     )

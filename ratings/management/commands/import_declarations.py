@@ -32,6 +32,8 @@ class Command(BaseCommand):
             f"Imported {result.created + result.updated} declarations: {result.created} created, "
             f"{result.updated} updated, {len(result.rejected)} rejected."
         )
+        if options["verbosity"] > 1:
+            self.stdout.write("  " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in result.timings.items()))
         for line, errors in result.rejected[:20]:
             self.stdout.write(f"  line {line}: {_describe(errors)}")
         if len(result.rejected) > 20:
