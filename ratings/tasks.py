@@ -17,10 +17,9 @@ def invitations_send_task(numbers: list[str]) -> int:
 @shared_task(name="ratings.invitations_catch_up", ignore_result=True)
 def invitations_catch_up() -> int:
     """Invite declarations cleared in the last two days whose invitation task was lost (broker outage)."""
+    from customs_feedback.organization.models import Branch
     from ratings.models import Declaration
     from ratings.services import invitations_send
-
-    from customs_feedback.organization.models import Branch
 
     since = timezone.now() - timedelta(days=2)
     numbers = list(
