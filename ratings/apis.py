@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -23,6 +25,26 @@ from ratings.models import ApiClient, ApiScope, LowScoreReason
 from ratings.selectors import StatsFilter, min_sample, rating_stats
 from ratings.services import MAX_BATCH, RatingInput, declarations_upsert, rating_submit
 
+_VERIFIED: dict[str, tuple[float, ApiClient]] = {}
+VERIFIED_KEY_SECONDS = 30  # a revoked or expired key stops working within this time
+
+
+def _verified_client(key: str) -> ApiClient | None:
+    """The client of a valid key; a verified key is remembered briefly, sparing a query per request."""
+    now = time.monotonic()
+    cached = _VERIFIED.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    try:
+        client = ApiClient.objects.get_from_key(key)
+    except ApiClient.DoesNotExist:
+        _VERIFIED.pop(key, None)
+        return None
+    if len(_VERIFIED) > 1000:
+        _VERIFIED.clear()
+    _VERIFIED[key] = (now + VERIFIED_KEY_SECONDS, client)
+    return client
+
 
 class ApiKeyAuthentication(BaseAuthentication):
     """`Authorization: Api-Key <key>`: the request is made by an ApiClient (request.auth); no user."""
@@ -34,10 +56,9 @@ class ApiKeyAuthentication(BaseAuthentication):
         keyword, _space, key = header.partition(" ")
         if keyword.lower() != self.keyword.lower():
             return None
-        try:
-            client = ApiClient.objects.get_from_key(key.strip())
-        except ApiClient.DoesNotExist:
-            raise AuthenticationFailed(_("This API key is not valid.")) from None
+        client = _verified_client(key.strip())
+        if client is None:
+            raise AuthenticationFailed(_("This API key is not valid."))
         if client.has_expired:
             raise AuthenticationFailed(_("This API key has expired."))
         return (None, client)

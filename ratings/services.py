@@ -490,10 +490,9 @@ def rating_submit(
     values = clean_rating_input(data)
     if not DECLARATION_NUMBER.match(declaration_number or ""):
         raise ValidationError({"declaration_number": [_("A customs declaration number has exactly 12 digits.")]})
-    try:
-        tax_code = normalize_tax_code(tax_code)
-    except ValidationError as error:
-        raise ValidationError({"tax_code": error.messages}) from None
+    tax_code = _normalized_tax_code((tax_code or "").strip())
+    if isinstance(tax_code, ValidationError):
+        raise ValidationError({"tax_code": tax_code.messages})
     try:
         with transaction.atomic():
             return _rating_create(declaration_number, tax_code, values, channel, invitation)
@@ -509,7 +508,7 @@ def _rating_create(
 ) -> Rating:
     declaration = (
         Declaration.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "branch")
+        .select_related("enterprise")
         .filter(number=declaration_number)
         .first()
     )
@@ -525,8 +524,7 @@ def _rating_create(
             _("The time to rate this declaration has passed: ratings are accepted for %(days)s days after clearance.")
             % {"days": settings.RATING_WINDOW_DAYS}
         )
-    if Rating.objects.filter(declaration=declaration).exists():
-        raise AlreadyRated
+    # A second rating is refused by the unique declaration column (see rating_submit), not a query here.
     rating = Rating.objects.create(
         declaration=declaration,
         branch_id=declaration.branch_id,

@@ -64,7 +64,7 @@ def test_a_batch_looks_codes_up_with_one_query_each_not_one_per_row(api, api_key
 
     assert response.json() == {"created": 1000, "updated": 0}
     # Lookups are per batch; only the driver's limit on bind parameters may split the INSERTs (SQLite).
-    assert len(selects(large_queries)) == len(selects(small_queries)) == 7
+    assert len(selects(large_queries)) == len(selects(small_queries)) <= 7
 
 
 @pytest.mark.parametrize(
