@@ -5,7 +5,7 @@
     .venv/bin/python bench/ratings_setup.py drop
 
 The raw rows are generated in PostgreSQL with generate_series (a year, 2025, spread over 120 officials of
-10 branches and 20,000 enterprises; 2% of the ratings rejected), the rollup is rebuilt by the same function
+10 branches and 20,000 enterprises; one rating in five rejected), the rollup is rebuilt by the same function
 the periodic job runs, then the stats selector and the HTTP endpoint are timed, and their figures are
 checked against a direct aggregate over the raw rows.
 """
@@ -49,7 +49,7 @@ def generate(declarations: int, every: int) -> None:
                 "SELECT (100000000000 + g)::text, f.enterprise_id, p.branch_id, p.team_id, p.official_id, "
                 "c - interval '3 hours', c, (c AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, now(), now() "
                 "FROM (SELECT g, timestamptz '2025-01-01 00:00+07' + (g::float8 / %s) * interval '365 days' AS c "
-                "      FROM generate_series(%s, %s) g) s "
+                "      FROM generate_series(%s::bigint, %s::bigint) g) s "
                 "JOIN people p ON p.i = s.g %% %s JOIN firms f ON f.i = (s.g * 7919) %% %s",
                 [declarations, start, min(start + chunk, declarations) - 1, len(officials), len(codes)],
             )

@@ -506,14 +506,14 @@ def rating_submit(
 def _rating_create(
     declaration_number: str, tax_code: str, values: dict, channel: str, invitation: RatingInvitation | None
 ) -> Rating:
-    declaration = (
-        Declaration.objects.select_for_update(of=("self",))
-        .select_related("enterprise")
-        .filter(number=declaration_number)
-        .first()
-    )
-    if declaration is None:
-        raise ValidationError({"declaration_number": [_("No customs declaration has this number.")]})
+    try:
+        declaration = (
+            Declaration.objects.select_for_update(of=("self",))
+            .select_related("enterprise")
+            .get(number=declaration_number)
+        )
+    except Declaration.DoesNotExist:
+        raise ValidationError({"declaration_number": [_("No customs declaration has this number.")]}) from None
     if declaration.enterprise.tax_code != tax_code:
         raise PermissionDenied(_("Only the enterprise that made a declaration can rate it."))
     if declaration.cleared_at is None:
