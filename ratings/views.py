@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from customs_feedback.exceptions import DomainError
 from ratings.forms import RatingForm
-from ratings.selectors import StatsFilter, rating_stats, rating_stats_breakdown
+from ratings.selectors import StatsFilter, rating_stats, rating_stats_breakdown, rating_stats_weekly
 from ratings.services import RatingInput, invitation_from_token, rating_submit_by_invitation
 
 
@@ -51,5 +53,8 @@ def public_stats(request):
         {
             "total": rating_stats(stats_filter=stats_filter),
             "branches": rating_stats_breakdown(stats_filter=stats_filter, by="branch"),
+            "weekly": rating_stats_weekly(
+                stats_filter=StatsFilter(date_from=timezone.localdate() - timedelta(weeks=12))
+            ),
         },
     )

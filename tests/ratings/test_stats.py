@@ -188,3 +188,18 @@ def test_an_official_sees_only_their_own_aggregates(client, seeded, settings):
     assert own.json()["ratings"] == 2
     assert colleague.status_code == 403
     assert team.status_code == 403
+
+
+def test_the_public_page_shows_branch_figures_and_the_weekly_trend(client, seeded):
+    response = client.get("/ratings/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Doanh nghiệp đánh giá chất lượng phục vụ" in page
+    assert "03CC" in page
+    assert response.context["total"]["ratings"] == 3
+    assert sum(week["ratings"] for week in response.context["weekly"]) == 3
+
+
+def test_the_portal_menu_links_the_ratings_page(client, db):
+    assert 'href="/ratings/"' in client.get("/").content.decode()
