@@ -153,3 +153,24 @@ def test_statistics_export_as_csv_for_the_leaders_branch(client, declaration, le
     assert lines[0].startswith("level,code,name,declarations,ratings,participation_rate,satisfied_share")
     assert lines[1].startswith("total,,,0,1,")
     assert any(line.startswith("branch,03CC,") for line in lines)
+
+
+@pytest.mark.parametrize("role", [Role.BRANCH_LEADER, Role.BRANCH_OFFICER, Role.DEPARTMENT_LEADERSHIP])
+def test_every_ratings_page_of_the_back_office_opens_for_each_role(client, low_rating, branch, role):
+    user = staff_user(role, branch=branch if role != Role.DEPARTMENT_LEADERSHIP else None)
+    client.force_login(user)
+    pages = [
+        reverse("admin:index"),
+        reverse("admin:ratings_declaration_changelist"),
+        reverse("admin:ratings_declaration_change", args=[low_rating.declaration.pk]),
+        reverse("admin:ratings_rating_changelist"),
+        reverse("admin:ratings_followupcase_changelist"),
+        reverse("admin:ratings_followupcase_change", args=[low_rating.case.pk]),
+        reverse("admin:ratings_dailyrollup_changelist"),
+        reverse("admin:ratings_statistics_csv"),
+    ]
+
+    expected = dict.fromkeys(pages, 200)
+    if role == Role.BRANCH_OFFICER:  # a case is the assigned investigator's work, not every officer's
+        expected[reverse("admin:ratings_followupcase_change", args=[low_rating.case.pk])] = 302
+    assert {url: client.get(url).status_code for url in pages} == expected
