@@ -305,7 +305,7 @@ class StatsForm(forms.Form):
 
 
 @admin.register(DailyRollup)
-class StatisticsAdmin(admin.ModelAdmin):
+class StatisticsAdmin(ScopedModelAdmin):
     """The statistics page (the rollup itself is never edited): figures in the user's scope, CSV export."""
 
     def has_module_permission(self, request):
@@ -407,8 +407,10 @@ class StatisticsAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
-    """API keys of other systems; created with `manage.py create_api_client` (the key is shown once)."""
+class ApiClientAdmin(ScopedModelAdmin):
+    """API keys of other systems; created with `manage.py create_api_client` (the key is shown once).
+
+    No role is granted its permissions: only the system administrator (superuser) manages them."""
 
     list_display = ["name", "prefix", "scopes", "created", "expiry_date", "revoked"]
     list_filter = ["revoked"]

@@ -10,12 +10,14 @@ class RatingsConfig(AppConfig):
         from customs_feedback.core.portal import register_section
         from customs_feedback.organization import roles, scoping
         from customs_feedback.organization.roles import Role
-        from ratings.models import Declaration, FollowUpCase, Rating
+        from ratings.models import ApiClient, DailyRollup, Declaration, FollowUpCase, Rating
 
         # Branch staff see their branch; a follow-up case is also the assigned investigator's own work.
         scoping.register(Declaration, branch="branch_id")
         scoping.register(Rating, branch="branch_id")
         scoping.register(FollowUpCase, branch="branch_id", own="assigned_to_id")
+        scoping.register(DailyRollup, branch="branch_id")
+        scoping.register(ApiClient)  # no branch: only the superuser (no role holds its permissions)
 
         roles.grant(
             Role.DEPARTMENT_LEADERSHIP,

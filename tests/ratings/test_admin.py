@@ -174,3 +174,18 @@ def test_every_ratings_page_of_the_back_office_opens_for_each_role(client, low_r
     if role == Role.BRANCH_OFFICER:  # a case is the assigned investigator's work, not every officer's
         expected[reverse("admin:ratings_followupcase_change", args=[low_rating.case.pk])] = 302
     assert {url: client.get(url).status_code for url in pages} == expected
+
+
+def test_api_clients_are_managed_by_the_system_administrator_only(client, branch):
+    from django.contrib.auth import get_user_model
+
+    boss = staff_user(Role.DEPARTMENT_LEADERSHIP)
+    root = get_user_model().objects.create_superuser("quantri", "quantri@haiquan.example.vn", "correct-horse-battery")
+    url = reverse("admin:ratings_apiclient_changelist")
+
+    client.force_login(boss)
+    refused = client.get(url).status_code
+    client.force_login(root)
+
+    assert refused == 403
+    assert client.get(url).status_code == 200

@@ -9,12 +9,16 @@ from customs_feedback.notifications.models import Notification
 from ratings.models import RatingInvitation
 from ratings.services import declarations_upsert
 from tests.factories import EnterpriseFactory, OfficialFactory
-from tests.integration.conftest import celery_worker_process, wait_for  # noqa: F401 - the fixture
+
+try:  # on main the worker fixtures live in tests/workers.py and celery_worker_process is global
+    from tests.workers import wait_for
+except ImportError:
+    from tests.integration.conftest import celery_worker_process, wait_for  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.integration
 
 
-def test_a_worker_writes_the_rating_invitation_of_a_cleared_declaration(celery_worker_process, redis_broker_url):  # noqa: F811
+def test_a_worker_writes_the_rating_invitation_of_a_cleared_declaration(celery_worker_process, redis_broker_url):
     official = OfficialFactory()
     enterprise = EnterpriseFactory(email="xnk@lach-huyen.example.vn")
 
