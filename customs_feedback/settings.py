@@ -368,3 +368,18 @@ CELERY_BEAT_SCHEDULE["complaints-remind-overdue"] = {
     "task": "complaints.remind_overdue",
     "schedule": timedelta(hours=6),
 }
+
+# --- Ratings (ratings app) ------------------------------------------------------------------
+RATING_WINDOW_DAYS = _read(env.int, "RATING_WINDOW_DAYS", default=30)  # ratings accepted this long after clearance
+RATING_MIN_SAMPLE = _read(env.int, "RATING_MIN_SAMPLE", default=5)  # an official's scores shown from this many
+RATING_INVITATION_SAMPLE_RATE = _read(env.float, "RATING_INVITATION_SAMPLE_RATE", default=1.0)
+RATING_INVITATION_MIN_INTERVAL_HOURS = _read(env.int, "RATING_INVITATION_MIN_INTERVAL_HOURS", default=24)
+RATING_FOLLOWUP_WORKING_DAYS = _read(env.int, "RATING_FOLLOWUP_WORKING_DAYS", default=10)
+RATING_FOLLOWUP_ESCALATE_AFTER_WORKING_DAYS = _read(env.int, "RATING_FOLLOWUP_ESCALATE_AFTER_WORKING_DAYS", default=3)
+RATING_ROLLUP_REBUILD_DAYS = _read(env.int, "RATING_ROLLUP_REBUILD_DAYS", default=45)
+CELERY_BEAT_SCHEDULE["ratings-rollup-rebuild"] = {"task": "ratings.rollup_rebuild", "schedule": timedelta(hours=1)}
+CELERY_BEAT_SCHEDULE["ratings-followup-overdue"] = {"task": "ratings.cases_overdue", "schedule": timedelta(hours=1)}
+CELERY_BEAT_SCHEDULE["ratings-invitations"] = {
+    "task": "ratings.invitations_catch_up",
+    "schedule": timedelta(minutes=15),
+}

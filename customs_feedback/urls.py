@@ -19,6 +19,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("complaints.urls")),
     path("api/v1/", include("complaints.api_urls")),
+    path("ratings/", include("ratings.urls")),
+    path("api/v1/", include("ratings.api_urls")),
 ]
 
 admin.site.site_header = _("Hai Phong Customs – back office")

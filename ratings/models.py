@@ -1,0 +1,309 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
+
+from customs_feedback.organization.models import Branch, Official, Team
+from customs_feedback.text import NFCTextField
+from customs_feedback.validators import validate_declaration_number
+from partnerships.models import Enterprise
+
+
+class ApiScope(models.TextChoices):
+    DECLARATIONS = "declarations", _("Push declarations")
+    RATINGS = "ratings", _("Push ratings")
+
+
+class ApiClient(AbstractAPIKey):
+    """A system that calls the API (VNACCS feed, declaration software); only the key's hash is stored."""
+
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])
+
+
+class Declaration(models.Model):
+    """A customs declaration (tờ khai) as VNACCS reports it; the thing an enterprise rates.
+
+    The fact table of the system (tens of millions of rows, loaded in bulk): its references are resolved by
+    the ingestion paths and protected by the ORM (on_delete=PROTECT), without per-row foreign-key triggers
+    in the database, and it carries only the indexes its reads need.
+    """
+
+    number = models.CharField(_("declaration number"), max_length=12, validators=[validate_declaration_number])
+    enterprise = models.ForeignKey(
+        Enterprise, models.PROTECT, related_name="declarations", verbose_name=_("enterprise"), db_constraint=False
+    )
+    # The branch's own index would duplicate the (branch, cleared_on) one below.
+    branch = models.ForeignKey(
+        Branch,
+        models.PROTECT,
+        related_name="declarations",
+        verbose_name=_("branch"),
+        db_index=False,
+        db_constraint=False,
+    )
+    team = models.ForeignKey(
+        Team,
+        models.PROTECT,
+        related_name="declarations",
+        verbose_name=_("working team"),
+        db_index=False,
+        db_constraint=False,
+    )
+    official = models.ForeignKey(
+        Official,
+        models.PROTECT,
+        related_name="declarations",
+        verbose_name=_("handling official"),
+        db_index=False,
+        db_constraint=False,
+    )
+    registered_at = models.DateTimeField(_("registered"))
+    cleared_at = models.DateTimeField(_("cleared"), null=True, blank=True)
+    # The local (Vietnam) day of clearance, kept with the row so rollups group without time-zone SQL.
+    cleared_on = models.DateField(_("cleared on"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-registered_at"]
+        verbose_name = _("customs declaration")
+        verbose_name_plural = _("customs declarations")
+        constraints = [
+            # A constraint rather than unique=True: no extra LIKE-pattern index on 20 million numbers.
+            models.UniqueConstraint(fields=["number"], name="declaration_number_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "cleared_on"], name="declaration_branch_cleared"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Score(models.IntegerChoices):
+    VERY_SATISFIED = 5, _("Very satisfied")
+    SATISFIED = 4, _("Satisfied")
+    NEUTRAL = 3, _("Neutral")
+    DISSATISFIED = 2, _("Dissatisfied")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+
+class LowScoreReason(models.TextChoices):
+    ATTITUDE = "attitude", _("Attitude")
+    DELAY = "delay", _("Delay")
+    WRONG_GUIDANCE = "wrong_guidance", _("Wrong guidance")
+    UNCLEAR_REQUIREMENTS = "unclear_requirements", _("Unclear requirements")
+    HARASSMENT = "harassment", _("Harassment or negative conduct")
+    OTHER = "other", _("Other")
+
+
+class Channel(models.TextChoices):
+    SOFTWARE = "software", _("Declaration software")
+    EMAIL_LINK = "email_link", _("Emailed link")
+
+
+class RatingStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RejectionReason(models.TextChoices):
+    INVALID = "invalid", _("Invalid")
+    ABUSIVE = "abusive", _("Abusive")
+    MISTARGETED = "mistargeted", _("Mistargeted")
+
+
+class Rating(models.Model):
+    """One enterprise's rating of one declaration: the official, the team and the branch on five stars."""
+
+    declaration = models.OneToOneField(
+        Declaration, models.PROTECT, related_name="rating", verbose_name=_("declaration")
+    )
+    # Copied from the declaration when the rating is made: statistics and scoping never join through it.
+    branch = models.ForeignKey(Branch, models.PROTECT, related_name="+", verbose_name=_("branch"))
+    team = models.ForeignKey(Team, models.PROTECT, related_name="+", verbose_name=_("working team"))
+    official = models.ForeignKey(Official, models.PROTECT, related_name="+", verbose_name=_("official"))
+    official_score = models.PositiveSmallIntegerField(_("official score"), choices=Score.choices, null=True)
+    team_score = models.PositiveSmallIntegerField(_("team score"), choices=Score.choices, null=True)
+    branch_score = models.PositiveSmallIntegerField(_("branch score"), choices=Score.choices, null=True)
+    reason = models.CharField(_("reason"), max_length=32, choices=LowScoreReason.choices, blank=True)
+    comment = NFCTextField(_("comment"), blank=True, max_length=2000)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=16, choices=RatingStatus.choices, default=RatingStatus.RECEIVED)
+    rejection_reason = models.CharField(
+        _("rejection reason"), max_length=16, choices=RejectionReason.choices, blank=True
+    )
+    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_on = models.DateField(_("submitted on"), editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        indexes = [models.Index(fields=["branch", "submitted_on"], name="rating_branch_submitted")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(official_score=None, team_score=None, branch_score=None),
+                name="rating_has_a_score",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Rating #%(id)s") % {"id": self.pk}
+
+    @property
+    def is_low(self) -> bool:
+        return any(score is not None and score <= 2 for score in self.scores())
+
+    def scores(self) -> tuple[int | None, int | None, int | None]:
+        return self.official_score, self.team_score, self.branch_score
+
+
+class RatingEvent(models.Model):
+    rating = models.ForeignKey(Rating, models.CASCADE, related_name="events", verbose_name=_("rating"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name=_("by"), related_name="+"
+    )
+    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("rating event")
+        verbose_name_plural = _("rating events")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class RatingInvitation(models.Model):
+    """An emailed invitation to rate one declaration; its signed link works once, until it expires."""
+
+    declaration = models.OneToOneField(
+        Declaration, models.CASCADE, related_name="invitation", verbose_name=_("declaration")
+    )
+    enterprise = models.ForeignKey(Enterprise, models.CASCADE, related_name="+", verbose_name=_("enterprise"))
+    sent_at = models.DateTimeField(_("sent"))
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rating invitation")
+        verbose_name_plural = _("rating invitations")
+        indexes = [models.Index(fields=["enterprise", "sent_at"], name="invitation_enterprise_sent")]
+
+    def __str__(self) -> str:
+        return self.declaration.number
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Conclusion(models.TextChoices):
+    SUBSTANTIATED = "substantiated", _("Substantiated: the official is responsible")
+    NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
+
+
+class FollowUpCase(models.Model):
+    """The investigation a low rating opens, run by the branch leader, closed with a conclusion."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    rating = models.OneToOneField(Rating, models.PROTECT, related_name="case", verbose_name=_("rating"))
+    branch = models.ForeignKey(Branch, models.PROTECT, related_name="+", verbose_name=_("branch"))
+    assigned_to = models.ForeignKey(
+        Official, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("investigator")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    opened_at = models.DateTimeField(_("opened"))
+    due_date = models.DateField(_("due date"))
+    findings = NFCTextField(_("findings"), blank=True)
+    conclusion = models.CharField(_("conclusion"), max_length=20, choices=Conclusion.choices, blank=True)
+    action_taken = NFCTextField(_("action taken"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    last_reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("follow-up case")
+        verbose_name_plural = _("follow-up cases")
+        indexes = [models.Index(fields=["status", "due_date"], name="case_status_due")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class FollowUpCaseEvent(models.Model):
+    case = models.ForeignKey(FollowUpCase, models.CASCADE, related_name="events", verbose_name=_("case"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name=_("by"), related_name="+"
+    )
+    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("follow-up case event")
+        verbose_name_plural = _("follow-up case events")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+SCORE_COLUMNS = [f"{target}_{score}" for target in ("official", "team", "branch") for score in range(1, 6)]
+
+
+class DailyRollup(models.Model):
+    """Per day, branch, team and official: cleared declarations, counted ratings and their score counts.
+
+    Declarations count on their clearance day, ratings on the day they were submitted; rejected ratings
+    are not counted. The write path adds deltas; the periodic job recomputes recent days from raw rows.
+    """
+
+    day = models.DateField(_("day"))
+    branch = models.ForeignKey(Branch, models.CASCADE, related_name="+", verbose_name=_("branch"))
+    team = models.ForeignKey(Team, models.CASCADE, related_name="+", verbose_name=_("working team"))
+    official = models.ForeignKey(Official, models.CASCADE, related_name="+", verbose_name=_("official"))
+    declarations = models.IntegerField(default=0)
+    ratings = models.IntegerField(default=0)
+    official_1 = models.IntegerField(default=0)
+    official_2 = models.IntegerField(default=0)
+    official_3 = models.IntegerField(default=0)
+    official_4 = models.IntegerField(default=0)
+    official_5 = models.IntegerField(default=0)
+    team_1 = models.IntegerField(default=0)
+    team_2 = models.IntegerField(default=0)
+    team_3 = models.IntegerField(default=0)
+    team_4 = models.IntegerField(default=0)
+    team_5 = models.IntegerField(default=0)
+    branch_1 = models.IntegerField(default=0)
+    branch_2 = models.IntegerField(default=0)
+    branch_3 = models.IntegerField(default=0)
+    branch_4 = models.IntegerField(default=0)
+    branch_5 = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily statistics")
+        verbose_name_plural = _("daily statistics")
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "day", "team", "official"], name="rollup_one_row_per_key"),
+        ]
+        indexes = [models.Index(fields=["official", "day"], name="rollup_official_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.branch_id}/{self.team_id}/{self.official_id}"

@@ -1,0 +1,274 @@
+"""HTTP API: declarations and ratings from other systems (API key with scopes), and public statistics."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from customs_feedback.organization.models import Branch, Official, Team
+from customs_feedback.organization.roles import Role, user_roles
+from customs_feedback.organization.scoping import staff_official, user_branch_ids
+from ratings.models import ApiClient, ApiScope, LowScoreReason
+from ratings.selectors import StatsFilter, min_sample, rating_stats
+from ratings.services import MAX_BATCH, RatingInput, declarations_upsert, rating_submit
+
+_VERIFIED: dict[str, tuple[float, ApiClient]] = {}
+VERIFIED_KEY_SECONDS = 30  # a revoked or expired key stops working within this time
+
+
+def _verified_client(key: str) -> ApiClient | None:
+    """The client of a valid key; a verified key is remembered briefly, sparing a query per request."""
+    now = time.monotonic()
+    cached = _VERIFIED.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    try:
+        client = ApiClient.objects.get_from_key(key)
+    except ApiClient.DoesNotExist:
+        _VERIFIED.pop(key, None)
+        return None
+    if len(_VERIFIED) > 1000:
+        _VERIFIED.clear()
+    _VERIFIED[key] = (now + VERIFIED_KEY_SECONDS, client)
+    return client
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    """`Authorization: Api-Key <key>`: the request is made by an ApiClient (request.auth); no user."""
+
+    keyword = "Api-Key"
+
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        keyword, _space, key = header.partition(" ")
+        if keyword.lower() != self.keyword.lower():
+            return None
+        client = _verified_client(key.strip())
+        if client is None:
+            raise AuthenticationFailed(_("This API key is not valid."))
+        if client.has_expired:
+            raise AuthenticationFailed(_("This API key has expired."))
+        return (None, client)
+
+    def authenticate_header(self, request) -> str:
+        return self.keyword
+
+
+class HasScope(BasePermission):
+    scope = ""
+
+    def has_permission(self, request, view) -> bool:
+        client = request.auth
+        if not isinstance(client, ApiClient):
+            raise NotAuthenticated(_("Send your API key in the header: Authorization: Api-Key <key>."))
+        if not client.has_scope(self.scope):
+            raise DRFPermissionDenied(
+                _("This API key may not use this endpoint (it needs the scope “%(scope)s”).") % {"scope": self.scope}
+            )
+        return True
+
+
+class DeclarationsScope(HasScope):
+    scope = ApiScope.DECLARATIONS
+
+
+class RatingsScope(HasScope):
+    scope = ApiScope.RATINGS
+
+
+class ApiClientThrottle(SimpleRateThrottle):
+    """A request budget per API client (THROTTLE_API_CLIENT)."""
+
+    scope = "api_client"
+
+    def get_cache_key(self, request, view):
+        if not isinstance(request.auth, ApiClient):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
+
+
+class ApiClientView(APIView):
+    authentication_classes = [ApiKeyAuthentication]
+    throttle_classes = [ApiClientThrottle]
+
+
+class DeclarationIn(serializers.Serializer):
+    number = serializers.CharField()
+    tax_code = serializers.CharField()
+    branch_code = serializers.CharField()
+    team_code = serializers.CharField()
+    official_code = serializers.CharField()
+    registered_at = serializers.DateTimeField()
+    cleared_at = serializers.DateTimeField(allow_null=True, required=False)
+
+
+class UpsertOut(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+
+
+class DeclarationUpsertApi(ApiClientView):
+    """Push one declaration, or a list of up to 1000, from the clearance system (upsert by number)."""
+
+    permission_classes = [DeclarationsScope]
+
+    @extend_schema(request=DeclarationIn(many=True), responses={200: UpsertOut})
+    def post(self, request):
+        payload = request.data
+        single = isinstance(payload, dict)
+        rows = [payload] if single else payload
+        if not isinstance(rows, list) or not rows:
+            return Response(
+                {"non_field_errors": [_("Send one declaration object or a non-empty list of them.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if len(rows) > MAX_BATCH:
+            return Response(
+                {"non_field_errors": [_("Send at most %(max)s declarations per request.") % {"max": MAX_BATCH}]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        result = declarations_upsert(rows=rows)
+        if result.rejected:
+            if single:
+                return Response(result.rejected[0][1], status=status.HTTP_400_BAD_REQUEST)
+            errors: list[dict] = [{} for _row in rows]
+            for index, row_errors in result.rejected:
+                errors[index] = row_errors
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"created": result.created, "updated": result.updated})
+
+
+class RatingSubmitApi(ApiClientView):
+    """A rating pushed by declaration software on behalf of the declaring enterprise."""
+
+    permission_classes = [RatingsScope]
+
+    class Input(serializers.Serializer):
+        declaration_number = serializers.CharField()
+        tax_code = serializers.CharField()
+        official_score = serializers.JSONField(required=False, allow_null=True)
+        team_score = serializers.JSONField(required=False, allow_null=True)
+        branch_score = serializers.JSONField(required=False, allow_null=True)
+        reason = serializers.ChoiceField(choices=LowScoreReason.choices, required=False, allow_blank=True)
+        comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        status = serializers.CharField()
+
+    @extend_schema(request=Input, responses={201: Output})
+    def post(self, request):
+        serializer = self.Input(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        rating = rating_submit(
+            declaration_number=data["declaration_number"],
+            tax_code=data["tax_code"],
+            data=RatingInput(
+                official_score=data.get("official_score"),
+                team_score=data.get("team_score"),
+                branch_score=data.get("branch_score"),
+                reason=data.get("reason", ""),
+                comment=data.get("comment", ""),
+            ),
+        )
+        return Response({"id": rating.pk, "status": rating.status}, status=status.HTTP_201_CREATED)
+
+
+def _stats_filter(request) -> tuple[StatsFilter, int]:
+    """Parse and authorise the stats query: branch level is public, team and official level need staff."""
+    params = request.query_params
+    errors: dict[str, list[str]] = {}
+    dates = {}
+    for name in ("date_from", "date_to"):
+        raw = params.get(name, "")
+        dates[name] = parse_date(raw) if raw else None
+        if raw and dates[name] is None:
+            errors[name] = [_("Use a date such as 2020-05-31.")]
+    branch_code, team_code, official_code = (params.get(name, "").strip() for name in ("branch", "team", "official"))
+    branch = Branch.objects.filter(code=branch_code.upper()).first() if branch_code else None
+    if branch_code and branch is None:
+        errors["branch"] = [_("Unknown branch code %(code)s.") % {"code": branch_code}]
+    if team_code and not branch_code:
+        errors["team"] = [_("Give the branch of the team too.")]
+    if errors:
+        raise ValidationError(errors)
+
+    team = official = None
+    sample = 0
+    if team_code or official_code:
+        user = request.user
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            raise NotAuthenticated(_("Team and official figures are for customs staff: please sign in."))
+        if team_code:
+            team = Team.objects.filter(branch=branch, code=team_code).first()
+            if team is None:
+                raise ValidationError({"team": [_("Unknown team code %(code)s.") % {"code": team_code}]})
+        if official_code:
+            official = Official.objects.filter(code=official_code).first()
+            if official is None:
+                raise ValidationError({"official": [_("Unknown official code %(code)s.") % {"code": official_code}]})
+            sample = min_sample()
+        allowed = user_branch_ids(user)
+        roles = user_roles(user)
+        own = staff_official(user)
+        wanted_branch = (official.branch_id if official else None) or (team.branch_id if team else None)
+        own_figures = official is not None and own is not None and own.pk == official.pk and Role.OFFICIAL in roles
+        if not own_figures and allowed is not None and wanted_branch not in allowed:
+            raise DRFPermissionDenied(_("You may only see the figures of your own branch."))
+    stats_filter = StatsFilter(
+        branch_ids=[branch.pk] if branch else None,
+        team_id=team.pk if team else None,
+        official_id=official.pk if official else None,
+        date_from=dates["date_from"],
+        date_to=dates["date_to"],
+    )
+    return stats_filter, sample
+
+
+class RatingStatsApi(APIView):
+    """Satisfaction figures from the statistics rollup; rejected ratings are not counted."""
+
+    # Token first, so an anonymous request for staff figures is told to authenticate (401).
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes: list = []
+    throttle_classes: list = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, str, required=False)
+            for name in ("branch", "team", "official", "date_from", "date_to")
+        ],
+        responses={200: dict},
+    )
+    def get(self, request):
+        stats_filter, sample = _stats_filter(request)
+        return Response(rating_stats(stats_filter=stats_filter, min_sample=sample))
+
+
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes the API-key header."""
+
+    target_class = "ratings.apis.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Api-Key <key> (create one with `manage.py create_api_client`)",
+        }

@@ -1,0 +1,134 @@
+"""The daily rollup behind every statistic: additive deltas from the write path, rebuilt from raw rows by a job.
+
+A delta is an upsert that adds to the stored counters (`INSERT … ON CONFLICT … DO UPDATE SET c = c + excluded.c`),
+so concurrent writers never lose each other's counts; the same SQL runs on PostgreSQL and SQLite.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+
+from ratings.models import SCORE_COLUMNS, DailyRollup, Declaration, Rating, RatingStatus
+
+RollupKey = tuple[date, int, int, int]  # day, branch_id, team_id, official_id
+COUNTER_COLUMNS = ["declarations", "ratings", *SCORE_COLUMNS]
+TARGETS = ("official", "team", "branch")
+
+
+def empty_deltas() -> defaultdict[RollupKey, defaultdict[str, int]]:
+    return defaultdict(lambda: defaultdict(int))
+
+
+def rating_counters(rating: Rating, sign: int = 1) -> dict[str, int]:
+    """The counters one (not rejected) rating contributes."""
+    counters = {"ratings": sign}
+    for target, score in zip(TARGETS, rating.scores(), strict=True):
+        if score is not None:
+            counters[f"{target}_{score}"] = sign
+    return counters
+
+
+def _order(item: tuple[RollupKey, dict]) -> tuple:
+    day, branch_id, team_id, official_id = item[0]
+    return (branch_id, day, team_id, official_id)
+
+
+def rollup_add(deltas: dict[RollupKey, dict[str, int]]) -> None:
+    """Add the deltas to the rollup, one statement per 500 keys."""
+    table = DailyRollup._meta.db_table
+    columns = ["day", "branch_id", "team_id", "official_id", *COUNTER_COLUMNS]
+    updates = ", ".join(f"{column} = {table}.{column} + excluded.{column}" for column in COUNTER_COLUMNS)
+    # In key order, so concurrent writers lock the same rows in the same order and never deadlock.
+    items = sorted(((key, counters) for key, counters in deltas.items() if any(counters.values())), key=_order)
+    row_placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), 500):
+            chunk = items[start : start + 500]
+            params: list = []
+            for (day, branch_id, team_id, official_id), counters in chunk:
+                params.extend([day, branch_id, team_id, official_id])
+                params.extend(counters.get(column, 0) for column in COUNTER_COLUMNS)
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row_placeholder] * len(chunk))} "  # noqa: S608 - fixed names
+                f"ON CONFLICT (branch_id, day, team_id, official_id) DO UPDATE SET {updates}",
+                params,
+            )
+
+
+def raw_counters(*, date_from: date, date_to: date) -> dict[RollupKey, dict[str, int]]:
+    """The counters recomputed from the declarations and ratings themselves (for the rebuild and checks)."""
+    counters: defaultdict[RollupKey, dict[str, int]] = empty_deltas()
+    declarations = (
+        Declaration.objects.filter(branch_id__in=_branch_ids(), cleared_on__range=(date_from, date_to))
+        .values_list("cleared_on", "branch_id", "team_id", "official_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for day, branch_id, team_id, official_id, count in declarations:
+        counters[(day, branch_id, team_id, official_id)]["declarations"] = count
+    score_counts = {
+        f"{target}_{score}": Count("pk", filter=Q(**{f"{target}_score": score}))
+        for target in TARGETS
+        for score in range(1, 6)
+    }
+    ratings = (
+        Rating.objects.filter(branch_id__in=_branch_ids(), submitted_on__range=(date_from, date_to))
+        .exclude(status=RatingStatus.REJECTED)
+        .values("submitted_on", "branch_id", "team_id", "official_id")
+        .annotate(ratings=Count("pk"), **score_counts)
+        .order_by()
+    )
+    for row in ratings:
+        key = (row.pop("submitted_on"), row.pop("branch_id"), row.pop("team_id"), row.pop("official_id"))
+        counters[key].update(row)
+    return counters
+
+
+def _branch_ids() -> list[int]:
+    from customs_feedback.organization.models import Branch
+
+    return list(Branch.objects.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def rollup_rebuild(*, date_from: date, date_to: date) -> int:
+    """Recompute the rollup rows of a date range from the raw rows in one INSERT … SELECT; returns the row count.
+
+    The raw rows are read through their (branch, day) indexes, one index range per branch.
+    """
+    table = DailyRollup._meta.db_table
+    if connection.vendor == "postgresql":
+        # Writers wait while the range is rebuilt, so no delta is counted twice or lost.
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    DailyRollup.objects.filter(day__range=(date_from, date_to)).delete()
+    branches = _branch_ids()
+    if not branches:
+        return 0
+    in_branches = "branch_id IN (" + ", ".join(["%s"] * len(branches)) + ")"
+    zero_scores = ", ".join(f"0 AS {column}" for column in SCORE_COLUMNS)
+    score_counts = ", ".join(
+        f"SUM(CASE WHEN {target}_score = {score} THEN 1 ELSE 0 END) AS {target}_{score}"
+        for target in TARGETS
+        for score in range(1, 6)
+    )
+    sums = ", ".join(f"SUM({column})" for column in COUNTER_COLUMNS)
+    sql = (
+        f"INSERT INTO {table} (day, branch_id, team_id, official_id, {', '.join(COUNTER_COLUMNS)}) "  # noqa: S608
+        f"SELECT day, branch_id, team_id, official_id, {sums} FROM ("
+        f"SELECT cleared_on AS day, branch_id, team_id, official_id, COUNT(*) AS declarations, 0 AS ratings, "
+        f"{zero_scores} FROM {Declaration._meta.db_table} "
+        f"WHERE {in_branches} AND cleared_on BETWEEN %s AND %s GROUP BY cleared_on, branch_id, team_id, official_id "
+        f"UNION ALL "
+        f"SELECT submitted_on, branch_id, team_id, official_id, 0, COUNT(*), {score_counts} "
+        f"FROM {Rating._meta.db_table} WHERE {in_branches} AND submitted_on BETWEEN %s AND %s AND status <> %s "
+        f"GROUP BY submitted_on, branch_id, team_id, official_id"
+        f") counted GROUP BY day, branch_id, team_id, official_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*branches, date_from, date_to, *branches, date_from, date_to, RatingStatus.REJECTED])
+        return cursor.rowcount

@@ -1,0 +1,98 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from customs_feedback.exceptions import InvalidTransition
+from customs_feedback.organization.roles import Role
+from ratings.models import CaseStatus, FollowUpCase
+from ratings.services import case_close, case_record_findings, cases_remind_overdue
+from tests.factories import staff_user
+from tests.ratings.conftest import rate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(declaration, leader):
+    return rate(declaration, official=1, team=2, branch=2, reason="attitude", comment="Cán bộ gây khó dễ").case
+
+
+def test_closing_a_case_records_the_conclusion_and_tells_the_enterprise_in_its_language(
+    case, leader, django_capture_on_commit_callbacks, mailoutbox
+):
+    enterprise = case.rating.declaration.enterprise
+    enterprise.language = "en"
+    enterprise.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case_record_findings(case_id=case.pk, findings="Camera footage reviewed.", actor=leader)
+        case_close(case_id=case.pk, conclusion="substantiated", action_taken="Official reprimanded.", actor=leader)
+
+    case.refresh_from_db()
+    assert (case.status, case.conclusion, case.action_taken) == (
+        CaseStatus.CLOSED,
+        "substantiated",
+        "Official reprimanded.",
+    )
+    assert case.closed_at is not None
+    assert [message.to for message in mailoutbox] == [[enterprise.email]]
+    assert "Substantiated: the official is responsible" in mailoutbox[0].body
+    assert "Official reprimanded." in mailoutbox[0].body
+    assert list(case.events.values_list("from_status", "to_status")) == [
+        ("", "open"),
+        ("open", "open"),
+        ("open", "closed"),
+    ]
+
+
+def test_a_case_cannot_be_closed_without_findings_conclusion_and_action(case, leader):
+    with pytest.raises(ValidationError) as raised:
+        case_close(case_id=case.pk, conclusion="maybe", action_taken=" ", actor=leader)
+
+    assert set(raised.value.message_dict) == {"conclusion", "action_taken", "findings"}
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+
+
+def test_a_closed_case_cannot_be_closed_twice(case, leader):
+    case_close(
+        case_id=case.pk, conclusion="not_substantiated", action_taken="None needed.", findings="OK", actor=leader
+    )
+
+    with pytest.raises(InvalidTransition):
+        case_close(case_id=case.pk, conclusion="substantiated", action_taken="x", findings="y", actor=leader)
+
+
+def test_overdue_cases_are_reminded_once_a_day_then_escalated(
+    case, leader, django_capture_on_commit_callbacks, mailoutbox
+):
+    boss = staff_user(Role.DEPARTMENT_LEADERSHIP, email="lanhdao@haiquan.example.vn")
+    first_late_day = case.due_date + timedelta(days=1)
+    much_later = case.due_date + timedelta(days=10)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert cases_remind_overdue(today=case.due_date) == (0, 0)
+        assert cases_remind_overdue(today=first_late_day) == (1, 0)
+        assert cases_remind_overdue(today=first_late_day) == (0, 0)  # run twice the same day: nothing more
+        assert cases_remind_overdue(today=much_later) == (1, 1)
+        assert cases_remind_overdue(today=much_later + timedelta(days=1)) == (1, 0)  # escalated only once
+
+    recipients = [message.to[0] for message in mailoutbox]
+    assert recipients.count(leader.email) == 3
+    assert recipients.count(boss.email) == 1
+    case.refresh_from_db()
+    assert case.escalated_at is not None
+
+
+def test_closed_cases_are_not_reminded(case, leader):
+    case_close(case_id=case.pk, conclusion="not_substantiated", action_taken="-", findings="-", actor=leader)
+
+    assert cases_remind_overdue(today=timezone.localdate() + timedelta(days=60)) == (0, 0)
+
+
+def test_a_branch_without_a_leader_still_gets_its_case(declaration):
+    rating = rate(declaration, branch=1, reason="harassment")
+
+    assert FollowUpCase.objects.get(rating=rating).assigned_to is None

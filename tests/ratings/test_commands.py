@@ -1,0 +1,120 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from partnerships.models import Enterprise
+from ratings.importing import _import_portable, declarations_import
+from ratings.models import ApiClient, DailyRollup, Declaration
+from tests.factories import valid_tax_code
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "number,tax_code,branch_code,team_code,official_code,registered_at,cleared_at\n"
+
+
+def test_create_api_client_prints_a_working_key_once_and_stores_only_its_hash(api, official):
+    out = io.StringIO()
+
+    call_command(
+        "create_api_client", "ECUS5 Thái Sơn", "--scopes", "declarations,ratings", stdout=out, stderr=io.StringIO()
+    )
+
+    key = out.getvalue().strip()
+    client = ApiClient.objects.get()
+    assert client.scopes == ["declarations", "ratings"]
+    assert key not in client.hashed_key and key not in client.id
+    assert ApiClient.objects.get_from_key(key) == client
+
+
+def test_create_api_client_refuses_an_unknown_scope(db):
+    with pytest.raises(CommandError, match="unknown scopes"):
+        call_command("create_api_client", "x", "--scopes", "everything", stderr=io.StringIO())
+
+
+def write_csv(tmp_path: Path, official, rows: list[str]) -> Path:
+    path = tmp_path / "declarations.csv"
+    path.write_text(HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def good(official, number: str, seed: int = 1, cleared: str = "2026-10-01T15:00:00+07:00") -> str:
+    codes = f"{official.branch.code},{official.team.code},{official.code}"
+    return f"{number},{valid_tax_code(seed)},{codes},2026-10-01T08:00:00+07:00,{cleared}"
+
+
+@pytest.fixture
+def csv_file(tmp_path, official):
+    return write_csv(
+        tmp_path,
+        official,
+        [
+            good(official, "107000000001", 1),
+            good(official, "107000000002", 2, cleared=""),
+            "12345,0100233488,03CC,TTHQ,03CC-TTHQ-01,2026-10-01T08:00:00+07:00,",  # line 4: bad number
+            good(official, "107000000003", 3).replace(official.code, "NOBODY"),  # line 5: unknown official
+            good(official, "107000000001", 1, cleared="2026-10-02T09:00:00+07:00"),  # the same number again
+        ],
+    )
+
+
+def check_import(result, created=2):
+    assert result.created == created
+    assert [line for line, _errors in result.rejected] == [4, 5]
+    assert set(Declaration.objects.values_list("number", flat=True)) == {"107000000001", "107000000002"}
+    assert Declaration.objects.get(number="107000000001").cleared_on.isoformat() == "2026-10-02"  # the last row won
+    assert Enterprise.objects.filter(tax_code=valid_tax_code(2)).exists()
+    assert {row.day.isoformat(): row.declarations for row in DailyRollup.objects.filter(declarations__gt=0)} == {
+        "2026-10-02": 1
+    }
+
+
+def test_import_declarations_upserts_and_reports_rejected_rows(csv_file):
+    out = io.StringIO()
+
+    call_command("import_declarations", str(csv_file), "--no-progress", stdout=out)
+
+    check_import(declarations_import(path=csv_file), created=0)  # run again: same outcome, all updates
+    assert "2 rejected" in out.getvalue()
+    assert (
+        "line 4: number: A customs declaration number has exactly 12 digits." in out.getvalue()
+        or "line 4:" in out.getvalue()
+    )
+    assert "line 5: official_code:" in out.getvalue()
+
+
+def test_the_portable_import_path_gives_the_same_result(csv_file):
+    with csv_file.open(newline="", encoding="utf-8") as handle:
+        result = _import_portable(handle, lambda _n: None, chunk_size=2)
+
+    check_import(result)
+
+
+def test_import_declarations_names_missing_columns(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("number,tax_code\n1,2\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="lacks the columns"):
+        call_command("import_declarations", str(path), "--no-progress", stdout=io.StringIO())
+
+
+def test_the_periodic_jobs_are_scheduled(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    assert {"ratings.rollup_rebuild", "ratings.cases_overdue", "ratings.invitations_catch_up"} <= tasks
+
+
+def test_the_invitation_catch_up_job_invites_what_was_missed(
+    official, enterprise, django_capture_on_commit_callbacks, mailoutbox
+):
+    from ratings.tasks import invitations_catch_up
+    from tests.ratings.conftest import DeclarationFactory
+
+    DeclarationFactory(official=official, enterprise=enterprise)  # cleared, but its invitation task was lost
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invitations_catch_up() == 1
+        assert invitations_catch_up() == 0
+
+    assert len(mailoutbox) == 1

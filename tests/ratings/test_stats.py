@@ -1,0 +1,205 @@
+from datetime import timedelta
+
+import pytest
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from customs_feedback.organization.roles import Role
+from ratings.models import DailyRollup, Declaration, Rating, RatingStatus
+from ratings.services import declarations_upsert, rating_reject
+from ratings.tasks import rollup_rebuild_task
+from tests.factories import BranchFactory, OfficialFactory, TeamFactory, staff_user, valid_tax_code
+from tests.ratings.conftest import rate
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/ratings/stats/"
+
+
+@pytest.fixture
+def seeded(branch, team, leader):
+    """Branch 03CC: 10 declarations cleared yesterday, 4 ratings of which one is rejected; 03EE: 4 declarations."""
+    first = OfficialFactory(team=team, branch=branch, code="03CC-A")
+    second = OfficialFactory(team=team, branch=branch, code="03CC-B")
+    other = OfficialFactory(team=TeamFactory(branch=BranchFactory(code="03EE")), code="03EE-A")
+    cleared = timezone.now() - timedelta(days=1)
+    rows = [
+        {
+            "number": f"1060000000{n:02d}",
+            "tax_code": valid_tax_code(n),
+            "branch_code": official.branch.code,
+            "team_code": official.team.code,
+            "official_code": official.code,
+            "registered_at": (cleared - timedelta(hours=3)).isoformat(),
+            "cleared_at": cleared.isoformat(),
+        }
+        for n, official in enumerate([first] * 5 + [second] * 5 + [other] * 4)
+    ]
+    assert declarations_upsert(rows=rows, invite=False).created == 14
+    declarations = list(Declaration.objects.order_by("number").select_related("enterprise"))
+    rate(declarations[0], official=5, team=4, branch=5)
+    rate(declarations[1], official=4, team=4)
+    rate(declarations[5], official=2, team=3, branch=2, reason="delay")
+    spam = rate(declarations[6], official=1, team=1, branch=1, reason="other", comment="spam")
+    rating_reject(rating_id=spam.pk, reason="abusive", actor=leader)
+    return {"first": first, "second": second, "other": other}
+
+
+HAND_COMPUTED_03CC = {
+    "declarations": 10,
+    "ratings": 3,
+    "participation_rate": 0.3,
+    "average": {"official": 3.67, "team": 3.67, "branch": 3.5},
+    "distribution": {
+        "official": {"1": 0, "2": 1, "3": 0, "4": 1, "5": 1},
+        "team": {"1": 0, "2": 0, "3": 1, "4": 2, "5": 0},
+        "branch": {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1},
+    },
+    "satisfied_share": 0.625,  # 5 of the 8 scores given are 4 or 5 stars
+}
+
+
+def test_branch_figures_are_public_and_match_the_hand_computed_set(client, seeded):
+    response = client.get(URL, {"branch": "03CC"})
+
+    assert response.status_code == 200
+    assert response.json() == HAND_COMPUTED_03CC
+
+
+def test_department_figures_count_every_branch(client, seeded):
+    figures = client.get(URL).json()
+
+    assert (figures["declarations"], figures["ratings"], figures["participation_rate"]) == (14, 3, 0.2143)
+
+
+def test_the_period_filters_by_clearance_day_and_rating_day(client, seeded):
+    yesterday = timezone.localdate() - timedelta(days=1)
+
+    figures = client.get(URL, {"branch": "03CC", "date_from": yesterday, "date_to": yesterday}).json()
+
+    assert (figures["declarations"], figures["ratings"], figures["average"]) == (
+        10,
+        0,
+        {"official": None, "team": None, "branch": None},
+    )
+
+
+def direct_aggregate(branch_code: str) -> dict:
+    """The same figures computed straight from the raw rows, without the rollup."""
+    declarations = Declaration.objects.filter(branch__code=branch_code, cleared_at__isnull=False).count()
+    counted = Rating.objects.filter(branch__code=branch_code).exclude(status=RatingStatus.REJECTED)
+    aggregate = counted.aggregate(
+        ratings=Count("pk"),
+        official=Avg("official_score"),
+        team=Avg("team_score"),
+        branch=Avg("branch_score"),
+        **{
+            f"{target}_{score}": Count("pk", filter=Q(**{f"{target}_score": score}))
+            for target in ("official", "team", "branch")
+            for score in range(1, 6)
+        },
+    )
+    given = sum(aggregate[f"{t}_{s}"] for t in ("official", "team", "branch") for s in range(1, 6))
+    satisfied = sum(aggregate[f"{t}_{s}"] for t in ("official", "team", "branch") for s in (4, 5))
+    return {
+        "declarations": declarations,
+        "ratings": aggregate["ratings"],
+        "participation_rate": round(aggregate["ratings"] / declarations, 4),
+        "average": {
+            t: None if aggregate[t] is None else round(aggregate[t], 2) for t in ("official", "team", "branch")
+        },
+        "distribution": {
+            t: {str(s): aggregate[f"{t}_{s}"] for s in range(1, 6)} for t in ("official", "team", "branch")
+        },
+        "satisfied_share": round(satisfied / given, 4) if given else None,
+    }
+
+
+def test_after_the_rollup_job_the_endpoint_agrees_with_a_direct_aggregate(client, seeded):
+    DailyRollup.objects.update(declarations=999, ratings=0, official_5=42)  # drift the job must repair
+
+    rollup_rebuild_task()
+
+    assert client.get(URL, {"branch": "03CC"}).json() == direct_aggregate("03CC") == HAND_COMPUTED_03CC
+    assert client.get(URL, {"branch": "03EE"}).json()["declarations"] == direct_aggregate("03EE")["declarations"] == 4
+
+
+def test_bad_stats_queries_are_answered_with_a_message(client, db):
+    response = client.get(URL, {"branch": "ZZZZ", "date_from": "31/05/2020"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "branch": ["Unknown branch code ZZZZ."],
+        "date_from": ["Use a date such as 2020-05-31."],
+    }
+
+
+def test_team_and_official_figures_need_a_staff_sign_in(client, seeded):
+    team = client.get(URL, {"branch": "03CC", "team": "TTHQ"}, HTTP_ACCEPT_LANGUAGE="en")
+    official = client.get(URL, {"official": "03CC-A"})
+
+    assert team.status_code == 401
+    assert team.json() == {"detail": "Team and official figures are for customs staff: please sign in."}
+    assert official.status_code == 401
+
+
+def test_a_branch_leader_reads_team_and_official_figures_of_their_branch_only(client, seeded, leader):
+    token = Token.objects.create(user=leader)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}", "HTTP_ACCEPT_LANGUAGE": "en"}
+
+    team = client.get(URL, {"branch": "03CC", "team": "TTHQ"}, **auth)
+    other = client.get(URL, {"official": "03EE-A"}, **auth)
+
+    assert team.status_code == 200
+    assert team.json()["ratings"] == 3
+    assert other.status_code == 403
+    assert other.json() == {"detail": "You may only see the figures of your own branch."}
+
+
+def test_official_figures_are_withheld_below_the_minimum_sample(client, seeded, leader, settings):
+    settings.RATING_MIN_SAMPLE = 2
+    client.force_login(leader)
+
+    first = client.get(URL, {"official": "03CC-A"}).json()  # two counted ratings
+    second = client.get(URL, {"official": "03CC-B"}).json()  # one counted, one rejected
+
+    assert first["average"] == {"official": 4.5, "team": 4.0, "branch": 5.0}
+    assert (second["ratings"], second["average"], second["distribution"], second["satisfied_share"]) == (
+        1,
+        None,
+        None,
+        None,
+    )
+
+
+def test_an_official_sees_only_their_own_aggregates(client, seeded, settings):
+    settings.RATING_MIN_SAMPLE = 2
+    user = staff_user(Role.OFFICIAL)
+    seeded["first"].user = user
+    seeded["first"].save()
+    client.force_login(user)
+
+    own = client.get(URL, {"official": "03CC-A"})
+    colleague = client.get(URL, {"official": "03CC-B"})
+    team = client.get(URL, {"branch": "03CC", "team": "TTHQ"})
+
+    assert own.status_code == 200
+    assert own.json()["ratings"] == 2
+    assert colleague.status_code == 403
+    assert team.status_code == 403
+
+
+def test_the_public_page_shows_branch_figures_and_the_weekly_trend(client, seeded):
+    response = client.get("/ratings/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Doanh nghiệp đánh giá chất lượng phục vụ" in page
+    assert "03CC" in page
+    assert response.context["total"]["ratings"] == 3
+    assert sum(week["ratings"] for week in response.context["weekly"]) == 3
+
+
+def test_the_portal_menu_links_the_ratings_page(client, db):
+    assert 'href="/ratings/"' in client.get("/").content.decode()
