@@ -19,9 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.exceptions import DomainError
-from customs_feedback.organization.admin_mixins import ReadOnlyInline, ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import ExportMixin, ReadOnlyInline, ScopedModelAdmin
 from customs_feedback.organization.models import Branch
-from customs_feedback.organization.roles import Role, user_roles
 from customs_feedback.organization.scoping import sees_everything, staff_official, user_branch_ids
 from ratings.models import (
     ApiClient,
@@ -41,6 +40,7 @@ from ratings.selectors import (
     rating_stats,
     rating_stats_breakdown,
     rating_stats_weekly,
+    stats_scope,
 )
 from ratings.services import case_close, case_record_findings, rating_reject, rating_verify
 
@@ -75,7 +75,7 @@ class RatingEventInline(ReadOnlyInline):
 
 
 @admin.register(Rating)
-class RatingAdmin(ScopedModelAdmin):
+class RatingAdmin(ExportMixin, ScopedModelAdmin):
     list_display = [
         "pk",
         "submitted_at",
@@ -216,7 +216,7 @@ class FollowUpCaseForm(forms.ModelForm):
 
 
 @admin.register(FollowUpCase)
-class FollowUpCaseAdmin(ScopedModelAdmin):
+class FollowUpCaseAdmin(ExportMixin, ScopedModelAdmin):
     form = FollowUpCaseForm
     change_form_template = "admin/ratings/followupcase/change_form.html"
     list_display = ["reference", "branch", "assigned_to", "status", "opened_at", "due_date", "conclusion", "overdue"]
@@ -331,27 +331,19 @@ class StatisticsAdmin(ScopedModelAdmin):
 
     def _scope(self, request) -> tuple[StatsForm, StatsFilter, bool]:
         """The filter the user may see; `own_only` for an official, who sees their own aggregates only."""
-        user = request.user
-        roles = user_roles(user)
-        own = staff_official(user)
-        allowed = user_branch_ids(user)
+        allowed = user_branch_ids(request.user)
         form = StatsForm(request.GET or None)
         form.fields["branch"].queryset = (
             Branch.objects.all() if allowed is None else Branch.objects.filter(pk__in=allowed)
         )
         data = form.cleaned_data if form.is_valid() else {}
-        own_only = not user.is_superuser and allowed is not None and not allowed and Role.OFFICIAL in roles
-        if own_only:
-            stats_filter = StatsFilter(
-                official_id=own.pk if own else -1, date_from=data.get("date_from"), date_to=data.get("date_to")
-            )
-        else:
-            branch = data.get("branch")
-            stats_filter = StatsFilter(
-                branch_ids=[branch.pk] if branch else allowed,
-                date_from=data.get("date_from"),
-                date_to=data.get("date_to"),
-            )
+        branch = data.get("branch")
+        stats_filter, own_only = stats_scope(
+            request.user,
+            branch_id=branch.pk if branch else None,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
         return form, stats_filter, own_only
 
     def stats_view(self, request):

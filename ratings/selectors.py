@@ -123,3 +123,21 @@ def flatten(figures: dict) -> dict:
         for score in range(1, 6):
             flat[f"{target}_{score}"] = ((figures.get("distribution") or {}).get(target) or {}).get(str(score))
     return flat
+
+
+def stats_scope(user, *, branch_id: int | None = None, date_from=None, date_to=None) -> tuple[StatsFilter, bool]:
+    """The statistics a staff user may read, and whether they are an official's own aggregates only.
+
+    Branch staff and leadership read their branches (optionally narrowed to one); a customs official with
+    no branch role reads the aggregates of their own work, from the minimum sample up, and nothing else.
+    """
+    from customs_feedback.organization.roles import Role, user_roles
+    from customs_feedback.organization.scoping import staff_official, user_branch_ids
+
+    allowed = user_branch_ids(user)
+    own_only = not user.is_superuser and allowed is not None and not allowed and Role.OFFICIAL in user_roles(user)
+    if own_only:
+        official = staff_official(user)
+        return StatsFilter(official_id=official.pk if official else -1, date_from=date_from, date_to=date_to), True
+    narrowed = branch_id is not None and (allowed is None or branch_id in allowed)
+    return StatsFilter(branch_ids=[branch_id] if narrowed else allowed, date_from=date_from, date_to=date_to), False

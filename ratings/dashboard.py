@@ -1,0 +1,91 @@
+"""Service-rating figures on the back-office dashboard: branch staff and leadership see their branches,
+a customs official sees the aggregates of their own work only (never a rater), from the minimum sample."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from customs_feedback.core.dashboard import Chart, Figure, Panel, monthly_counts, panel
+from customs_feedback.organization.scoping import for_user
+from ratings.models import CaseStatus, FollowUpCase, Rating, RatingStatus
+from ratings.selectors import min_sample, rating_stats, rating_stats_breakdown, stats_scope
+
+
+def _percent(share: float | None) -> str:
+    return "—" if share is None else f"{number_format(share * 100, 1)}%"
+
+
+def _stars(average: float | None) -> str:
+    return "—" if average is None else f"{number_format(average, 2)} ★"
+
+
+@panel(order=20)
+def ratings_panel(request) -> Panel | None:
+    user = request.user
+    year_ago = timezone.localdate() - timedelta(days=365)
+    stats_filter, own_only = stats_scope(user, date_from=year_ago)
+    if own_only:
+        return _own_panel(stats_filter)
+    if not user.has_perm("ratings.view_rating"):
+        return None
+    stats = rating_stats(stats_filter=stats_filter)
+    average = stats.get("average") or {}
+    today = timezone.localdate()
+    cases = for_user(user, FollowUpCase.objects.filter(status=CaseStatus.OPEN))
+    overdue = cases.filter(due_date__lt=today).count()
+    case_list = reverse("admin:ratings_followupcase_changelist")
+    statistics = reverse("admin:ratings_dailyrollup_changelist")
+    counted = for_user(user, Rating.objects.exclude(status=RatingStatus.REJECTED))
+    return Panel(
+        title=_("Service ratings (12 months)"),
+        figures=[
+            Figure(_("ratings received"), stats["ratings"], reverse("admin:ratings_rating_changelist")),
+            Figure(_("participation rate"), _percent(stats["participation_rate"]), statistics),
+            Figure(_("rated 4–5 stars"), _percent(stats["satisfied_share"]), statistics),
+            Figure(_("average, official"), _stars(average.get("official")), statistics),
+            Figure(_("open follow-up cases"), cases.count(), f"{case_list}?status__exact=open"),
+            Figure(
+                _("overdue follow-up cases"),
+                overdue,
+                f"{case_list}?status__exact=open&due_date__lt={today:%Y-%m-%d}",
+                "bad" if overdue else "good",
+            ),
+        ],
+        charts=[Chart(_("Ratings received per month"), monthly_counts(counted, "submitted_at"), url=statistics)],
+        tables=[
+            {
+                "title": _("By branch"),
+                "columns": [_("Branch"), _("Ratings"), _("Participation"), _("Average, branch"), _("4–5 stars")],
+                "rows": [
+                    [
+                        row["code"],
+                        row["ratings"],
+                        _percent(row["participation_rate"]),
+                        _stars((row.get("average") or {}).get("branch")),
+                        _percent(row["satisfied_share"]),
+                    ]
+                    for row in rating_stats_breakdown(stats_filter=stats_filter, by="branch")
+                ],  # fmt: skip
+            }
+        ],
+    )
+
+
+def _own_panel(stats_filter) -> Panel:
+    sample = min_sample()
+    stats = rating_stats(stats_filter=stats_filter, min_sample=sample)
+    average = stats.get("average")
+    figures = [Figure(_("ratings of my work"), stats["ratings"])]
+    if average is None:
+        figures.append(Figure(_("scores are shown from %(count)d ratings") % {"count": sample}, "—"))
+    else:
+        figures += [
+            Figure(_("average, official"), _stars(average.get("official"))),
+            Figure(_("rated 4–5 stars"), _percent(stats["satisfied_share"])),
+        ]
+    return Panel(title=_("My service ratings (12 months)"), figures=figures)
