@@ -91,3 +91,33 @@ def test_branch_staff_reach_nothing_of_another_branch(client, demo, username):
 
     assert found == []
     assert {"organization.Official", "organization.Team", "complaints.Inquiry", "partnerships.Agreement"} <= checked
+
+
+@pytest.mark.parametrize("username", ["truongchicuc", "canbo"])
+def test_branch_staff_get_nothing_of_another_branch_through_the_staff_api(client, demo, username):
+    from complaints.models import Inquiry, InquiryStatus
+    from customs_feedback.organization.models import Official, Team
+
+    user = get_user_model().objects.get(username=username)
+    client.force_login(user)
+    own_branch = user.official.branch
+    team = Team.objects.exclude(branch=own_branch).select_related("branch").first()
+    official = Official.objects.exclude(branch=own_branch).exclude(team=None).first()
+
+    team_figures = client.get("/api/v1/ratings/stats/", {"branch": team.branch.code, "team": team.code})
+    official_figures = client.get("/api/v1/ratings/stats/", {"official": official.code})
+
+    assert team_figures.status_code == official_figures.status_code == 403
+    # The demo assigns its inquiries to 03CC: give one to another branch.
+    Inquiry.objects.filter(pk=Inquiry.objects.filter(status=InquiryStatus.NEW).values("pk")[:1]).update(
+        branch=team.branch, status=InquiryStatus.ASSIGNED
+    )
+    foreign = Inquiry.objects.exclude(branch=own_branch).exclude(branch=None).filter(status=InquiryStatus.ASSIGNED)
+    assert foreign.exists()
+    for inquiry in foreign:
+        answer = client.post(
+            f"/api/v1/inquiries/{inquiry.tracking_code}/answer/", {"text": "Trả lời"}, "application/json"
+        )
+        assert answer.status_code in {403, 404}
+        inquiry.refresh_from_db()
+        assert inquiry.status == InquiryStatus.ASSIGNED
