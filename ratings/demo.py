@@ -9,7 +9,7 @@ from django.utils import timezone
 from customs_feedback.core.demo import DemoContext, seeder
 from customs_feedback.organization.models import Official
 from partnerships.models import Enterprise
-from ratings.models import Declaration, LowScoreReason, Rating
+from ratings.models import Declaration, FollowUpCase, LowScoreReason, Rating
 from ratings.rollups import rollup_rebuild
 from ratings.services import RatingInput, declarations_upsert, rating_submit
 
@@ -77,5 +77,32 @@ def seed_ratings(context: DemoContext) -> None:
         submitted = min(now, cleared + timedelta(hours=rng.randint(1, 72)))
         Rating.objects.filter(pk=rating.pk).update(submitted_at=submitted, submitted_on=timezone.localdate(submitted))
         rated += 1
+    rated += _seed_overdue_case(rows, now)
     rollup_rebuild(date_from=timezone.localdate(now - timedelta(days=60)), date_to=timezone.localdate(now))
     context.out.write(f"Ratings: {len(rows)} declarations, {rated} new ratings ({Rating.objects.count()} in all).")
+
+
+def _seed_overdue_case(rows: list[dict], now) -> int:
+    """One low rating in 03CC whose follow-up case is past its deadline, so the branch leader's dashboard
+    (truongchicuc) shows the journey from an overdue figure to closing the case."""
+    for row in rows:
+        if row["branch_code"] != "03CC" or row["cleared_at"] is None:
+            continue
+        if now - datetime.fromisoformat(row["cleared_at"]) > timedelta(days=20):
+            continue
+        if Rating.objects.filter(declaration__number=row["number"]).exists():
+            continue
+        rating = rating_submit(
+            declaration_number=row["number"],
+            tax_code=row["tax_code"],
+            data=RatingInput(
+                official_score=2,
+                team_score=3,
+                branch_score=3,
+                reason=LowScoreReason.DELAY,
+                comment="Hồ sơ bị treo hai ngày mà không được thông báo lý do.",
+            ),
+        )
+        FollowUpCase.objects.filter(rating=rating).update(due_date=timezone.localdate(now) - timedelta(days=1))
+        return 1
+    return 0
