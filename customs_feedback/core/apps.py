@@ -16,3 +16,8 @@ class CoreConfig(AppConfig):
         scoping.register(ConfigurationChange)
         scoping.register(Heartbeat)
         roles.grant(Role.DEPARTMENT_LEADERSHIP, "core.view_configurationchange", "core.view_heartbeat")
+
+        # Every app's dashboard panels register themselves on import, once, like admin.py modules.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("dashboard")

@@ -77,9 +77,7 @@ def panel(order: int) -> Callable[[Provider], Provider]:
 
 
 def panels_for(request: HttpRequest) -> list[Panel]:
-    from django.utils.module_loading import autodiscover_modules
-
-    autodiscover_modules("dashboard")
+    """The panels of every provider that has something for this user (apps' dashboard.py load at start-up)."""
     panels = []
     for _order, _name, provider in sorted(_providers, key=lambda entry: entry[:2]):
         result = provider(request)
