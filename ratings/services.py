@@ -26,13 +26,13 @@ from customs_feedback.notifications.services import notify
 from customs_feedback.organization.models import Branch, Official, Team
 from customs_feedback.organization.roles import Role
 from customs_feedback.validators import DECLARATION_NUMBER, normalize_tax_code
-from customs_feedback.workdays import add_working_days, working_days_between
-from customs_feedback.workflow import ensure_transition
+from customs_feedback.workdays import working_days_between
 from partnerships.models import Enterprise
 from ratings.models import (
+    ApiClient,
+    CaseDesk,
     CaseStatus,
     Channel,
-    Conclusion,
     Declaration,
     FollowUpCase,
     FollowUpCaseEvent,
@@ -41,10 +41,21 @@ from ratings.models import (
     RatingEvent,
     RatingInvitation,
     RatingStatus,
-    RejectionReason,
 )
 from ratings.rollups import empty_deltas, rating_counters, rollup_add
-from ratings.transitions import CASE_ALLOWED, RATING_ALLOWED
+from ratings.trust_cases import case_appeal as case_appeal
+from ratings.trust_cases import case_appeal_decide as case_appeal_decide
+from ratings.trust_cases import case_conclude as case_conclude
+from ratings.trust_cases import case_explain as case_explain
+from ratings.trust_cases import case_open
+from ratings.trust_cases import case_record_findings as case_record_findings
+from ratings.trust_services import _official_email, _role_emails
+from ratings.trust_services import branch_leader as branch_leader
+from ratings.trust_services import case_reassign as case_reassign
+from ratings.trust_services import rating_contest as rating_contest
+from ratings.trust_services import rating_contest_decide as rating_contest_decide
+from ratings.trust_services import rating_reject as rating_reject
+from ratings.trust_services import rating_verify as rating_verify
 
 logger = logging.getLogger(__name__)
 
@@ -485,6 +496,7 @@ def rating_submit(
     data: RatingInput,
     channel: str = Channel.SOFTWARE,
     invitation: RatingInvitation | None = None,
+    submitted_by: ApiClient | None = None,
 ) -> Rating:
     """Record an enterprise's rating of its cleared declaration; a low score opens a follow-up case."""
     values = clean_rating_input(data)
@@ -495,7 +507,7 @@ def rating_submit(
         raise ValidationError({"tax_code": tax_code.messages})
     try:
         with transaction.atomic():
-            return _rating_create(declaration_number, tax_code, values, channel, invitation)
+            return _rating_create(declaration_number, tax_code, values, channel, invitation, submitted_by)
     except IntegrityError:
         # Two submissions raced past the check; the unique declaration column kept only one.
         if Rating.objects.filter(declaration__number=declaration_number).exists():
@@ -504,7 +516,12 @@ def rating_submit(
 
 
 def _rating_create(
-    declaration_number: str, tax_code: str, values: dict, channel: str, invitation: RatingInvitation | None
+    declaration_number: str,
+    tax_code: str,
+    values: dict,
+    channel: str,
+    invitation: RatingInvitation | None,
+    submitted_by: ApiClient | None,
 ) -> Rating:
     try:
         declaration = (
@@ -531,6 +548,7 @@ def _rating_create(
         team_id=declaration.team_id,
         official_id=declaration.official_id,
         channel=channel,
+        submitted_by=submitted_by,
         submitted_at=now,
         submitted_on=timezone.localdate(now),
         **values,
@@ -540,7 +558,7 @@ def _rating_create(
     if invitation is not None:
         RatingInvitation.objects.filter(pk=invitation.pk).update(used_at=now)
     if rating.is_low:
-        case_open(rating=rating, declaration=declaration)
+        case_open(rating=rating)
     return rating
 
 
@@ -566,147 +584,15 @@ def rating_submit_by_invitation(*, token: str, data: RatingInput) -> Rating:
             ) from None
 
 
-def _record_rating(rating: Rating, *, to_status: str, fields: list[str], actor, note: str = "") -> None:
-    from_status = rating.status
-    ensure_transition(RATING_ALLOWED, from_status, to_status, labels=dict(RatingStatus.choices))
-    rating.status = to_status
-    rating.save(update_fields=[*fields, "status", "updated_at"])
-    RatingEvent.objects.create(rating=rating, actor=actor, from_status=from_status, to_status=to_status, note=note)
-
-
-@transaction.atomic
-def rating_verify(*, rating_id: int, actor) -> Rating:
-    """Confirm a received rating as genuine."""
-    rating = Rating.objects.select_for_update().get(pk=rating_id)
-    _record_rating(rating, to_status=RatingStatus.VERIFIED, fields=[], actor=actor)
-    return rating
-
-
-@transaction.atomic
-def rating_reject(*, rating_id: int, reason: str, actor, note: str = "") -> Rating:
-    """Set a rating aside as invalid, abusive or mistargeted: kept, but no longer counted in statistics."""
-    if reason not in RejectionReason.values:
-        raise ValidationError({"rejection_reason": [_("Choose why the rating is rejected.")]})
-    rating = Rating.objects.select_for_update().get(pk=rating_id)
-    rating.rejection_reason = reason
-    _record_rating(rating, to_status=RatingStatus.REJECTED, fields=["rejection_reason"], actor=actor, note=note)
-    rollup_add(
-        {(rating.submitted_on, rating.branch_id, rating.team_id, rating.official_id): rating_counters(rating, -1)}
-    )
-    return rating
-
-
-# --- Follow-up cases -----------------------------------------------------------------------------
-
-
-def branch_leader(branch_id: int) -> Official | None:
-    """The official who leads the branch: an active official of it whose account has the branch-leader role."""
-    group = Group.objects.filter(name=Role.BRANCH_LEADER).first()
-    if group is None:
-        return None
-    return (
-        Official.objects.filter(branch_id=branch_id, is_active=True, user__is_active=True, user__groups=group)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-
-
-def _staff_email(official: Official | None) -> str:
-    if official is None:
-        return ""
-    return official.email or (official.user.email if official.user_id else "")
-
-
 def _case_admin_url(case: FollowUpCase) -> str:
     return settings.SITE_URL + reverse("admin:ratings_followupcase_change", args=[case.pk])
 
 
-def case_open(*, rating: Rating, declaration: Declaration) -> FollowUpCase:
-    """Open the follow-up case of a low rating, assigned to the branch leader (caller holds the transaction)."""
-    now = timezone.now()
-    leader = branch_leader(rating.branch_id)
-    case = FollowUpCase.objects.create(
-        reference=f"TD-{timezone.localdate(now).year}-{rating.pk:06d}",
-        rating=rating,
-        branch_id=rating.branch_id,
-        assigned_to=leader,
-        opened_at=now,
-        due_date=add_working_days(now, settings.RATING_FOLLOWUP_WORKING_DAYS),
-    )
-    FollowUpCaseEvent.objects.create(case=case, to_status=CaseStatus.OPEN)
-    recipient = _staff_email(leader)
-    if recipient:
-        notify(
-            kind="followup_case_opened",
-            recipient=recipient,
-            language=settings.LANGUAGE_CODE,
-            context={
-                "case_reference": case.reference,
-                "branch_name": declaration.branch.name_vi,
-                "due_date": case.due_date,
-                "admin_url": _case_admin_url(case),
-            },
-            idempotency_key=f"followup-opened:{case.pk}",
-            obj=case,
-        )
-    return case
-
-
-@transaction.atomic
-def case_record_findings(*, case_id: int, findings: str, actor) -> FollowUpCase:
-    """Save what the investigation found so far (the case stays open)."""
-    case = FollowUpCase.objects.select_for_update().get(pk=case_id)
-    if case.status != CaseStatus.OPEN:
-        raise DomainError(_("This case is closed."))
-    case.findings = findings.strip()
-    case.save(update_fields=["findings"])
-    FollowUpCaseEvent.objects.create(
-        case=case, actor=actor, from_status=case.status, to_status=case.status, note=_("Findings recorded.")
-    )
-    return case
-
-
-@transaction.atomic
-def case_close(*, case_id: int, conclusion: str, action_taken: str, actor, findings: str | None = None) -> FollowUpCase:
-    """Close a case with the conclusion on the official's responsibility; the enterprise hears the outcome."""
-    case = FollowUpCase.objects.select_for_update().select_related("rating__declaration__enterprise").get(pk=case_id)
-    errors = {}
-    if conclusion not in Conclusion.values:
-        errors["conclusion"] = [_("Choose whether the complaint is substantiated.")]
-    if not (action_taken or "").strip():
-        errors["action_taken"] = [_("Describe the action taken.")]
-    if findings is not None:
-        case.findings = findings.strip()
-    if not case.findings:
-        errors["findings"] = [_("Record the findings before closing the case.")]
-    if errors:
-        raise ValidationError(errors)
-    ensure_transition(CASE_ALLOWED, case.status, CaseStatus.CLOSED, labels=dict(CaseStatus.choices))
-    from_status = case.status
-    case.status, case.conclusion, case.action_taken = CaseStatus.CLOSED, conclusion, action_taken.strip()
-    case.closed_at = timezone.now()
-    case.save(update_fields=["status", "conclusion", "action_taken", "findings", "closed_at"])
-    FollowUpCaseEvent.objects.create(
-        case=case, actor=actor, from_status=from_status, to_status=case.status, note=case.get_conclusion_display()
-    )
-    declaration = case.rating.declaration
-    enterprise = declaration.enterprise
-    if enterprise.email:
-        notify(
-            kind="rating_outcome",
-            recipient=enterprise.email,
-            language=enterprise.language,
-            context={
-                "company_name": enterprise.name_vi or enterprise.name_en or enterprise.tax_code,
-                "declaration_number": declaration.number,
-                "conclusion": Conclusion(conclusion).label,
-                "action_taken": case.action_taken,
-            },
-            idempotency_key=f"rating-outcome:{case.pk}",
-            obj=case,
-        )
-    return case
+def _investigator_emails(case: FollowUpCase) -> list[str]:
+    """Who is reminded of an overdue case: its investigator, or the inspection desk for a case routed there."""
+    if case.desk == CaseDesk.INSPECTION:
+        return _role_emails(Role.INSPECTION_DESK)
+    return [address for address in [_official_email(case.assigned_to)] if address]
 
 
 def _escalation_recipients() -> list[str]:
@@ -740,14 +626,13 @@ def cases_remind_overdue(*, today: date | None = None) -> tuple[int, int]:
                 "admin_url": _case_admin_url(case),
                 "escalated": False,
             }
-            recipient = _staff_email(case.assigned_to)
-            if recipient:
+            for recipient in _investigator_emails(case):
                 notify(
                     kind="followup_case_overdue",
                     recipient=recipient,
                     language=settings.LANGUAGE_CODE,
                     context=context,
-                    idempotency_key=f"followup-overdue:{case.pk}:{today.isoformat()}",
+                    idempotency_key=f"followup-overdue:{case.pk}:{today.isoformat()}:{recipient}",
                     obj=case,
                 )
             case.last_reminded_on = today

@@ -51,3 +51,10 @@ def cases_overdue_task() -> list[int]:
     from ratings.services import cases_remind_overdue
 
     return list(cases_remind_overdue())
+
+
+@shared_task(name="ratings.gaming_scan", ignore_result=True)
+def gaming_scan_task() -> int:
+    from ratings.gaming import gaming_scan
+
+    return gaming_scan()

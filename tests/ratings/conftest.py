@@ -89,3 +89,10 @@ def rate(declaration, official=None, team=None, branch=None, reason="", comment=
 
 def at(day: str, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.fromisoformat(day).replace(hour=hour))
+
+
+def frozen(moment: datetime):
+    """Django's clock stopped at `moment` (timezone.now and everything reading it, e.g. localdate)."""
+    from unittest import mock
+
+    return mock.patch("django.utils.timezone.now", return_value=moment)
