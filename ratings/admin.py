@@ -49,7 +49,7 @@ from ratings.selectors import (
     ratings_visible_to,
     stats_scope,
 )
-from ratings.trust_services import rater_identity_viewed, rating_reject, rating_verify
+from ratings.services import rater_identity_viewed, rating_reject, rating_verify
 
 
 @admin.register(Declaration)

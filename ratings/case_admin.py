@@ -47,8 +47,16 @@ from ratings.selectors import (
     may_see_rater,
     staff_official,
 )
-from ratings.trust_cases import case_appeal, case_appeal_decide, case_conclude, case_explain, case_record_findings
-from ratings.trust_services import case_reassign, rater_identity_viewed, rating_contest_decide
+from ratings.services import (
+    case_appeal,
+    case_appeal_decide,
+    case_conclude,
+    case_explain,
+    case_reassign,
+    case_record_findings,
+    rater_identity_viewed,
+    rating_contest_decide,
+)
 
 
 def _error_text(error: Exception) -> str:

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from ratings.apis import ApiClientView, RatingsScope
 from ratings.models import Rating, RejectionReason
 from ratings.record_selectors import rating_status_for_rater
-from ratings.trust_services import rating_reject, rating_verify
+from ratings.services import rating_reject, rating_verify
 
 
 class RatingStatusOut(serializers.Serializer):

@@ -71,7 +71,7 @@ def public_stats(request):
 @require_http_methods(["GET", "POST"])
 def rating_status(request, token: str):
     """The enterprise's page of its rating: its status and outcome; GET changes nothing, POST contests a rejection."""
-    from ratings.trust_services import rating_contest
+    from ratings.services import rating_contest
 
     rating_id = rating_id_from_status_token(token)
     rating = (

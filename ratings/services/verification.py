@@ -298,7 +298,7 @@ def _reopen_case(rating: Rating, *, actor) -> None:
     """A reinstated low rating is investigated (again): its case reopens with fresh deadlines."""
     if not rating.is_low:
         return
-    from ratings.trust_cases import case_open
+    from ratings.services.cases import case_open
 
     case = FollowUpCase.objects.select_for_update().filter(rating=rating).first()
     if case is None:

@@ -1,22 +1,29 @@
-"""Writes of a follow-up case's life: opening (routed so nobody investigates themselves), the official's
-explanation, the conclusion with its measure, and the official's one appeal to department leadership."""
+"""Follow-up cases of low ratings: opening (routed so nobody investigates themselves), the official's
+explanation, findings, the conclusion with its measure, the official's one appeal to department leadership,
+and overdue reminders."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
+from customs_feedback.notifications.services import notify
 from customs_feedback.organization.roles import Role
-from customs_feedback.workdays import add_working_days
+from customs_feedback.workdays import add_working_days, working_days_between
 from ratings.models import (
     APPEALABLE_CONCLUSIONS,
     INVESTIGATED_CONCLUSIONS,
     AppealStatus,
     CaseAppeal,
+    CaseDesk,
     CaseExplanation,
     CaseStatus,
     Conclusion,
@@ -26,8 +33,7 @@ from ratings.models import (
 )
 from ratings.record_selectors import appeal_deadline
 from ratings.selectors import is_department_leadership, may_investigate, staff_official
-from ratings.transitions import APPEAL_ALLOWED, CASE_ALLOWED
-from ratings.trust_services import (
+from ratings.services.verification import (
     _admin_url,
     _official_email,
     _role_emails,
@@ -37,6 +43,7 @@ from ratings.trust_services import (
     case_route,
     record_url,
 )
+from ratings.transitions import APPEAL_ALLOWED, CASE_ALLOWED
 from ratings.workflow_compat import transition
 
 
@@ -231,3 +238,76 @@ def case_record_findings(*, case_id: int, findings: str, actor) -> FollowUpCase:
     case.save(update_fields=["findings"])
     case.events.create(actor=actor, from_status=case.status, to_status=case.status, note=_("Findings recorded."))
     return case
+
+
+def _case_admin_url(case: FollowUpCase) -> str:
+    return settings.SITE_URL + reverse("admin:ratings_followupcase_change", args=[case.pk])
+
+
+def _investigator_emails(case: FollowUpCase) -> list[str]:
+    """Who is reminded of an overdue case: its investigator, or the inspection desk for a case routed there."""
+    if case.desk == CaseDesk.INSPECTION:
+        return _role_emails(Role.INSPECTION_DESK)
+    return [address for address in [_official_email(case.assigned_to)] if address]
+
+
+def _escalation_recipients() -> list[str]:
+    group = Group.objects.filter(name=Role.DEPARTMENT_LEADERSHIP).first()
+    if group is None:
+        return []
+    return sorted(set(group.user_set.filter(is_active=True).exclude(email="").values_list("email", flat=True)))
+
+
+def cases_remind_overdue(*, today: date | None = None) -> tuple[int, int]:
+    """Remind the investigator of each overdue open case once a day; escalate long-overdue ones once.
+
+    Returns (reminded, escalated). Safe to run twice a day: reminders are keyed by case and day.
+    """
+    today = today or timezone.localdate()
+    reminded = escalated = 0
+    overdue = FollowUpCase.objects.filter(status=CaseStatus.OPEN, due_date__lt=today).exclude(last_reminded_on=today)
+    for case_id in overdue.values_list("pk", flat=True):
+        with transaction.atomic():
+            case = (
+                FollowUpCase.objects.select_for_update(of=("self",))
+                .select_related("branch", "assigned_to__user")
+                .get(pk=case_id)
+            )
+            if case.status != CaseStatus.OPEN or case.last_reminded_on == today:
+                continue
+            context = {
+                "case_reference": case.reference,
+                "branch_name": case.branch.name_vi,
+                "due_date": case.due_date,
+                "admin_url": _case_admin_url(case),
+                "escalated": False,
+            }
+            for recipient in _investigator_emails(case):
+                notify(
+                    kind="followup_case_overdue",
+                    recipient=recipient,
+                    language=settings.LANGUAGE_CODE,
+                    context=context,
+                    idempotency_key=f"followup-overdue:{case.pk}:{today.isoformat()}:{recipient}",
+                    obj=case,
+                )
+            case.last_reminded_on = today
+            fields = ["last_reminded_on"]
+            late = working_days_between(case.due_date, today)
+            if case.escalated_at is None and late >= settings.RATING_FOLLOWUP_ESCALATE_AFTER_WORKING_DAYS:
+                case.escalated_at = timezone.now()
+                fields.append("escalated_at")
+                for address in _escalation_recipients():
+                    notify(
+                        kind="followup_case_overdue",
+                        recipient=address,
+                        language=settings.LANGUAGE_CODE,
+                        context={**context, "escalated": True},
+                        idempotency_key=f"followup-escalated:{case.pk}:{address}",
+                        obj=case,
+                    )
+                case.events.create(from_status=case.status, to_status=case.status, note=_("Escalated: overdue."))
+                escalated += 1
+            case.save(update_fields=fields)
+            reminded += 1
+    return reminded, escalated
