@@ -60,9 +60,7 @@ def test_the_enterprise_is_not_in_the_rating_api_answer(api, api_key, declaratio
     assert set(response.json()) == {"id", "status"}
 
 
-def test_a_branch_officer_sees_only_ratings_in_cases_assigned_to_them_never_their_own(
-    client, branch, official, leader
-):
+def test_a_branch_officer_sees_only_ratings_in_cases_assigned_to_them_never_their_own(client, branch, official, leader):
     officer = staff_user(Role.BRANCH_OFFICER, branch=branch)
     own = rate(DeclarationFactory(official=officer.official), official=1, reason="delay")
     colleague = rate(DeclarationFactory(official=official), branch=4)

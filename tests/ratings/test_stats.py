@@ -155,9 +155,7 @@ def test_bad_stats_queries_are_answered_in_vietnamese_by_default(client, db):
     response = client.get(URL, {"period": "2026-13"})
 
     assert response.status_code == 400
-    assert response.json() == {
-        "period": ["Dùng kỳ như 2026 (một năm), 2026-Q4 (một quý) hoặc 2026-11 (một tháng)."]
-    }
+    assert response.json() == {"period": ["Dùng kỳ như 2026 (một năm), 2026-Q4 (một quý) hoặc 2026-11 (một tháng)."]}
 
 
 def test_team_and_official_figures_need_a_staff_sign_in(client, seeded):

@@ -37,6 +37,9 @@ def staff_api(client):
     return call
 
 
+NOTE_REQUIRED = "Write a note explaining the rejection; the enterprise is told."
+
+
 def verify_url(rating):
     return f"/api/v1/ratings/{rating.pk}/verify/"
 
@@ -99,8 +102,8 @@ def test_a_leader_of_another_branch_gets_403(staff_api, declaration):
 @pytest.mark.parametrize(
     ("body", "errors"),
     [
-        ({"reason": "abusive", "note": ""}, {"note": ["Write a note explaining the rejection; the enterprise is told."]}),
-        ({"reason": "abusive", "note": "   "}, {"note": ["Write a note explaining the rejection; the enterprise is told."]}),
+        ({"reason": "abusive", "note": ""}, {"note": [NOTE_REQUIRED]}),
+        ({"reason": "abusive", "note": "   "}, {"note": [NOTE_REQUIRED]}),
         ({"reason": "bad", "note": "x"}, {"reason": ['"bad" is not a valid choice.']}),
         ({"note": "x"}, {"reason": ["This field is required."]}),
     ],
