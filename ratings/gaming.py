@@ -111,7 +111,7 @@ def _client_surge(now: datetime) -> int:
         usual = (row["total"] - row["recent"]) / (30 * 24 - 1)
         if row["recent"] < settings.RATING_GAMING_CLIENT_SURGE_MIN:
             continue
-        if row["recent"] <= settings.RATING_GAMING_CLIENT_SURGE_FACTOR * max(usual, 1):
+        if row["recent"] <= settings.RATING_GAMING_CLIENT_SURGE_FACTOR * usual:
             continue
         summary = _("%(count)s ratings in one hour from one API client (usually about %(usual)s an hour).") % {
             "count": row["recent"],

@@ -137,6 +137,8 @@ def case_conclude(
 
 
 def _announce_conclusion(case: FollowUpCase, *, revision: str = "") -> None:
+    """The enterprise hears the outcome; the official hears it with their appeal deadline (a revision after
+    an appeal reaches the official as the appeal's decision instead)."""
     rating = case.rating
     _tell_enterprise(
         rating,
@@ -146,15 +148,17 @@ def _announce_conclusion(case: FollowUpCase, *, revision: str = "") -> None:
         measure=Measure(case.measure).label if case.measure else "",
         action_taken=case.action_taken,
     )
+    if revision:
+        return
     _tell_staff(
         [address for address in [_official_email(rating.official)] if address],
         kind="followup_case_concluded",
-        key=f"followup-concluded:{case.pk}{revision}",
+        key=f"followup-concluded:{case.pk}",
         obj=case,
         case_reference=case.reference,
         conclusion=Conclusion(case.conclusion).label,
         measure=Measure(case.measure).label if case.measure else "",
-        appeal_until=appeal_deadline(case) if case.conclusion in APPEALABLE_CONCLUSIONS and not revision else None,
+        appeal_until=appeal_deadline(case) if case.conclusion in APPEALABLE_CONCLUSIONS else None,
         record_url=record_url(rating.official_id),
     )
 
