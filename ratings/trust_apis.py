@@ -64,17 +64,18 @@ class RatingVerifyApi(StaffApiView):
         return Response({"id": rating.pk, "status": rating.status})
 
 
+class RatingRejectIn(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=RejectionReason.choices)
+    note = serializers.CharField(allow_blank=True, max_length=2000)
+
+
 class RatingRejectApi(StaffApiView):
     """The same staff set a rating aside, with a reason and a note the enterprise is told."""
 
-    class Input(serializers.Serializer):
-        reason = serializers.ChoiceField(choices=RejectionReason.choices)
-        note = serializers.CharField(allow_blank=True, max_length=2000)
-
-    @extend_schema(request=Input, responses={200: RatingDecisionOut})
+    @extend_schema(request=RatingRejectIn, responses={200: RatingDecisionOut})
     def post(self, request, rating_id: int):
         get_object_or_404(Rating, pk=rating_id)
-        serializer = self.Input(data=request.data)
+        serializer = RatingRejectIn(data=request.data)
         serializer.is_valid(raise_exception=True)
         rating = rating_reject(
             rating_id=rating_id,
