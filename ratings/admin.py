@@ -301,6 +301,7 @@ class StatisticsAdmin(ScopedModelAdmin):
             **self.admin_site.each_context(request),
             **report,
             "breakdowns": [(title, rows) for _by, title, rows in report["breakdowns"]],
+            "by_branch_label": gettext("By branch"),
             "title": gettext("Rating statistics"),
             "opts": self.model._meta,
             "min_sample": min_sample(),

@@ -104,8 +104,8 @@ def rating_stats_breakdown(*, stats_filter: StatsFilter, by: str, min_sample: in
     """The figures per branch, team or official, with their names and sample size.
 
     Team and official rows carry `ranking`, a Bayesian average of each target toward their branch's mean,
-    and come ranked by it: a single rating never puts anyone first or last. Their scores are withheld
-    below `min_sample` ratings."""
+    and come ranked by it: a single rating never puts anyone first or last. Below `min_sample` ratings the
+    scores and the ranking are withheld (those rows come last, by code)."""
     group = {"branch": "branch_id", "team": "team_id", "official": "official_id"}[by]
     labels = {
         "branch": (F("branch__code"), F("branch__name_vi")),
@@ -134,11 +134,11 @@ def rating_stats_breakdown(*, stats_filter: StatsFilter, by: str, min_sample: in
             prior = branch_sum / branch_count if branch_count else None
             ranking[target] = bayesian_average(own_sum, own_count, prior_mean=prior, prior_weight=weight)
         figures = figures_from_counters(row, min_sample=min_sample)
-        result.append(
-            {"code": row["code"], "name": row["name"], "sample": row["ratings"] or 0, **figures, "ranking": ranking}
-        )
+        sample = row["ratings"] or 0
+        published = ranking if sample >= min_sample else None
+        result.append({"code": row["code"], "name": row["name"], "sample": sample, **figures, "ranking": published})
     target = "official" if by == "official" else "team"
-    result.sort(key=lambda item: (-(item["ranking"][target] or 0), item["code"]))
+    result.sort(key=lambda item: (item["ranking"] is None, -((item["ranking"] or {}).get(target) or 0), item["code"]))
     return result
 
 

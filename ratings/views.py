@@ -86,40 +86,40 @@ def rating_status(request, token: str):
             {"message": _("This link is not valid. Please use the link from your email.")},
             status=404,
         )
-    with translation.override(rating.declaration.enterprise.language):
-        contest = getattr(rating, "contest", None)
-        deadline = contest_deadline(rating)
-        may_contest = (
-            rating.status == RatingStatus.REJECTED
-            and contest is None
-            and deadline is not None
-            and timezone.localdate() <= deadline
-        )
-        form = ContestForm(request.POST or None) if may_contest else None
-        status = 200
-        if request.method == "POST":
-            if form is None:
+    # The page follows the visitor's language switch (the emailed link arrives in the enterprise's language).
+    contest = getattr(rating, "contest", None)
+    deadline = contest_deadline(rating)
+    may_contest = (
+        rating.status == RatingStatus.REJECTED
+        and contest is None
+        and deadline is not None
+        and timezone.localdate() <= deadline
+    )
+    form = ContestForm(request.POST or None) if may_contest else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            return redirect("ratings:status", token=token)
+        if form.is_valid():
+            try:
+                rating_contest(rating_id=rating.pk, text=form.cleaned_data["text"])
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
                 return redirect("ratings:status", token=token)
-            if form.is_valid():
-                try:
-                    rating_contest(rating_id=rating.pk, text=form.cleaned_data["text"])
-                except ValidationError as error:
-                    form.add_error(None, error.messages)
-                except DomainError as error:
-                    form.add_error(None, error.message)
-                else:
-                    return redirect("ratings:status", token=token)
-            status = 400
-        return render(
-            request,
-            "ratings/rating_status.html",
-            {
-                "rating": rating,
-                "rater_status": rater_status(rating),
-                "case": getattr(rating, "case", None),
-                "contest": contest,
-                "contest_deadline": deadline,
-                "form": form,
-            },
-            status=status,
-        )
+        status = 400
+    return render(
+        request,
+        "ratings/rating_status.html",
+        {
+            "rating": rating,
+            "rater_status": rater_status(rating),
+            "case": getattr(rating, "case", None),
+            "contest": contest,
+            "contest_deadline": deadline,
+            "form": form,
+        },
+        status=status,
+    )

@@ -110,11 +110,16 @@ def test_a_single_rating_never_puts_anyone_first_or_last_in_a_ranking(db, settin
     rate(DeclarationFactory(official=lucky), official=5)
     rate(DeclarationFactory(official=unlucky), official=1, reason="delay")
 
-    rows = rating_stats_breakdown(stats_filter=StatsFilter(branch_ids=[branch.pk]), by="official", min_sample=5)
+    published = rating_stats_breakdown(stats_filter=StatsFilter(branch_ids=[branch.pk]), by="official", min_sample=5)
+    ranked = rating_stats_breakdown(stats_filter=StatsFilter(branch_ids=[branch.pk]), by="official", min_sample=1)
 
-    assert [row["code"] for row in rows] == [steady.code, lucky.code, unlucky.code]
-    by_code = {row["code"]: row for row in rows}
-    assert by_code[lucky.code]["sample"] == 1 and by_code[lucky.code]["average"] is None  # withheld, sample shown
+    by_code = {row["code"]: row for row in published}
+    assert by_code[lucky.code]["sample"] == 1  # the sample size is published ...
+    assert by_code[lucky.code]["average"] is None and by_code[lucky.code]["ranking"] is None  # ... the rest withheld
+    assert published[0]["code"] == steady.code
+    # Even where single ratings are shown, the one 5★ does not beat twelve ratings averaging 4.67.
+    assert [row["code"] for row in ranked] == [steady.code, lucky.code, unlucky.code]
     branch_mean = (sum([5, 5, 4, 5, 4, 5, 4, 5, 5, 4, 5, 5]) + 5 + 1) / 14
-    assert by_code[lucky.code]["ranking"]["official"] == bayesian_average(5, 1, prior_mean=branch_mean, prior_weight=10)
-    assert by_code[unlucky.code]["ranking"]["official"] > 3.5  # one 1★ pulls only a little below the mean
+    lucky_row = next(row for row in ranked if row["code"] == lucky.code)
+    assert lucky_row["ranking"]["official"] == bayesian_average(5, 1, prior_mean=branch_mean, prior_weight=10)
+    assert ranked[-1]["ranking"]["official"] > 3.5  # one 1★ pulls only a little below the mean
