@@ -428,6 +428,8 @@ if LOG_FORMAT == "json":
     LOGGING["handlers"]["console"]["formatter"] = "json"
     # The worker logs through these handlers too, instead of Celery's own plain-text ones.
     CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+    # Django's own "django" logger prints plain text in debug: one format on the stream.
+    LOGGING["loggers"]["django"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
 else:
     # Per-request lines are for the JSON stream; runserver and gunicorn already print an access log.
     LOGGING["loggers"]["customs_feedback.request"] = {"level": "WARNING"}

@@ -12,12 +12,12 @@ import logging
 import re
 import time
 import uuid
+import warnings
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 current_request: ContextVar[Any] = ContextVar("current_request", default=None)
-current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
 
 # A caller's own id is kept only when it looks like one (a proxy's or load balancer's), never free text.
 _INCOMING_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -35,28 +35,32 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _INCOMING_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        request_token, id_token = current_request.set(request), current_request_id.set(request_id)
+        token = current_request.set(request)
         started = time.monotonic()
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
-            # The path only: query strings may carry an email (inquiry tracking) or a token.
             request_logger.info(
                 "%s %s %s",
                 request.method,
-                request.path,
+                loggable_path(request),
                 response.status_code,
                 extra={"status": response.status_code, "duration_ms": round((time.monotonic() - started) * 1000, 1)},
             )
             return response
         finally:
-            current_request.reset(request_token)
-            current_request_id.reset(id_token)
+            current_request.reset(token)
 
 
-def _staff_user_id() -> int | None:
+def loggable_path(request) -> str:
+    """The URL pattern, not the path: paths carry confirmation and rating-link tokens (and query strings
+    an email, for inquiry tracking), which a log must not keep."""
+    match = getattr(request, "resolver_match", None)
+    return f"/{match.route}" if match else "(no route)"
+
+
+def _staff_user_id(request) -> int | None:
     """The signed-in staff user's id, if the request already loaded it (a log call never queries)."""
-    request = current_request.get()
     user = getattr(request, "_cached_user", None) if request is not None else None
     return user.pk if getattr(user, "is_authenticated", False) else None
 
@@ -71,14 +75,22 @@ class ContextFilter(logging.Filter):
     """Adds request_id, user_id and task_id to every record (None outside a request or a task)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id.get() or None
-        record.user_id = _staff_user_id()
+        # Django logs a failed response (django.request) after the middleware finished: its record
+        # carries the request itself.
+        request = getattr(record, "request", None) or current_request.get()
+        path = getattr(request, "path", None)
+        if path and isinstance(record.args, tuple) and path in record.args:
+            # Django's "Bad Request: <path>" and "Internal Server Error: <path>".
+            record.args = tuple(loggable_path(request) if arg == path else arg for arg in record.args)
+        record.request_id = getattr(request, "request_id", None)
+        record.user_id = _staff_user_id(request)
         record.task_id = _task_id()
         return True
 
 
-# Attributes every LogRecord has; anything else on a record was passed as `extra=` and is kept.
-_STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+# Attributes every LogRecord has; anything else on a record was passed as `extra=` and is kept, except
+# Django's `request` (its repr carries the query string, where an email may be) and `server_time`.
+_LEFT_OUT = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "request", "server_time"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -92,7 +104,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         for name, value in vars(record).items():
-            if name not in _STANDARD_ATTRIBUTES and not name.startswith("_"):
+            if name not in _LEFT_OUT and not name.startswith("_"):
                 entry[name] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
@@ -137,20 +149,26 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
     return _scrub(event)
 
 
-def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float) -> None:
+def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float, transport=None) -> None:
+    """`transport`: where events go instead of the DSN's server (tests read them there)."""
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
 
-    sentry_sdk.init(
-        dsn=dsn,
-        environment=environment,
-        integrations=[DjangoIntegration(), CeleryIntegration()],
-        send_default_pii=False,
-        # Request bodies and local variables are where an enterprise's data would be: never sent.
-        max_request_body_size="never",
-        include_local_variables=False,
-        traces_sample_rate=traces_sample_rate,
-        before_send=scrub_event,
-        before_breadcrumb=lambda crumb, hint: _scrub(crumb),
-    )
+    with warnings.catch_warnings():
+        # sentry-sdk 2.75 deprecates send_default_pii for data_collection, whose omitted categories
+        # default to *collected*: the old switch, off, is the stricter of the two.
+        warnings.filterwarnings("ignore", "The send_default_pii option is deprecated", DeprecationWarning)
+        sentry_sdk.init(
+            dsn=dsn,
+            environment=environment,
+            integrations=[DjangoIntegration(), CeleryIntegration()],
+            send_default_pii=False,
+            # Request bodies and local variables are where an enterprise's data would be: never sent.
+            max_request_body_size="never",
+            include_local_variables=False,
+            traces_sample_rate=traces_sample_rate,
+            before_send=scrub_event,
+            before_breadcrumb=lambda crumb, hint: _scrub(crumb),
+            transport=transport,
+        )

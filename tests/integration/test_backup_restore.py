@@ -38,10 +38,6 @@ def script_env(*, database_url: str, media_root: Path) -> dict[str, str]:
     return {**environment, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root), "DJANGO_DEBUG": "1"}
 
 
-def server_url(database: str) -> str:
-    return test_database_url().rsplit("/", 1)[0] + f"/{database}"
-
-
 def table_counts(database_url: str) -> dict[str, int]:
     with psycopg.connect(database_url) as conn:
         tables = [
@@ -52,19 +48,6 @@ def table_counts(database_url: str) -> dict[str, int]:
             )
         ]
         return {table: conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}  # noqa: S608
-
-
-@pytest.fixture
-def fresh_database(require_postgresql):
-    """An empty database beside the test database, dropped afterwards."""
-    name = f"{connection.settings_dict['NAME']}_restored"
-    admin_url = server_url("postgres")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield server_url(name)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class RunningServer:
