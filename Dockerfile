@@ -12,8 +12,9 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
+# /app/var/media and /backups exist, owned by the app's user, so the named volumes mounted there are too.
 RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
-    && useradd --system --home /app customs && mkdir -p /app/var /backups && chown -R customs /app/var /backups
+    && useradd --system --home /app customs && mkdir -p /app/var/media /backups && chown -R customs /app/var /backups
 USER customs
 EXPOSE 8000
 CMD ["gunicorn", "customs_feedback.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -136,7 +136,7 @@ def test_the_image_has_the_postgresql_client_of_the_compose_database_and_a_writa
     assert "python:3.11-slim-bookworm" in dockerfile  # Debian 12 ships postgresql-client 15 ...
     assert SERVICES["db"]["image"] == "postgres:15"  # ... the server's major version, as pg_dump needs
     assert "postgresql-client" in dockerfile
-    assert "chown -R customs /app/var /backups" in dockerfile
+    assert "mkdir -p /app/var/media /backups && chown -R customs /app/var /backups" in dockerfile
 
 
 def test_web_runs_gunicorn_with_the_config_that_adds_up_metrics_across_workers():
