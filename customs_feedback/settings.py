@@ -388,3 +388,59 @@ CELERY_BEAT_SCHEDULE["ratings-invitations"] = {
     "task": "ratings.invitations_catch_up",
     "schedule": timedelta(minutes=15),
 }
+
+# --- Operations (issue 14): metrics, JSON logs, Sentry ----------------------------------------
+# One block, kept apart from the database and logging sections above so those can change without
+# touching it; it only adds to what they set.
+INSTALLED_APPS.append("django_prometheus")
+# Request counts and latencies (django-prometheus): the first and the last middleware, so they time everything.
+MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "customs_feedback.core.observability.RequestIdMiddleware")  # fmt: skip
+MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+# Query counts, durations and errors per database: the same backends, instrumented.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
+# /metrics (and /healthz/?full=1) answer `Authorization: Bearer $METRICS_TOKEN`, or /metrics any
+# address in METRICS_ALLOWED_ADDRESSES (comma-separated addresses or networks, e.g. 172.16.0.0/12).
+METRICS_TOKEN = _read(env.str, "METRICS_TOKEN", default="")
+try:
+    import ipaddress
+
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(address, strict=False)
+        for address in _read(env.list, "METRICS_ALLOWED_ADDRESSES", default=[])
+    ]
+except ValueError as error:
+    raise ConfigurationError(f"METRICS_ALLOWED_ADDRESSES: {error}") from error
+if not DEBUG:
+    SECURE_REDIRECT_EXEMPT.append(r"^metrics$")  # Prometheus scrapes plain HTTP inside the network
+
+# LOG_FORMAT=json: one JSON object per line with request_id, user_id (staff, numeric) and task_id.
+LOG_FORMAT = _read(env.str, "LOG_FORMAT", default="text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ConfigurationError(f"LOG_FORMAT: expected text or json, got {LOG_FORMAT!r}")
+LOGGING["filters"] = {"context": {"()": "customs_feedback.core.observability.ContextFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["context"]
+LOGGING["formatters"]["json"] = {"()": "customs_feedback.core.observability.JsonFormatter"}
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    # The worker logs through these handlers too, instead of Celery's own plain-text ones.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+    # Django's own "django" logger prints plain text in debug: one format on the stream.
+    LOGGING["loggers"]["django"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
+else:
+    # Per-request lines are for the JSON stream; runserver and gunicorn already print an access log.
+    LOGGING["loggers"]["customs_feedback.request"] = {"level": "WARNING"}
+
+# SENTRY_DSN: error reports from web and worker, without personal data (core/observability.py).
+SENTRY_DSN = _read(env.str, "SENTRY_DSN", default="")
+if SENTRY_DSN and not TESTING:
+    from customs_feedback.core.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=_read(env.str, "SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=_read(env.float, "SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
