@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "customs_feedback.inputs.InputGateMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,10 +161,11 @@ AUTHENTICATION_BACKENDS = [
     "customs_feedback.organization.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Staff accounts: locked after 5 failed sign-ins (per account from any address, and per address) for 30 minutes.
+# Staff accounts: locked after 5 failed sign-ins for 30 minutes, counted per account and per account from one
+# address; never per address alone, or one office behind a shared NAT could lock every officer out.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: an account, or an address spraying many
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "customs_feedback.organization.security.locked_out"
 AXES_VERBOSE = False
@@ -272,6 +274,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["customs_feedback.inputs.SafeJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "customs_feedback.exceptions.api_exception_handler",
@@ -283,6 +286,9 @@ REST_FRAMEWORK = {
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
 API_KEY_CUSTOM_HEADER = "HTTP_AUTHORIZATION"
+# JSON bodies (customs_feedback.inputs): 1000 declarations take about 250 kB; nothing needs 20 levels.
+API_JSON_MAX_BYTES = _read(env.int, "API_JSON_MAX_BYTES", default=2 * 1024 * 1024)
+API_JSON_MAX_DEPTH = 20
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "customs_feedback API",

@@ -195,7 +195,10 @@ def _stats_filter(request) -> tuple[StatsFilter, int]:
     dates = {}
     for name in ("date_from", "date_to"):
         raw = params.get(name, "")
-        dates[name] = parse_date(raw) if raw else None
+        try:
+            dates[name] = parse_date(raw) if raw else None
+        except ValueError:  # well formed but impossible, such as 2020-02-30
+            dates[name] = None
         if raw and dates[name] is None:
             errors[name] = [_("Use a date such as 2020-05-31.")]
     branch_code, team_code, official_code = (params.get(name, "").strip() for name in ("branch", "team", "official"))

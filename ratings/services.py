@@ -25,7 +25,7 @@ from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
 from customs_feedback.notifications.services import notify
 from customs_feedback.organization.models import Branch, Official, Team
 from customs_feedback.organization.roles import Role
-from customs_feedback.validators import DECLARATION_NUMBER, normalize_tax_code
+from customs_feedback.validators import DECLARATION_NUMBER, normalize_tax_code, validate_not_future
 from customs_feedback.workdays import add_working_days, working_days_between
 from customs_feedback.workflow import ensure_transition
 from partnerships.models import Enterprise
@@ -71,12 +71,20 @@ def _parse_moment(value: Any, errors: dict, name: str, *, required: bool) -> dat
         if required:
             errors[name] = [_("This field is required.")]
         return None
-    moment = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible, such as 2020-02-30
+        moment = None
     if moment is None:
         errors[name] = [_("Use an ISO 8601 date and time, for example 2020-05-04T08:30:00+07:00.")]
         return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    try:
+        validate_not_future(moment)
+    except ValidationError as error:
+        errors[name] = list(error.messages)
+        return None
     return moment
 
 
