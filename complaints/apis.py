@@ -11,13 +11,13 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from complaints import selectors, services
 from complaints.models import Inquiry
 from customs_feedback.inputs import SafeJSONParser, SafeMultiPartParser
 from customs_feedback.organization.scoping import for_user
+from customs_feedback.throttling import LookupThrottledMixin, ScopedRateThrottle
 
 HONEYPOT = "website"
 
@@ -105,7 +105,7 @@ class CategoryListApi(APIView):
         return Response(self.Output(selectors.category_list(), many=True).data)
 
 
-class InquiryTrackApi(APIView):
+class InquiryTrackApi(LookupThrottledMixin, APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 

@@ -281,6 +281,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "public_submit": _read(env.str, "THROTTLE_PUBLIC_SUBMIT", default="20/hour"),
         "api_client": _read(env.str, "THROTTLE_API_CLIENT", default="100000/hour"),
+        "public_lookup": _read(env.str, "THROTTLE_PUBLIC_LOOKUP", default="120/hour"),
     },
 }
 if DEBUG:
@@ -304,6 +305,9 @@ SPECTACULAR_SETTINGS = {
 # --- Cache ----------------------------------------------------------------------------------
 CACHE_URL = _read(env.str, "CACHE_URL", default="locmemcache://")
 CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A down or hung Redis must cost a request milliseconds, not a minute: throttles then count locally.
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from customs_feedback.organization.models import Branch, Official, Team
 from customs_feedback.organization.roles import Role, user_roles
 from customs_feedback.organization.scoping import staff_official, user_branch_ids
+from customs_feedback.throttling import ResilientThrottleMixin
 from ratings.models import ApiClient, ApiScope, LowScoreReason
 from ratings.selectors import StatsFilter, min_sample, rating_stats
 from ratings.services import MAX_BATCH, RatingInput, declarations_upsert, rating_submit
@@ -89,7 +90,7 @@ class RatingsScope(HasScope):
     scope = ApiScope.RATINGS
 
 
-class ApiClientThrottle(SimpleRateThrottle):
+class ApiClientThrottle(ResilientThrottleMixin, SimpleRateThrottle):
     """A request budget per API client (THROTTLE_API_CLIENT)."""
 
     scope = "api_client"
