@@ -19,9 +19,9 @@ pytestmark = pytest.mark.integration
 
 def test_a_submission_during_a_redis_outage_is_stored_and_its_notice_sent_once_redis_returns(
     start_worker,
-    smtp_server,
+    smtp_server,  # noqa: F811
     monkeypatch,
-    settings,  # noqa: F811
+    settings,
 ):
     start_worker(**smtp_server.env())
     with broker_outage(monkeypatch):
