@@ -371,6 +371,10 @@ LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"le
 # --- Inquiries (complaints app) -------------------------------------------------------------
 INQUIRY_MAX_ATTACHMENTS = 5
 INQUIRY_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# Every attachment is parsed whole as the type it claims (complaints/filetypes.py), within these bounds.
+ATTACHMENT_MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel scan; larger "images" are decompression bombs
+ATTACHMENT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a DOCX/XLSX unpacked
+ATTACHMENT_MAX_COMPRESSION_RATIO = 100  # per ZIP entry; Office XML compresses about 10:1
 # An answered inquiry nobody replies to is closed after this many days.
 INQUIRY_QUIET_DAYS = _read(env.int, "INQUIRY_QUIET_DAYS", default=14)
 # Overdue inquiries are escalated to the branch leader this many working days past the due date.
