@@ -17,7 +17,6 @@ from customs_feedback.organization.roles import Role
 from tests.factories import BranchFactory, staff_user
 
 
-
 def image_bytes(image_format: str, size: tuple[int, int] = (40, 30)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(buffer, format=image_format)

@@ -25,7 +25,5 @@ def test_a_file_that_does_not_parse_as_its_type_is_a_400(name, content):
     )
 
     assert response.status_code == 400
-    assert response.json() == {
-        "attachments": [f"“{name}” is not a PDF, JPEG, PNG, Word (DOCX) or Excel (XLSX) file."]
-    }
+    assert response.json() == {"attachments": [f"“{name}” is not a PDF, JPEG, PNG, Word (DOCX) or Excel (XLSX) file."]}
     assert not Inquiry.objects.exists() and not InquiryAttachment.objects.exists()
