@@ -135,6 +135,10 @@ try:
 except (ValueError, KeyError, environ.ImproperlyConfigured) as error:
     raise ConfigurationError(f"DATABASE_URL: {error}") from error
 DATABASES["default"]["CONN_MAX_AGE"] = _read(env.int, "DATABASE_CONN_MAX_AGE", default=60)
+if "runserver" in sys.argv:
+    # runserver starts a thread per request: a kept connection would outlive its thread unused, and
+    # concurrent clients would exhaust PostgreSQL. Processes with long-lived threads (gunicorn, Celery) keep theirs.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
