@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "customs_feedback.inputs.InputGateMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,6 +135,10 @@ try:
 except (ValueError, KeyError, environ.ImproperlyConfigured) as error:
     raise ConfigurationError(f"DATABASE_URL: {error}") from error
 DATABASES["default"]["CONN_MAX_AGE"] = _read(env.int, "DATABASE_CONN_MAX_AGE", default=60)
+if "runserver" in sys.argv:
+    # runserver starts a thread per request: a kept connection would outlive its thread unused, and
+    # concurrent clients would exhaust PostgreSQL. Processes with long-lived threads (gunicorn, Celery) keep theirs.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
@@ -160,10 +165,11 @@ AUTHENTICATION_BACKENDS = [
     "customs_feedback.organization.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Staff accounts: locked after 5 failed sign-ins (per account from any address, and per address) for 30 minutes.
+# Staff accounts: locked after 5 failed sign-ins for 30 minutes, counted per account and per account from one
+# address; never per address alone, or one office behind a shared NAT could lock every officer out.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: an account, or an address spraying many
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "customs_feedback.organization.security.locked_out"
 AXES_VERBOSE = False
@@ -272,17 +278,22 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["customs_feedback.inputs.SafeJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "customs_feedback.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "public_submit": _read(env.str, "THROTTLE_PUBLIC_SUBMIT", default="20/hour"),
         "api_client": _read(env.str, "THROTTLE_API_CLIENT", default="100000/hour"),
+        "public_lookup": _read(env.str, "THROTTLE_PUBLIC_LOOKUP", default="120/hour"),
     },
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
 API_KEY_CUSTOM_HEADER = "HTTP_AUTHORIZATION"
+# JSON bodies (customs_feedback.inputs): 1000 declarations take about 250 kB; nothing needs 20 levels.
+API_JSON_MAX_BYTES = _read(env.int, "API_JSON_MAX_BYTES", default=2 * 1024 * 1024)
+API_JSON_MAX_DEPTH = 20
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "customs_feedback API",
@@ -298,6 +309,9 @@ SPECTACULAR_SETTINGS = {
 # --- Cache ----------------------------------------------------------------------------------
 CACHE_URL = _read(env.str, "CACHE_URL", default="locmemcache://")
 CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A down or hung Redis must cost a request milliseconds, not a minute: throttles then count locally.
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -361,6 +375,10 @@ LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"le
 # --- Inquiries (complaints app) -------------------------------------------------------------
 INQUIRY_MAX_ATTACHMENTS = 5
 INQUIRY_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# Every attachment is parsed whole as the type it claims (complaints/filetypes.py), within these bounds.
+ATTACHMENT_MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel scan; larger "images" are decompression bombs
+ATTACHMENT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a DOCX/XLSX unpacked
+ATTACHMENT_MAX_COMPRESSION_RATIO = 100  # per ZIP entry; Office XML compresses about 10:1
 # An answered inquiry nobody replies to is closed after this many days.
 INQUIRY_QUIET_DAYS = _read(env.int, "INQUIRY_QUIET_DAYS", default=14)
 # Overdue inquiries are escalated to the branch leader this many working days past the due date.

@@ -7,10 +7,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from customs_feedback.exceptions import NotFound, PermissionDenied
+from customs_feedback.throttling import ScopedRateThrottle
 from partnerships import selectors, services
 
 

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.throttling import AnonRateThrottle
 
 from customs_feedback.exceptions import DomainError
+from customs_feedback.throttling import ResilientThrottleMixin, lookup_throttled, throttled_page
 from partnerships import selectors, services
 from partnerships.forms import SignForm
 from partnerships.models import AgreementStatus
 
 
-class PortalSubmitThrottle(AnonRateThrottle):
+class PortalSubmitThrottle(ResilientThrottleMixin, AnonRateThrottle):
     """The portal form shares the API's public submission budget per client address."""
 
     scope = "public_submit"
@@ -99,6 +100,8 @@ def agreement_confirm(request, token: str):
 
 @require_GET
 def agreement_verify(request, reference: str):
+    if lookup_throttled(request):
+        return throttled_page(request)
     agreement = selectors.agreement_for_verification(reference=reference)
     return render(
         request,
