@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -272,7 +271,7 @@ def _next_number() -> int:
 @transaction.atomic
 def agreement_countersign(*, agreement_id: int, actor, now: datetime | None = None) -> Agreement:
     """The department countersigns: number, certificate, registry update and the activation notice."""
-    from partnerships.certificates import certificate_render
+    from partnerships.certificates import certificate_issue
 
     agreement = _lock(agreement_id)
     _ensure(
@@ -285,13 +284,11 @@ def agreement_countersign(*, agreement_id: int, actor, now: datetime | None = No
     agreement.number = _next_number()
     agreement.activated_at = now or timezone.now()
     agreement.countersigned_by = actor
-    pdf = certificate_render(agreement)
-    agreement.certificate_sha256 = hashlib.sha256(pdf).hexdigest()
-    agreement.certificate.save(f"{agreement.reference}.pdf", ContentFile(pdf), save=False)
+    certificate_fields = certificate_issue(agreement)
     event = _record(
         agreement,
         to_status=AgreementStatus.ACTIVE,
-        fields=["number", "activated_at", "countersigned_by", "certificate", "certificate_sha256"],
+        fields=["number", "activated_at", "countersigned_by", *certificate_fields],
         actor=actor,
         note=f"countersigned, No. {agreement.number}",
     )
@@ -404,14 +401,29 @@ def agreement_terminate(*, agreement_id: int, actor, reason: str, now: datetime 
 
 @transaction.atomic
 def agreement_reinstate(*, agreement_id: int, actor, note: str = "") -> Agreement:
-    """Lift a suspension: the agreement is in force again under the same number."""
+    """Lift a suspension: the agreement is in force again under the same number; the enterprise is told."""
     agreement = _lock(agreement_id)
     if agreement.status != AgreementStatus.SUSPENDED:
         raise InvalidTransition(
             _("Only a suspended agreement can be reinstated; this one is “%(status)s”.")
             % {"status": AgreementStatus(agreement.status).label}
         )
-    _record(agreement, to_status=AgreementStatus.ACTIVE, fields=[], actor=actor, note=nfc(note.strip()))
+    note = nfc(note.strip())
+    event = _record(agreement, to_status=AgreementStatus.ACTIVE, fields=[], actor=actor, note=note)
+    notify(
+        kind="agreement_reinstated",
+        recipient=agreement.email or agreement.enterprise.email,
+        language=agreement.language,
+        context={
+            "company_name": agreement.company_name,
+            "reference": agreement.reference,
+            "number": agreement.number,
+            "note": note,
+            "verify_url": verify_url(agreement),
+        },
+        idempotency_key=f"agreement:{agreement.pk}:event:{event.pk}",
+        obj=agreement,
+    )
     return agreement
 
 
