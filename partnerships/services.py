@@ -122,6 +122,33 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
+def enterprise_ready_to_sign(*, tax_code: str, defaults: dict) -> Enterprise:
+    """The enterprise about to sign, locked; Conflict when it already has an agreement in force or in review.
+
+    Requests still waiting for their email confirmation are superseded by the new signing.
+    """
+    enterprise = enterprise_get_or_create(tax_code=tax_code, defaults=defaults)
+    # Lock the enterprise so two requests of the same enterprise are decided one after the other.
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    open_agreements = list(
+        Agreement.objects.select_for_update()
+        .filter(enterprise=enterprise, status__in=[*LIVE_STATUSES, AgreementStatus.PENDING_REVIEW])
+        .only("status", "number")
+    )
+    for existing in open_agreements:
+        if existing.status in LIVE_STATUSES:
+            raise Conflict(
+                _("This enterprise already has a partnership agreement in force (No. %(number)s).")
+                % {"number": existing.number}
+            )
+        raise Conflict(_("This enterprise already has a signed agreement waiting for review by the department."))
+    for stale in Agreement.objects.select_for_update().filter(
+        enterprise=enterprise, status=AgreementStatus.PENDING_EMAIL
+    ):
+        _record(stale, to_status=AgreementStatus.EXPIRED, fields=[], note="superseded by a new signing")
+    return enterprise
+
+
 @dataclass(frozen=True)
 class SignedAgreement:
     agreement: Agreement
@@ -162,7 +189,7 @@ def agreement_sign(
     now = now or timezone.now()
     template = template_current()
 
-    enterprise = enterprise_get_or_create(
+    enterprise = enterprise_ready_to_sign(
         tax_code=tax_code,
         defaults={
             "name_vi": company_name.strip(),
@@ -174,24 +201,6 @@ def agreement_sign(
             "language": language,
         },
     )
-    # Lock the enterprise so two requests of the same enterprise are decided one after the other.
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    open_agreements = list(
-        Agreement.objects.select_for_update()
-        .filter(enterprise=enterprise, status__in=[*LIVE_STATUSES, AgreementStatus.PENDING_REVIEW])
-        .only("status", "number")
-    )
-    for existing in open_agreements:
-        if existing.status in LIVE_STATUSES:
-            raise Conflict(
-                _("This enterprise already has a partnership agreement in force (No. %(number)s).")
-                % {"number": existing.number}
-            )
-        raise Conflict(_("This enterprise already has a signed agreement waiting for review by the department."))
-    for stale in Agreement.objects.select_for_update().filter(
-        enterprise=enterprise, status=AgreementStatus.PENDING_EMAIL
-    ):
-        _record(stale, to_status=AgreementStatus.EXPIRED, fields=[], note="superseded by a new signing")
 
     token = secrets.token_urlsafe(32)
     agreement = Agreement.objects.create(
