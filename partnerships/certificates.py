@@ -10,6 +10,7 @@ import io
 import qrcode
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -69,3 +70,27 @@ def certificate_issue(agreement: Agreement) -> list[str]:
     agreement.certificate_seal_fingerprint = identity.fingerprint if identity else ""
     agreement.certificate.save(f"{agreement.reference}.pdf", ContentFile(pdf), save=False)
     return ["certificate", "certificate_sha256", "certificate_seal_fingerprint"]
+
+
+def agreements_without_seal():
+    """Agreements in force (or suspended) whose certificate carries no seal: imported or issued before it."""
+    from partnerships.models import LIVE_STATUSES
+
+    return Agreement.objects.filter(status__in=LIVE_STATUSES, certificate_seal_fingerprint="").order_by("pk")
+
+
+@transaction.atomic
+def certificates_seal(*, agreement_ids: list[int]) -> int:
+    """Issue sealed certificates for these agreements (those still without one); return how many. Safe to rerun."""
+    agreements = (
+        agreements_without_seal()
+        .select_for_update(of=("self",))
+        .select_related("enterprise", "template")
+        .filter(pk__in=agreement_ids)
+    )
+    sealed = 0
+    for agreement in agreements:
+        fields = certificate_issue(agreement)
+        agreement.save(update_fields=[*fields, "updated_at"])
+        sealed += 1
+    return sealed
