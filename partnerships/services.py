@@ -29,6 +29,7 @@ from partnerships.models import (
     AgreementTemplate,
     Enterprise,
 )
+from partnerships.text_acceptance import agreement_text_request_acceptance
 from partnerships.transitions import ALLOWED
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
@@ -63,7 +64,8 @@ def template_current() -> AgreementTemplate:
 
 @transaction.atomic
 def template_publish(*, title_vi: str, title_en: str, body_vi: str, body_en: str) -> AgreementTemplate:
-    """Publish a new version of the agreement text; it becomes the current one."""
+    """Publish a new version of the agreement text; it becomes the current one, and every partner is asked
+    to accept it."""
     latest = AgreementTemplate.objects.select_for_update().order_by("-version").first()
     AgreementTemplate.objects.filter(is_current=True).update(is_current=False)
     template = AgreementTemplate(
@@ -76,6 +78,7 @@ def template_publish(*, title_vi: str, title_en: str, body_vi: str, body_en: str
     )
     template.sha256 = template.compute_sha256()
     template.save()
+    agreement_text_request_acceptance(template=template)
     return template
 
 
