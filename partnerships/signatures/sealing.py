@@ -9,6 +9,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
 
 from partnerships.signatures.identity import SigningIdentity
+from partnerships.signatures.threads import outside_event_loop
 
 SEAL_FIELD = "DepartmentSeal"
 
@@ -24,5 +25,5 @@ def seal_pdf(pdf: bytes, *, identity: SigningIdentity, reason: str, location: st
         subfilter=fields.SigSeedSubFilter.PADES,
     )
     timestamper = timestamps.HTTPTimeStamper(settings.CERTIFICATE_TSA_URL) if settings.CERTIFICATE_TSA_URL else None
-    output = signers.sign_pdf(writer, metadata, signer=identity.signer, timestamper=timestamper)
+    output = outside_event_loop(signers.sign_pdf, writer, metadata, signer=identity.signer, timestamper=timestamper)
     return output.getvalue()

@@ -19,6 +19,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from partnerships.signatures.identity import certificate_fingerprint, common_name, to_asn1
+from partnerships.signatures.threads import outside_event_loop
 
 REFERENCE_PATTERN = re.compile(r"MOU-[A-Z2-9]{8}")
 TAX_CODE_PATTERN = re.compile(r"(?<!\d)(\d{10})(?:-?(\d{3}))?(?!\d)")
@@ -83,7 +84,7 @@ def _validate(embedded, trust_roots: list[x509.Certificate], *, moment: datetime
         fetcher_backend=AIOHttpFetcherBackend(per_request_timeout=10) if fetch_revocation else None,
     )
     try:
-        return validate_pdf_signature(embedded, context)
+        return outside_event_loop(validate_pdf_signature, embedded, context)
     except (PdfError, ValueError, KeyError, TypeError) as error:
         raise UnreadablePdf(str(error)) from error
 
