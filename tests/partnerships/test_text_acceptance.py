@@ -46,7 +46,7 @@ def test_publishing_a_new_text_asks_every_partner_and_only_partners(
         template = publish_v2()
 
     assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in partners)
-    assert all(f"version {template.version}" in m.subject for m in mailoutbox)
+    assert all(f"phiên bản {template.version}" in m.subject for m in mailoutbox)  # in the partners' language
     assert not Notification.objects.filter(kind="agreement_text_updated", recipient=waiting.email).exists()
     assert [accepted(p) for p in partners] == [False, False]
 
