@@ -20,9 +20,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from customs_feedback.text import nfc
 from customs_feedback.validators import normalize_tax_code
+from customs_feedback.workflow import record_event
 from partnerships.models import (
     Agreement,
-    AgreementEvent,
     AgreementSource,
     AgreementStatus,
     AgreementTemplate,
@@ -201,7 +201,5 @@ def agreement_sign_digital(
     )
     agreement.signed_document.save(f"{agreement.reference}-signed.pdf", ContentFile(pdf), save=False)
     agreement.save()
-    AgreementEvent.objects.create(
-        agreement=agreement, to_status=agreement.status, note="signed with the enterprise's digital certificate"
-    )
+    record_event(agreement, to_status=agreement.status, note="signed with the enterprise's digital certificate")
     return agreement
