@@ -372,6 +372,27 @@ CELERY_BEAT_SCHEDULE["partnerships-expire-unconfirmed"] = {
 # WeasyPrint and fontTools log every rendering step at INFO.
 LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
 
+# --- Signatures (issue 13): PAdES seal of certificates, enterprises' signed MoUs -------------------
+# The department seals every certificate with the PKCS#12 below. Unset in the embedded default (debug,
+# tests): a demo CA and seal are generated once under var/signing/ and marked as a demo wherever shown.
+CERTIFICATE_SIGNING = _read_flag("CERTIFICATE_SIGNING", default=True)
+CERTIFICATE_SIGNING_P12 = _read(env.str, "CERTIFICATE_SIGNING_P12", default="")
+CERTIFICATE_SIGNING_PASSWORD = _read(env.str, "CERTIFICATE_SIGNING_PASSWORD", default="")
+CERTIFICATE_SIGNING_DEMO_DIR = VAR_DIR / "signing"
+CERTIFICATE_TSA_URL = _read(env.str, "CERTIFICATE_TSA_URL", default="")  # set: PAdES B-T, else B-B
+# PEM bundle of the CAs trusted for enterprises' signatures (the national root and its licensed CAs).
+SIGNATURE_TRUST_ROOTS = _read(env.str, "SIGNATURE_TRUST_ROOTS", default="")
+if CERTIFICATE_SIGNING and not CERTIFICATE_SIGNING_P12 and not DEBUG:
+    raise ConfigurationError(
+        "CERTIFICATE_SIGNING_P12 is required when DJANGO_DEBUG is off (or set CERTIFICATE_SIGNING=off)"
+    )
+for _signing_file in ("CERTIFICATE_SIGNING_P12", "SIGNATURE_TRUST_ROOTS"):
+    if globals()[_signing_file] and not Path(globals()[_signing_file]).is_file():
+        raise ConfigurationError(f"{_signing_file}: no such file: {globals()[_signing_file]}")
+THROTTLE_SIGNATURE_VERIFY = _read(env.str, "THROTTLE_SIGNATURE_VERIFY", default="30/hour")
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["signature_verify"] = THROTTLE_SIGNATURE_VERIFY
+SIGNED_AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
+
 # --- Inquiries (complaints app) -------------------------------------------------------------
 INQUIRY_MAX_ATTACHMENTS = 5
 INQUIRY_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024

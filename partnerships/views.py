@@ -13,7 +13,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from customs_feedback.exceptions import DomainError
 from customs_feedback.throttling import ResilientThrottleMixin, lookup_throttled, throttled_page
-from partnerships import selectors, services
+from partnerships import selectors, services, text_acceptance
 from partnerships.forms import SignForm
 from partnerships.models import AgreementStatus
 
@@ -111,4 +111,30 @@ def agreement_verify(request, reference: str):
             "in_force": agreement is not None and agreement.status == AgreementStatus.ACTIVE,
         },
         status=200 if agreement else 404,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def agreement_text_accept(request, token: str):
+    """GET shows the new text and a button; only the POST records the acceptance (mail scanners prefetch)."""
+    agreement = template = error = None
+    accepted = False
+    try:
+        agreement, template = text_acceptance.acceptance_request(token=token)
+        if request.method == "POST":
+            text_acceptance.agreement_text_accept(
+                token=token, ip=request.META.get("REMOTE_ADDR"), user_agent=request.META.get("HTTP_USER_AGENT", "")
+            )
+            accepted = True
+        else:
+            accepted = agreement.text_acceptances.filter(template=template).exists()
+    except ValidationError as invalid:
+        error = " ".join(invalid.messages)
+    language = agreement.language if agreement else "vi"
+    return render(
+        request,
+        "partnerships/accept_text.html",
+        {"agreement": agreement, "template": template, "language": language, "error": error, "accepted": accepted},
+        status=400 if error else 200,
     )
