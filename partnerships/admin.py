@@ -30,6 +30,7 @@ class EnterpriseForm(forms.ModelForm):
             "email",
             "phone",
             "language",
+            "rating_invitations",
         ]
 
     def clean_tax_code(self) -> str:
@@ -55,7 +56,19 @@ class EnterpriseAdmin(ScopedModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["tax_code", "name_vi", "name_en", "address", "branch"]}),
-        (_("Contact"), {"fields": ["representative_name", "representative_title", "email", "phone", "language"]}),
+        (
+            _("Contact"),
+            {
+                "fields": [
+                    "representative_name",
+                    "representative_title",
+                    "email",
+                    "phone",
+                    "language",
+                    "rating_invitations",
+                ]
+            },
+        ),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -326,3 +339,6 @@ class AgreementAdmin(ExportMixin, ScopedModelAdmin):
             _("Terminate agreements"),
             _("%(count)d agreement(s) terminated."),
         )
+
+
+from partnerships import member_admin  # noqa: E402, F401 (registers the enterprise users' admin)

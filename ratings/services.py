@@ -28,7 +28,7 @@ from customs_feedback.organization.roles import Role
 from customs_feedback.validators import DECLARATION_NUMBER, normalize_tax_code
 from customs_feedback.workdays import add_working_days, working_days_between
 from customs_feedback.workflow import ensure_transition
-from partnerships.models import Enterprise
+from partnerships.models import Enterprise, RatingInvitationMode
 from ratings.models import (
     CaseStatus,
     Channel,
@@ -389,6 +389,8 @@ def invitations_send(*, numbers: Sequence[str]) -> int:
             number__in=numbers, cleared_at__isnull=False, invitation__isnull=True, rating__isnull=True
         )
         .exclude(enterprise__email="")
+        # Companies that chose the daily digest (or no invitations) get no per-declaration mail.
+        .filter(enterprise__rating_invitations=RatingInvitationMode.EACH)
         .select_related("enterprise", "branch")
         .order_by("cleared_at", "pk")
         if sampled(declaration.number, settings.RATING_INVITATION_SAMPLE_RATE) and declaration.cleared_at + window > now
