@@ -224,35 +224,40 @@ def agreement_summary(request) -> list[dict]:
     return figures
 
 
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return getattr(error, "message", str(error))
+
+
 def people_section(request):
     member = request.enterprise_member
-    form = InviteForm(request.POST or None if request.POST.get("action") == "invite" else None)
+    action = request.POST.get("action", "")
+    form = InviteForm(request.POST if action == "invite" else None)
     status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
+    if request.method == "POST" and action == "invite":
         try:
-            if action == "invite" and form.is_valid():
+            if form.is_valid():
                 sent = members.member_invite(actor=member, **form.cleaned_data)
                 messages.success(request, _("An invitation was sent to %(email)s.") % {"email": sent.member.email})
                 return redirect("enterprise:section", "people")
-            if action in ("remove", "role"):
-                member_id = int(request.POST.get("member_id") or 0)
-                if action == "remove":
-                    members.member_remove(actor=member, member_id=member_id)
-                    messages.success(request, _("The user was removed."))
-                else:
-                    members.member_set_role(actor=member, member_id=member_id, role=request.POST.get("role", ""))
-                    messages.success(request, _("The role was changed."))
-                return redirect("enterprise:section", "people")
-        except (ValidationError, DomainError, ValueError) as error:
-            if isinstance(error, ValueError):
-                error = ValidationError(_("No such user in your company."))
+        except (ValidationError, DomainError) as error:
             add_errors(form, error)
-            if action != "invite":
-                for message in form.non_field_errors():
-                    messages.error(request, message)
-                return redirect("enterprise:section", "people")
         status = 400
+    elif request.method == "POST":
+        try:
+            member_id = int(request.POST.get("member_id") or 0)
+            if action == "remove":
+                members.member_remove(actor=member, member_id=member_id)
+                messages.success(request, _("The user was removed."))
+            elif action == "role":
+                members.member_set_role(actor=member, member_id=member_id, role=request.POST.get("role", ""))
+                messages.success(request, _("The role was changed."))
+        except ValueError:
+            messages.error(request, _("No such user in your company."))
+        except (ValidationError, DomainError) as error:
+            messages.error(request, _error_text(error))
+        return redirect("enterprise:section", "people")
     return render(
         request,
         "enterprise/people.html",
