@@ -11,9 +11,8 @@ from rest_framework.views import APIView
 
 from partnerships.enterprise_auth import EnterpriseBearerAuthentication, IsCompanyUser, MayRate
 from ratings.company_selectors import company_declarations, rate_until, related_or_none
-from ratings.company_services import RatingsRefused, ratings_submit_for_company
 from ratings.models import LowScoreReason
-from ratings.services import RatingInput
+from ratings.services import RatingInput, RatingsRefused, ratings_submit_for_company
 
 
 class CompanyApi(APIView):

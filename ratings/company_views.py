@@ -15,8 +15,7 @@ from customs_feedback.exceptions import DomainError
 from partnerships.member_views import add_errors
 from ratings.company_forms import CompanyRatingForm
 from ratings.company_selectors import company_declarations, company_ratings, is_rateable, rate_until, rating_outcome
-from ratings.company_services import RatingsRefused, ratings_submit_for_company
-from ratings.services import RatingInput
+from ratings.services import RatingInput, RatingsRefused, ratings_submit_for_company
 
 
 def declarations_section(request):

@@ -56,6 +56,6 @@ def cases_overdue_task() -> list[int]:
 @shared_task(name="ratings.daily_digests", ignore_result=True)
 def daily_digests() -> int:
     """Evening digest of the day's cleared declarations for companies that chose it."""
-    from ratings.company_services import rating_digests_send
+    from ratings.services import rating_digests_send
 
     return rating_digests_send().declarations

@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from customs_feedback.notifications.models import Notification
 from partnerships.models import RatingInvitationMode
-from ratings.company_services import rating_digests_send
 from ratings.models import RatingInvitation
-from ratings.services import declarations_upsert, invitations_send
+from ratings.services import declarations_upsert, invitations_send, rating_digests_send
 from tests.ratings.conftest import DeclarationFactory
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,8 @@ from customs_feedback.notifications.services import notify
 from customs_feedback.validators import DECLARATION_NUMBER
 from partnerships.models import Enterprise, RatingInvitationMode
 from ratings.models import Channel, Declaration, Rating, RatingInvitation
-from ratings.services import AlreadyRated, RatingInput, clean_rating_input, invitation_token, rating_submit
+from ratings.services.invitations import invitation_token
+from ratings.services.ratings import AlreadyRated, RatingInput, clean_rating_input, rating_submit
 
 MAX_NUMBERS = 100
 
