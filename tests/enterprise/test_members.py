@@ -97,7 +97,11 @@ def test_the_representative_cannot_be_removed_or_demoted(manager, company):
 def test_a_role_change_is_an_event_the_company_sees(company, manager):
     colleague = make_member(company, "thu@cangdinhvu.example.vn", role=MemberRole.VIEWER)
     client = signed_in(manager)
-    client.post("/doanh-nghiep/people/", {"action": "role", "member_id": colleague.pk, "role": "declarant"})
+    client.post(
+        "/doanh-nghiep/people/",
+        {"action": "role", "member_id": colleague.pk, "role": "declarant"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     colleague.refresh_from_db()
     assert colleague.role == MemberRole.DECLARANT
     page = client.get("/doanh-nghiep/people/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
