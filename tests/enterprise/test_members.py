@@ -111,12 +111,14 @@ def test_a_role_change_is_an_event_the_company_sees(company, manager):
 def test_settings_choose_the_daily_digest(company, manager):
     client = signed_in(manager)
     response = client.post(
-        "/doanh-nghiep/settings/", {"language": "en", "phone": "0225 3 123 456", "rating_invitations": "daily"}
+        "/doanh-nghiep/settings/",
+        {"language": "en", "phone": "0225 3 123 456", "rating_invitations": "daily"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 302
     company.refresh_from_db()
     assert (company.language, company.rating_invitations) == ("en", "daily")
-    assert MemberEvent.objects.filter(enterprise=company, note__contains="daily").exists()
+    assert MemberEvent.objects.filter(enterprise=company, note__contains="daily digest").exists()
 
 
 def test_a_signed_in_manager_signs_the_agreement_without_the_email_round_trip(company, manager, settings, tmp_path):
