@@ -152,7 +152,9 @@ def test_a_staff_session_never_acts_as_an_enterprise(client, company, manager, a
     session[SESSION_KEY] = manager.pk
     session.save()
     assert client.get("/doanh-nghiep/").status_code == 302
-    page = client.post("/doanh-nghiep/dang-nhap/", {"tax_code": company.tax_code, "email": company.email})
+    page = client.post(
+        "/doanh-nghiep/dang-nhap/", {"tax_code": company.tax_code, "email": company.email}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert page.status_code == 403
     assert "Staff accounts never act for an enterprise" in page.content.decode()
 
