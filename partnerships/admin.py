@@ -30,7 +30,6 @@ class EnterpriseForm(forms.ModelForm):
             "email",
             "phone",
             "language",
-            "rating_invitations",
         ]
 
     def clean_tax_code(self) -> str:
@@ -53,7 +52,8 @@ class EnterpriseAdmin(ScopedModelAdmin):
     list_select_related = ["branch"]
     search_fields = ["tax_code", "name_vi", "name_en", "email"]
     date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "updated_at"]
+    # The company chooses how rating invitations arrive, in the enterprise portal's settings.
+    readonly_fields = ["rating_invitations", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["tax_code", "name_vi", "name_en", "address", "branch"]}),
         (
