@@ -220,7 +220,7 @@ def agreement_summary(request) -> list[dict]:
             {"label": _("Certificate"), "value": _("Download (PDF)"), "url": reverse("enterprise:certificate")}
         )
     if agreement.number:
-        figures.append({"label": _("Verification page"), "value": _("Open"), "url": verify_url(agreement)})
+        figures.append({"label": _("Verification page"), "value": _("Open the page"), "url": verify_url(agreement)})
     return figures
 
 
