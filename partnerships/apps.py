@@ -77,5 +77,15 @@ class PartnershipsConfig(AppConfig):
             view=member_views.people_section,
             summary=member_views.people_summary,
         )
+        from customs_feedback.core.portal import register_section
+
+        register_section(
+            url_name="enterprise:home",
+            label=_("Enterprise portal"),
+            description=_(
+                "Your company's home: agreement, declarations to rate, ratings, inquiries and notices in one place."
+            ),
+            order=40,
+        )
         register_enterprise_section(slug="notices", label=_("Notices"), order=80, view=member_views.notices_section)
         register_enterprise_section(slug="settings", label=_("Settings"), order=90, view=member_views.settings_section)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from stdnum.vn import mst
 
 from customs_feedback.core.demo import DemoContext, seeder
@@ -176,7 +177,11 @@ def seed_enterprise_users(context: DemoContext) -> None:
         )
         if created:
             MemberEvent.objects.create(
-                enterprise=portal_company, member=member, subject_email=member.email, to_status="active", note="demo"
+                enterprise=portal_company,
+                member=member,
+                subject_email=member.email,
+                to_status="active",
+                note=_("Representative contact registered") if representative else _("Invitation accepted"),
             )
     Enterprise.objects.filter(pk=digest_company.pk).update(rating_invitations=RatingInvitationMode.DAILY)
     context.out.write(
