@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partnerships import members
+from partnerships import sign_in
 from partnerships.enterprise_auth import EnterpriseBearerAuthentication, IsCompanyUser
 from partnerships.member_selectors import member_summary
 
@@ -37,7 +37,7 @@ class SignInApi(APIView):
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        members.sign_in_start(**data.validated_data, ip=_client_ip(request))
+        sign_in.sign_in_start(**data.validated_data, ip=_client_ip(request))
         detail = _("If this email is registered for the enterprise, a six-digit code has been sent to it.")
         return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
 
@@ -61,8 +61,8 @@ class SignInVerifyApi(APIView):
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        member = members.sign_in_verify(**data.validated_data, ip=_client_ip(request))
-        key, expires_at = members.token_issue(member=member)
+        member = sign_in.sign_in_verify(**data.validated_data, ip=_client_ip(request))
+        key, expires_at = sign_in.token_issue(member=member)
         return Response(self.Output({"token": key, "expires_at": expires_at}).data)
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from customs_feedback.exceptions import DomainError
 from partnerships import member_selectors as selectors
 from partnerships import members
+from partnerships import sign_in as sign_in_service
 from partnerships.member_forms import CodeForm, InviteForm, MemberSignForm, SettingsForm, SignInForm
 from partnerships.middleware import SESSION_KEY
 from partnerships.models import AgreementStatus
@@ -61,7 +62,7 @@ def sign_in(request):
     status = 200
     if request.method == "POST" and not refusal and form.is_valid():
         try:
-            members.sign_in_start(**form.cleaned_data, ip=_client_ip(request))
+            sign_in_service.sign_in_start(**form.cleaned_data, ip=_client_ip(request))
         except (ValidationError, DomainError) as error:
             add_errors(form, error)
             status = getattr(error, "status_code", 400)
@@ -84,7 +85,7 @@ def sign_in_code(request):
     status = 200
     if request.method == "POST" and form.is_valid() and not _staff_refusal(request):
         try:
-            member = members.sign_in_verify(
+            member = sign_in_service.sign_in_verify(
                 tax_code=pending["tax_code"],
                 email=pending["email"],
                 code=form.cleaned_data["code"],

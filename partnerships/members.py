@@ -1,8 +1,7 @@
-"""Writes of the enterprise portal's people: passwordless sign-in, API tokens, invitations, roles, removal.
+"""Writes of the enterprise portal's people: invitations by single-use link, roles, removal, the company's
+settings and signing the agreement as a signed-in manager (sign-in itself: partnerships/sign_in.py).
 
-A sign-in answers the same whether or not the email belongs to the company (nobody can probe which
-addresses are contacts); the code is a keyed hash in the database, valid for a few minutes and dead after
-a few wrong tries. Every change to a company's users is a MemberEvent row the company and staff can read.
+Every change to a company's users is a MemberEvent row the company and staff can read.
 """
 
 from __future__ import annotations
@@ -11,22 +10,19 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import status
 
-from customs_feedback.exceptions import Conflict, DomainError, NotFound, PermissionDenied
+from customs_feedback.exceptions import Conflict, NotFound, PermissionDenied
 from customs_feedback.notifications.services import notify
 from customs_feedback.text import nfc
-from customs_feedback.validators import normalize_tax_code
 from customs_feedback.workflow import ensure_transition
 from partnerships.models import (
     Enterprise,
@@ -42,62 +38,11 @@ from partnerships.models import (
 from partnerships.transitions import MEMBER_ALLOWED
 
 
-class TooManyRequests(DomainError):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-
-    def __init__(self) -> None:
-        super().__init__(_("Too many sign-in attempts. Please wait an hour and try again."))
-
-
-def _keyed_hash(value: str) -> str:
+def keyed_hash(value: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
-def _clean_identity(tax_code: str, email: str) -> tuple[str, str]:
-    """The normalised tax code and email, or a 400 naming the bad field (format only: nothing is looked up)."""
-    errors: dict[str, list[str]] = {}
-    try:
-        tax_code = normalize_tax_code((tax_code or "").strip())
-    except ValidationError as error:
-        errors["tax_code"] = error.messages
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = [_("Enter a valid email address.")]
-    if errors:
-        raise ValidationError(errors)
-    return tax_code, email
-
-
-def _count_or_refuse(*keys_and_limits: tuple[str, int]) -> None:
-    """Count one attempt on each key (an hour's window); refuse when any key is past its limit."""
-    refused = False
-    for key, limit in keys_and_limits:
-        cache_key = f"enterprise-sign-in:{_keyed_hash(key)}"
-        cache.add(cache_key, 0, timeout=3600)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=3600)
-            count = 1
-        refused = refused or count > limit
-    if refused:
-        raise TooManyRequests()
-
-
-def _throttle(step: str, tax_code: str, email: str, ip: str | None) -> None:
-    per_address = settings.ENTERPRISE_SIGN_IN_PER_ADDRESS_HOURLY
-    checks = [
-        (f"{step}:email:{email}", per_address),
-        (f"{step}:tax_code:{tax_code}", settings.ENTERPRISE_SIGN_IN_PER_TAX_CODE_HOURLY),
-    ]
-    if ip:
-        checks.append((f"{step}:ip:{ip}", settings.ENTERPRISE_SIGN_IN_PER_TAX_CODE_HOURLY))
-    _count_or_refuse(*checks)
-
-
-def _record_event(
+def record_event(
     member: EnterpriseUser | None,
     *,
     enterprise: Enterprise,
@@ -125,7 +70,7 @@ def _move(member: EnterpriseUser, to_status: str, *, note: str, actor_member=Non
     ensure_transition(MEMBER_ALLOWED, from_status, to_status, labels=dict(MemberStatus.choices))
     member.status = to_status
     member.save(update_fields=["status", "updated_at", *fields])
-    _record_event(
+    record_event(
         member,
         enterprise=member.enterprise,
         note=note,
@@ -133,132 +78,6 @@ def _move(member: EnterpriseUser, to_status: str, *, note: str, actor_member=Non
         to_status=to_status,
         actor_member=actor_member,
     )
-
-
-def _representative_for(enterprise: Enterprise, email: str) -> EnterpriseUser | None:
-    """The enterprise's registered contact becomes its first manager the first time it signs in."""
-    if not enterprise.email or enterprise.email.strip().lower() != email:
-        return None
-    if enterprise.users.filter(is_representative=True).exists():
-        return None
-    member = EnterpriseUser.objects.create(
-        enterprise=enterprise,
-        email=email,
-        name=enterprise.representative_name,
-        role=MemberRole.MANAGER,
-        status=MemberStatus.ACTIVE,
-        is_representative=True,
-        language=enterprise.language,
-    )
-    _record_event(
-        member, enterprise=enterprise, note=_("Representative contact registered"), to_status=MemberStatus.ACTIVE
-    )
-    return member
-
-
-def _member_for(tax_code: str, email: str, *, create_representative: bool) -> EnterpriseUser | None:
-    enterprise = Enterprise.objects.filter(tax_code=tax_code).first()
-    if enterprise is None:
-        return None
-    member = enterprise.users.filter(email=email).first()
-    if member is None and create_representative:
-        member = _representative_for(enterprise, email)
-    return member if member is not None and member.is_active else None
-
-
-# --- sign-in -------------------------------------------------------------------------------------
-
-
-def sign_in_start(*, tax_code: str, email: str, ip: str | None = None) -> None:
-    """Email a six-digit code when `email` is an active user of the enterprise; otherwise do nothing, silently."""
-    tax_code, email = _clean_identity(tax_code, email)
-    _throttle("start", tax_code, email, ip)
-    with transaction.atomic():
-        member = _member_for(tax_code, email, create_representative=True)
-        if member is None:
-            return
-        now = timezone.now()
-        # A new code replaces the ones sent before: only the latest email works.
-        SignInCode.objects.filter(member=member, used_at=None, expires_at__gt=now).update(expires_at=now)
-        code = f"{secrets.randbelow(1_000_000):06d}"
-        minutes = settings.ENTERPRISE_SIGN_IN_CODE_MINUTES
-        sign_in_code = SignInCode.objects.create(
-            member=member, code_hash=_keyed_hash(f"{member.pk}:{code}"), expires_at=now + timedelta(minutes=minutes)
-        )
-        notify(
-            kind="enterprise_sign_in_code",
-            recipient=member.email,
-            language=member.language,
-            context={
-                "company_name": member.enterprise.name_vi or member.enterprise.tax_code,
-                "code": code,
-                "minutes": minutes,
-            },
-            idempotency_key=f"enterprise-sign-in-code:{sign_in_code.pk}",
-        )
-
-
-def _code_error() -> ValidationError:
-    # One message for a wrong, expired, used or dead code and for an unknown email: nothing to probe.
-    return ValidationError(
-        {
-            "code": [
-                _(
-                    "This code is wrong or no longer valid. A code works for %(minutes)s minutes and stops working "
-                    "after %(attempts)s wrong tries; you can ask for a new one."
-                )
-                % {
-                    "minutes": settings.ENTERPRISE_SIGN_IN_CODE_MINUTES,
-                    "attempts": settings.ENTERPRISE_SIGN_IN_CODE_ATTEMPTS,
-                }
-            ]
-        }
-    )
-
-
-def sign_in_verify(*, tax_code: str, email: str, code: str, ip: str | None = None) -> EnterpriseUser:
-    """The user whose latest emailed code this is; a wrong code counts against it (5 and it is dead)."""
-    tax_code, email = _clean_identity(tax_code, email)
-    code = (code or "").strip()
-    if not (len(code) == 6 and code.isdigit()):
-        raise ValidationError({"code": [_("The code has six digits.")]})
-    _throttle("verify", tax_code, email, ip)
-    now = timezone.now()
-    matched = False
-    with transaction.atomic():
-        member = _member_for(tax_code, email, create_representative=False)
-        latest = (
-            SignInCode.objects.select_for_update().filter(member=member).order_by("-created_at", "-pk").first()
-            if member
-            else None
-        )
-        usable = (
-            latest is not None
-            and latest.used_at is None
-            and latest.expires_at > now
-            and latest.failed_attempts < settings.ENTERPRISE_SIGN_IN_CODE_ATTEMPTS
-        )
-        if usable:
-            matched = hmac.compare_digest(latest.code_hash, _keyed_hash(f"{member.pk}:{code}"))
-            if matched:
-                latest.used_at = now
-                latest.save(update_fields=["used_at"])
-                member.last_sign_in_at = now
-                member.save(update_fields=["last_sign_in_at"])
-            else:
-                latest.failed_attempts += 1
-                latest.save(update_fields=["failed_attempts"])
-    if not matched:
-        raise _code_error()
-    return member
-
-
-def token_issue(*, member: EnterpriseUser) -> tuple[str, datetime]:
-    """A new Bearer token of the enterprise API for a signed-in user: (key, expiry); only its hash is kept."""
-    key = secrets.token_urlsafe(32)
-    expires_at = timezone.now() + timedelta(hours=settings.ENTERPRISE_SESSION_HOURS)
-    MemberToken.objects.create(member=member, key_hash=hashlib.sha256(key.encode()).hexdigest(), expires_at=expires_at)
-    return key, expires_at
 
 
 # --- people of the company -----------------------------------------------------------------------
@@ -319,7 +138,7 @@ def member_invite(*, actor: EnterpriseUser, email: str, role: str, name: str = "
             status=MemberStatus.INVITED,
             language=actor.language,
         )
-        _record_event(
+        record_event(
             member,
             enterprise=enterprise,
             note=_("Invited as %(role)s") % {"role": MemberRole(role).label},
@@ -338,12 +157,12 @@ def member_invite(*, actor: EnterpriseUser, email: str, role: str, name: str = "
             )
         else:
             member.save(update_fields=["role", "name", "updated_at"])
-            _record_event(member, enterprise=enterprise, note=_("Invitation sent again"), actor_member=actor)
+            record_event(member, enterprise=enterprise, note=_("Invitation sent again"), actor_member=actor)
     token = secrets.token_urlsafe(32)
     MemberInvitation.objects.filter(member=member).delete()
     invitation = MemberInvitation.objects.create(
         member=member,
-        token_hash=_keyed_hash(token),
+        token_hash=keyed_hash(token),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.ENTERPRISE_INVITATION_DAYS),
     )
@@ -370,7 +189,7 @@ def invitation_for_token(*, token: str, lock: bool = False) -> MemberInvitation:
     queryset = MemberInvitation.objects.select_related("member__enterprise")
     if lock:
         queryset = queryset.select_for_update(of=("self",))
-    invitation = queryset.filter(token_hash=_keyed_hash(token or "")).first()
+    invitation = queryset.filter(token_hash=keyed_hash(token or "")).first()
     if invitation is None or invitation.member.status == MemberStatus.REMOVED:
         raise ValidationError({"token": [_("This invitation link is not valid. Ask your company's manager.")]})
     if invitation.accepted_at is not None:
@@ -404,7 +223,7 @@ def member_set_role(*, actor: EnterpriseUser, member_id: int, role: str) -> Ente
         before = member.get_role_display()
         member.role = role
         member.save(update_fields=["role", "updated_at"])
-        _record_event(
+        record_event(
             member,
             enterprise=member.enterprise,
             note=_("Role changed from %(before)s to %(after)s")
@@ -448,7 +267,7 @@ def enterprise_settings_update(
     enterprise.language, enterprise.phone = language, (phone or "").strip()
     enterprise.rating_invitations = rating_invitations
     enterprise.save(update_fields=["language", "phone", "rating_invitations", "updated_at"])
-    _record_event(
+    record_event(
         None,
         enterprise=enterprise,
         note=_("Settings changed: language %(language)s, rating invitations: %(mode)s")

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from customs_feedback.notifications.models import Notification
-from partnerships import members
+from partnerships import sign_in
 from partnerships.middleware import SESSION_KEY
 from partnerships.models import EnterpriseUser, MemberRole
 from tests.factories import EnterpriseFactory
@@ -59,7 +59,7 @@ def signed_in(member) -> Client:
 
 
 def bearer(member) -> dict:
-    key, _expires = members.token_issue(member=member)
+    key, _expires = sign_in.token_issue(member=member)
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
@@ -77,3 +77,14 @@ def declarations(company, official):  # noqa: F811
 @pytest.fixture
 def other_declaration(other_company, official):  # noqa: F811
     return DeclarationFactory(enterprise=other_company, official=official, number="399999999999")
+
+
+@pytest.fixture
+def agreement_text(db):
+    from partnerships.models import AgreementTemplate
+    from partnerships.services import template_publish
+
+    current = AgreementTemplate.objects.filter(is_current=True).first()
+    return current or template_publish(
+        title_vi="Thỏa thuận", title_en="Agreement", body_vi="Điều 1.", body_en="Art. 1."
+    )

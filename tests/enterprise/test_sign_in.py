@@ -179,3 +179,28 @@ def test_the_portal_sign_in_with_the_code_starts_a_session(client, company):
     assert response.status_code == 302
     assert response["Location"] == "/doanh-nghiep/"
     assert client.get("/doanh-nghiep/").status_code == 200
+
+
+@pytest.mark.usefixtures("agreement_text")
+def test_an_unconfirmed_signing_does_not_make_its_email_a_contact(client):
+    from tests.partnerships.factories import sign
+
+    signed = sign(tax_code="0200519875", email="intruder@example.vn")
+    assert signed.agreement.enterprise.email == "intruder@example.vn"  # the registry took it as a default
+    post(client, SIGN_IN, {"tax_code": "0200519875", "email": "intruder@example.vn"})
+    assert not Notification.objects.filter(kind="enterprise_sign_in_code").exists()
+    assert not EnterpriseUser.objects.exists()
+
+
+def test_the_contact_staff_set_becomes_the_representative(client, company, manager):
+    company.email = "giamdoc.moi@cangdinhvu.example.vn"
+    company.save()
+    post(client, SIGN_IN, {"tax_code": company.tax_code, "email": company.email})
+    response = post(
+        client, VERIFY, {"tax_code": company.tax_code, "email": company.email, "code": last_code(company.email)}
+    )
+    assert response.status_code == 200
+    representatives = EnterpriseUser.objects.filter(enterprise=company, is_representative=True)
+    assert list(representatives.values_list("email", flat=True)) == [company.email]
+    manager.refresh_from_db()
+    assert (manager.role, manager.is_representative) == ("manager", False)
