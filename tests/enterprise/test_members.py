@@ -148,3 +148,32 @@ def test_a_declarant_cannot_sign_the_agreement(company, manager):
     )
     assert response.status_code == 302
     assert not company.agreements.exists()
+
+
+def test_the_partnership_desk_sees_company_users_and_their_history_read_only(client, company, manager):
+    from django.utils import translation
+
+    from customs_feedback.organization.roles import Role
+    from tests.factories import staff_user
+
+    with translation.override("en"):
+        members.member_invite(actor=manager, email="thu@cangdinhvu.example.vn", role=MemberRole.DECLARANT)
+    client.force_login(staff_user(Role.PARTNERSHIP_DESK))
+    users = client.get("/admin/partnerships/enterpriseuser/", HTTP_ACCEPT_LANGUAGE="en")
+    events = client.get("/admin/partnerships/memberevent/", HTTP_ACCEPT_LANGUAGE="en")
+    assert users.status_code == events.status_code == 200
+    assert "thu@cangdinhvu.example.vn" in users.content.decode()
+    assert "Invited as Declarant" in events.content.decode()
+    colleague = company.users.get(email="thu@cangdinhvu.example.vn")
+    change = client.post(f"/admin/partnerships/enterpriseuser/{colleague.pk}/change/", {"role": "manager"})
+    assert change.status_code == 403
+    colleague.refresh_from_db()
+    assert colleague.role == MemberRole.DECLARANT
+
+
+def test_a_branch_officer_sees_no_company_users(client, manager):
+    from customs_feedback.organization.roles import Role
+    from tests.factories import BranchFactory, staff_user
+
+    client.force_login(staff_user(Role.BRANCH_OFFICER, branch=BranchFactory()))
+    assert client.get("/admin/partnerships/enterpriseuser/").status_code == 403
