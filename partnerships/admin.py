@@ -10,7 +10,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.exceptions import DomainError
-from customs_feedback.organization.admin_mixins import AuditedAdminMixin, ExportMixin, ReadOnlyInline, ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import (
+    AuditedAdminMixin,
+    ExportMixin,
+    ReadOnlyInline,
+    ScopedModelAdmin,
+    StatusEventInline,
+)
 from customs_feedback.validators import normalize_tax_code
 from partnerships import services
 from partnerships.models import Agreement, AgreementEvent, AgreementStatus, AgreementTemplate, Enterprise
@@ -99,9 +105,8 @@ class AgreementTemplateAdmin(AuditedAdminMixin, ScopedModelAdmin):
         obj.version = published.version
 
 
-class AgreementEventInline(ReadOnlyInline):
+class AgreementEventInline(StatusEventInline):
     model = AgreementEvent
-    fields = ["created_at", "from_status", "to_status", "actor", "note"]
     verbose_name_plural = _("history")
 
 

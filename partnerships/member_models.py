@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from customs_feedback.text import NFCCharField, NFCTextField
+from customs_feedback.text import NFCCharField
+from customs_feedback.workflow import StatusEvent, status_fields
 
 
 class MemberRole(models.TextChoices):
@@ -77,8 +78,11 @@ class EnterpriseUser(models.Model):
     may_ask = may_rate
 
 
-class MemberEvent(models.Model):
-    """A change to a company's users (invited, joined, role changed, removed) or settings: who, when, what."""
+class MemberEvent(StatusEvent):
+    """A change to a company's users (invited, joined, role changed, removed) or settings: who, when, what.
+
+    `actor` (staff) comes from StatusEvent; a change made on the portal names the company user instead.
+    """
 
     enterprise = models.ForeignKey(
         "partnerships.Enterprise", models.CASCADE, related_name="member_events", verbose_name=_("enterprise")
@@ -90,16 +94,9 @@ class MemberEvent(models.Model):
     actor_member = models.ForeignKey(
         EnterpriseUser, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by (company user)")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by (staff)")
-    )
-    from_status = models.CharField(_("from"), max_length=16, choices=MemberStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, choices=MemberStatus.choices, blank=True)
-    note = NFCTextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    from_status, to_status = status_fields(MemberStatus)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("enterprise user event")
         verbose_name_plural = _("enterprise user events")
 

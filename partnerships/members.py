@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from customs_feedback.exceptions import Conflict, NotFound, PermissionDenied
 from customs_feedback.notifications.services import notify
 from customs_feedback.text import nfc
-from customs_feedback.workflow import ensure_transition
+from customs_feedback.workflow import transition
 from partnerships.models import (
     Enterprise,
     EnterpriseUser,
@@ -47,36 +47,32 @@ def record_event(
     *,
     enterprise: Enterprise,
     note: str,
-    from_status: str = "",
-    to_status: str = "",
     actor_member: EnterpriseUser | None = None,
-    actor=None,
     subject_email: str = "",
+    created: bool = False,
 ) -> MemberEvent:
+    """A user added (`created`: from nothing to their status) or a change that moves no status (a role, the
+    settings: from and to are the user's current status)."""
+    status = member.status if member else ""
     return MemberEvent.objects.create(
         enterprise=enterprise,
         member=member,
         subject_email=subject_email or (member.email if member else ""),
         actor_member=actor_member,
-        actor=actor,
-        from_status=from_status,
-        to_status=to_status,
+        from_status="" if created else status,
+        to_status=status,
         note=note,
     )
 
 
-def _move(member: EnterpriseUser, to_status: str, *, note: str, actor_member=None, fields=()) -> None:
-    from_status = member.status
-    ensure_transition(MEMBER_ALLOWED, from_status, to_status, labels=dict(MemberStatus.choices))
-    member.status = to_status
-    member.save(update_fields=["status", "updated_at", *fields])
-    record_event(
+def _move(member: EnterpriseUser, to_status: str, *, note: str, actor_member=None, fields=None) -> None:
+    transition(
         member,
-        enterprise=member.enterprise,
+        to_status,
+        allowed=MEMBER_ALLOWED,
         note=note,
-        from_status=from_status,
-        to_status=to_status,
-        actor_member=actor_member,
+        fields=fields,
+        event_fields={"enterprise": member.enterprise, "subject_email": member.email, "actor_member": actor_member},
     )
 
 
@@ -142,7 +138,7 @@ def member_invite(*, actor: EnterpriseUser, email: str, role: str, name: str = "
             member,
             enterprise=enterprise,
             note=_("Invited as %(role)s") % {"role": MemberRole(role).label},
-            to_status=MemberStatus.INVITED,
+            created=True,
             actor_member=actor,
         )
     else:
@@ -153,7 +149,7 @@ def member_invite(*, actor: EnterpriseUser, email: str, role: str, name: str = "
                 MemberStatus.INVITED,
                 note=_("Invited as %(role)s") % {"role": MemberRole(role).label},
                 actor_member=actor,
-                fields=["role", "name"],
+                fields={"role": member.role, "name": member.name},
             )
         else:
             member.save(update_fields=["role", "name", "updated_at"])

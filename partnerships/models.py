@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from customs_feedback.organization.models import Branch
 from customs_feedback.text import NFCCharField, NFCTextField
 from customs_feedback.validators import validate_tax_code
+from customs_feedback.workflow import StatusEvent, status_fields
 from partnerships.member_models import (  # noqa: F401 (the app's models, registered on import)
     EnterpriseUser,
     MemberEvent,
@@ -198,25 +199,15 @@ class Agreement(models.Model):
         return self.status == AgreementStatus.ACTIVE
 
 
-class AgreementEvent(models.Model):
+class AgreementEvent(StatusEvent):
     """One change of an agreement's status: who, when, from, to, why."""
 
     agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="events", verbose_name=_("agreement"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
-    from_status = models.CharField(_("from"), max_length=20, choices=AgreementStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=AgreementStatus.choices)
-    note = NFCTextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    from_status, to_status = status_fields(AgreementStatus)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("agreement event")
         verbose_name_plural = _("agreement events")
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display() or '–'} → {self.get_to_status_display()}"
 
 
 class AgreementNumberSequence(models.Model):

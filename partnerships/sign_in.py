@@ -116,9 +116,7 @@ def _representative_for(enterprise: Enterprise, email: str) -> EnterpriseUser | 
         is_representative=True,
         language=enterprise.language,
     )
-    record_event(
-        member, enterprise=enterprise, note=_("Representative contact registered"), to_status=MemberStatus.ACTIVE
-    )
+    record_event(member, enterprise=enterprise, note=_("Representative contact registered"), created=True)
     return member
 
 
