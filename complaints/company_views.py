@@ -39,19 +39,10 @@ def inquiries_section(request):
         if not member.may_ask:
             return HttpResponseForbidden(_("Your role in the company cannot send inquiries; ask a manager."))
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 inquiry = services.inquiry_submit(
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    tax_code=tax_code,
-                    category_code=data["category"],
-                    subject=data["subject"],
-                    body=data["body"],
-                    declaration_number=data["declaration_number"],
+                    **{**form.submission(), "tax_code": tax_code},
                     language=get_language(),
-                    attachments=data["attachments"],
                     ip=request.META.get("REMOTE_ADDR"),
                 )
             except ValidationError as error:

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models.functions import TruncMonth
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from customs_feedback.organization.admin_mixins import (
 from customs_feedback.validators import normalize_tax_code
 from partnerships import services
 from partnerships.models import Agreement, AgreementEvent, AgreementStatus, AgreementTemplate, Enterprise
+from partnerships.views import certificate_response
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -270,12 +271,7 @@ class AgreementAdmin(ExportMixin, ScopedModelAdmin):
         agreement = self.get_object(request, str(object_id))
         if agreement is None or not self.has_view_permission(request, agreement) or not agreement.certificate:
             raise Http404
-        return FileResponse(
-            agreement.certificate.open("rb"),
-            as_attachment=True,
-            filename=f"thoa-thuan-hop-tac-{agreement.number}.pdf",
-            content_type="application/pdf",
-        )
+        return certificate_response(agreement)
 
     def _apply(self, request, queryset, service, done_message, **kwargs):
         done = 0

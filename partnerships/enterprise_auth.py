@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from partnerships.member_selectors import member_for_token
@@ -43,3 +44,17 @@ class MayRate(IsCompanyUser):
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and request.auth.may_rate
+
+
+class EnterpriseBearerScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes the enterprise token."""
+
+    target_class = "partnerships.enterprise_auth.EnterpriseBearerAuthentication"
+    name = "EnterpriseBearer"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The token of POST /api/v1/enterprise/sign-in/verify/ (a signed-in company user).",
+        }

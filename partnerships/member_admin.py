@@ -4,7 +4,7 @@ history of every change. Read-only: companies manage their users on the portal."
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from customs_feedback.organization.admin_mixins import ReadOnlyInline, ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import ScopedModelAdmin, StatusEventInline
 from partnerships.models import EnterpriseUser, MemberEvent
 
 
@@ -19,10 +19,10 @@ class ReadOnlyAdmin(ScopedModelAdmin):
         return False
 
 
-class MemberEventInline(ReadOnlyInline):
+class MemberEventInline(StatusEventInline):
     model = MemberEvent
     fk_name = "member"
-    fields = ["at", "note", "from_status", "to_status", "actor_member", "actor"]
+    fields = [*StatusEventInline.fields, "actor_member"]
     verbose_name_plural = _("history")
 
 

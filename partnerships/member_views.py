@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +22,7 @@ from partnerships.member_forms import CodeForm, InviteForm, MemberSignForm, Sett
 from partnerships.middleware import SESSION_KEY
 from partnerships.models import AgreementStatus
 from partnerships.services import template_current, verify_url
+from partnerships.views import certificate_response
 
 PENDING_KEY = "enterprise_sign_in_pending"
 # While one of these is open, a company cannot sign another agreement.
@@ -145,12 +146,7 @@ def certificate(request):
     agreement = selectors.company_agreement(member=member)
     if agreement is None or not agreement.certificate:
         raise Http404
-    return FileResponse(
-        agreement.certificate.open("rb"),
-        as_attachment=True,
-        filename=f"thoa-thuan-hop-tac-{agreement.number}.pdf",
-        content_type="application/pdf",
-    )
+    return certificate_response(agreement)
 
 
 # --- sections of the company's home (registered in apps.py) -------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -108,4 +109,14 @@ def agreement_verify(request, reference: str):
             "in_force": agreement is not None and agreement.status == AgreementStatus.ACTIVE,
         },
         status=200 if agreement else 404,
+    )
+
+
+def certificate_response(agreement) -> FileResponse:
+    """The agreement's certificate PDF as a download (the caller has decided the reader may have it)."""
+    return FileResponse(
+        agreement.certificate.open("rb"),
+        as_attachment=True,
+        filename=f"thoa-thuan-hop-tac-{agreement.number}.pdf",
+        content_type="application/pdf",
     )
