@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -99,6 +100,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "customs_feedback.organization.security.StaffSessionMiddleware",
+    "partnerships.middleware.EnterpriseMemberMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -483,3 +485,16 @@ if SENTRY_DSN and not TESTING:
         environment=_read(env.str, "SENTRY_ENVIRONMENT", default="production"),
         traces_sample_rate=_read(env.float, "SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+
+# --- Enterprise portal (issue 12) -----------------------------------------------------------
+ENTERPRISE_SIGN_IN_CODE_MINUTES = 10  # an emailed sign-in code works this long
+ENTERPRISE_SIGN_IN_CODE_ATTEMPTS = 5  # wrong codes before the code is dead
+# Sign-in requests (codes sent or verified) per hour, per email address and per tax code.
+ENTERPRISE_SIGN_IN_PER_ADDRESS_HOURLY = _read(env.int, "ENTERPRISE_SIGN_IN_PER_ADDRESS_HOURLY", default=10)
+ENTERPRISE_SIGN_IN_PER_TAX_CODE_HOURLY = _read(env.int, "ENTERPRISE_SIGN_IN_PER_TAX_CODE_HOURLY", default=30)
+ENTERPRISE_SESSION_HOURS = 10  # a portal session or an API token lasts this long
+ENTERPRISE_INVITATION_DAYS = 7
+CELERY_BEAT_SCHEDULE["ratings-daily-digest"] = {
+    "task": "ratings.daily_digests",
+    "schedule": crontab(hour=17, minute=30),
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -137,4 +138,14 @@ def agreement_text_accept(request, token: str):
         "partnerships/accept_text.html",
         {"agreement": agreement, "template": template, "language": language, "error": error, "accepted": accepted},
         status=400 if error else 200,
+    )
+
+
+def certificate_response(agreement) -> FileResponse:
+    """The agreement's certificate PDF as a download (the caller has decided the reader may have it)."""
+    return FileResponse(
+        agreement.certificate.open("rb"),
+        as_attachment=True,
+        filename=f"thoa-thuan-hop-tac-{agreement.number}.pdf",
+        content_type="application/pdf",
     )
