@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.exceptions import DomainError
-from customs_feedback.organization.admin_mixins import ExportMixin, ReadOnlyInline, ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import ExportMixin, ScopedModelAdmin, StatusEventInline
 from customs_feedback.organization.models import Branch
 from customs_feedback.organization.scoping import staff_official, user_branch_ids
 from ratings.models import (
@@ -69,7 +69,7 @@ class DeclarationAdmin(ScopedModelAdmin):
         return False
 
 
-class RatingEventInline(ReadOnlyInline):
+class RatingEventInline(StatusEventInline):
     model = RatingEvent
 
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from customs_feedback.throttling import ResilientThrottleMixin
 from ratings.filters import RatingStatsFilterSet
 from ratings.models import ApiClient, ApiScope, LowScoreReason
 from ratings.selectors import SignInRequired, stats_for_caller
@@ -85,7 +86,7 @@ class RatingsScope(HasScope):
     scope = ApiScope.RATINGS
 
 
-class ApiClientThrottle(SimpleRateThrottle):
+class ApiClientThrottle(ResilientThrottleMixin, SimpleRateThrottle):
     """A request budget per API client (THROTTLE_API_CLIENT)."""
 
     scope = "api_client"

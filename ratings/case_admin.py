@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.exceptions import DomainError
-from customs_feedback.organization.admin_mixins import ExportMixin, ReadOnlyInline, ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import ExportMixin, ScopedModelAdmin, StatusEventInline
 from customs_feedback.organization.models import Official
 from ratings.gaming import flag_review
 from ratings.models import (
@@ -76,7 +76,7 @@ def _action_page(model_admin, request, *, title: str, form, original=None, intro
     return TemplateResponse(request, "admin/ratings/action_form.html", context)
 
 
-class FollowUpCaseEventInline(ReadOnlyInline):
+class FollowUpCaseEventInline(StatusEventInline):
     model = FollowUpCaseEvent
 
 
@@ -364,7 +364,7 @@ class DecisionAdmin(ScopedModelAdmin):
         return _action_page(self, request, title=gettext("Decide: %(what)s") % {"what": obj}, form=form, original=obj)
 
 
-class RatingContestEventInline(ReadOnlyInline):
+class RatingContestEventInline(StatusEventInline):
     model = RatingContestEvent
 
 
@@ -395,7 +395,7 @@ class RatingContestAdmin(DecisionAdmin):
         )
 
 
-class CaseAppealEventInline(ReadOnlyInline):
+class CaseAppealEventInline(StatusEventInline):
     model = CaseAppealEvent
 
 
@@ -426,7 +426,7 @@ class CaseAppealAdmin(DecisionAdmin):
         )
 
 
-class RatingFlagEventInline(ReadOnlyInline):
+class RatingFlagEventInline(StatusEventInline):
     model = RatingFlagEvent
 
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_feedback.exceptions import PermissionDenied
+from customs_feedback.workflow import record_event, transition
 from ratings.models import FlagKind, FlagStatus, Rating, RatingFlag
 from ratings.selectors import is_inspection_desk
 from ratings.transitions import FLAG_ALLOWED
-from ratings.workflow_compat import transition
 
 
 def _flag(*, kind: str, key: str, ratings: list[Rating], summary: str, **links) -> bool:
@@ -23,7 +23,7 @@ def _flag(*, kind: str, key: str, ratings: list[Rating], summary: str, **links) 
     flag, created = RatingFlag.objects.get_or_create(key=key, defaults={"kind": kind, "summary": summary, **links})
     if created:
         flag.ratings.set(ratings)
-        flag.events.create(to_status=FlagStatus.OPEN, note=summary)
+        record_event(flag, to_status=FlagStatus.OPEN, note=summary)
     return created
 
 

@@ -58,3 +58,11 @@ def gaming_scan_task() -> int:
     from ratings.gaming import gaming_scan
 
     return gaming_scan()
+
+
+@shared_task(name="ratings.daily_digests", ignore_result=True)
+def daily_digests() -> int:
+    """Evening digest of the day's cleared declarations for companies that chose it."""
+    from ratings.services import rating_digests_send
+
+    return rating_digests_send().declarations

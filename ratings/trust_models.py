@@ -13,26 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.organization.models import Official
 from customs_feedback.text import NFCTextField
+from customs_feedback.workflow import StatusEvent, status_fields
 from partnerships.models import Enterprise
-
-
-class _Event(models.Model):
-    """Who changed a status, when, from what, to what, and why (read-only in the admin)."""
-
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
-    from_status = models.CharField(_("from"), max_length=32, blank=True)
-    to_status = models.CharField(_("to"), max_length=32)
-    note = NFCTextField(_("note"), blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
 
 
 class CaseExplanation(models.Model):
@@ -78,10 +60,11 @@ class CaseAppeal(models.Model):
         return str(self.case)
 
 
-class CaseAppealEvent(_Event):
+class CaseAppealEvent(StatusEvent):
     appeal = models.ForeignKey(CaseAppeal, models.CASCADE, related_name="events", verbose_name=_("appeal"))
+    from_status, to_status = status_fields(AppealStatus)
 
-    class Meta(_Event.Meta):
+    class Meta(StatusEvent.Meta):
         verbose_name = _("appeal event")
         verbose_name_plural = _("appeal events")
 
@@ -110,10 +93,11 @@ class RatingContest(models.Model):
         return _("Contest of rating #%(id)s") % {"id": self.rating_id}
 
 
-class RatingContestEvent(_Event):
+class RatingContestEvent(StatusEvent):
     contest = models.ForeignKey(RatingContest, models.CASCADE, related_name="events", verbose_name=_("contest"))
+    from_status, to_status = status_fields(ContestStatus)
 
-    class Meta(_Event.Meta):
+    class Meta(StatusEvent.Meta):
         verbose_name = _("contest event")
         verbose_name_plural = _("contest events")
 
@@ -162,10 +146,11 @@ class RatingFlag(models.Model):
         return f"{self.get_kind_display()} ({self.detected_at:%Y-%m-%d})"
 
 
-class RatingFlagEvent(_Event):
+class RatingFlagEvent(StatusEvent):
     flag = models.ForeignKey(RatingFlag, models.CASCADE, related_name="events", verbose_name=_("flag"))
+    from_status, to_status = status_fields(FlagStatus)
 
-    class Meta(_Event.Meta):
+    class Meta(StatusEvent.Meta):
         verbose_name = _("flag event")
         verbose_name_plural = _("flag events")
 

@@ -10,6 +10,7 @@ from ratings.services.cases import (
     case_record_findings,
     cases_remind_overdue,
 )
+from ratings.services.company import RatingsRefused, rating_digests_send, ratings_submit_for_company
 from ratings.services.declarations import (
     DECLARATION_FIELDS,
     CleanDeclaration,
@@ -45,6 +46,9 @@ from ratings.services.verification import (
 )
 
 __all__ = [
+    "RatingsRefused",
+    "rating_digests_send",
+    "ratings_submit_for_company",
     "DECLARATION_FIELDS",
     "INVITATION_SALT",
     "MAX_BATCH",

@@ -18,6 +18,7 @@ from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
 from customs_feedback.notifications.services import notify
 from customs_feedback.organization.roles import Role
 from customs_feedback.workdays import add_working_days, working_days_between
+from customs_feedback.workflow import record_event, record_note, transition
 from ratings.models import (
     APPEALABLE_CONCLUSIONS,
     INVESTIGATED_CONCLUSIONS,
@@ -44,7 +45,6 @@ from ratings.services.verification import (
     record_url,
 )
 from ratings.transitions import APPEAL_ALLOWED, CASE_ALLOWED
-from ratings.workflow_compat import transition
 
 
 def case_open(*, rating: Rating) -> FollowUpCase:
@@ -61,7 +61,7 @@ def case_open(*, rating: Rating) -> FollowUpCase:
         due_date=add_working_days(now, settings.RATING_FOLLOWUP_WORKING_DAYS),
         explanation_due=add_working_days(now, settings.RATING_EXPLANATION_WORKING_DAYS),
     )
-    case.events.create(to_status=CaseStatus.OPEN, note=case.get_desk_display())
+    record_event(case, to_status=CaseStatus.OPEN, note=str(case.get_desk_display()))
     case_announce(case)
     return case
 
@@ -90,7 +90,7 @@ def case_explain(*, case_id: int, text: str, actor) -> CaseExplanation:
     if case.explanation_due and timezone.localdate() > case.explanation_due:
         raise DomainError(_("The time to explain ended on %(date)s.") % {"date": f"{case.explanation_due:%d/%m/%Y}"})
     explanation = CaseExplanation.objects.create(case=case, official=official, text=text.strip()[:5000])
-    case.events.create(actor=actor, from_status=case.status, to_status=case.status, note=_("Explanation filed."))
+    record_note(case, actor=actor, note=_("Explanation filed."))
     return explanation
 
 
@@ -181,7 +181,7 @@ def case_appeal(*, case_id: int, text: str, actor) -> CaseAppeal:
         raise DomainError(_("The time to appeal ended on %(date)s.") % {"date": f"{deadline:%d/%m/%Y}"})
     case = transition(case, to=CaseStatus.APPEALED, allowed=CASE_ALLOWED, actor=actor, note=_("Appealed."))
     appeal = CaseAppeal.objects.create(case=case, official=official, text=text.strip()[:5000])
-    appeal.events.create(actor=actor, to_status=AppealStatus.PENDING)
+    record_event(appeal, actor=actor, to_status=AppealStatus.PENDING)
     _tell_staff(
         _role_emails(Role.DEPARTMENT_LEADERSHIP),
         kind="followup_appeal_filed",
@@ -240,7 +240,7 @@ def case_record_findings(*, case_id: int, findings: str, actor) -> FollowUpCase:
         raise Conflict(_("This case is closed."))
     case.findings = (findings or "").strip()
     case.save(update_fields=["findings"])
-    case.events.create(actor=actor, from_status=case.status, to_status=case.status, note=_("Findings recorded."))
+    record_note(case, actor=actor, note=_("Findings recorded."))
     return case
 
 
@@ -310,7 +310,7 @@ def cases_remind_overdue(*, today: date | None = None) -> tuple[int, int]:
                         idempotency_key=f"followup-escalated:{case.pk}:{address}",
                         obj=case,
                     )
-                case.events.create(from_status=case.status, to_status=case.status, note=_("Escalated: overdue."))
+                record_note(case, note=_("Escalated: overdue."))
                 escalated += 1
             case.save(update_fields=fields)
             reminded += 1

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
 from customs_feedback.validators import DECLARATION_NUMBER
+from customs_feedback.workflow import record_event
 from ratings.models import (
     ApiClient,
     Channel,
     Declaration,
     LowScoreReason,
     Rating,
-    RatingEvent,
     RatingInvitation,
     RatingStatus,
 )
@@ -142,7 +142,7 @@ def _rating_create(
         submitted_on=timezone.localdate(now),
         **values,
     )
-    RatingEvent.objects.create(rating=rating, to_status=RatingStatus.RECEIVED)
+    record_event(rating, to_status=RatingStatus.RECEIVED)
     rollup_add({(rating.submitted_on, rating.branch_id, rating.team_id, rating.official_id): rating_counters(rating)})
     if invitation is not None:
         RatingInvitation.objects.filter(pk=invitation.pk).update(used_at=now)

@@ -16,6 +16,7 @@ from customs_feedback.notifications.services import notify
 from customs_feedback.organization.models import Official
 from customs_feedback.organization.roles import Role
 from customs_feedback.workdays import add_working_days
+from customs_feedback.workflow import record_event, record_note, transition
 from ratings.links import rating_status_url
 from ratings.models import (
     CaseDesk,
@@ -37,7 +38,6 @@ from ratings.selectors import (
     may_verify_rating,
 )
 from ratings.transitions import CASE_ALLOWED, CONTEST_ALLOWED, RATING_ALLOWED
-from ratings.workflow_compat import transition
 
 # --- Notices ----------------------------------------------------------------------------------------
 
@@ -190,7 +190,7 @@ def rating_contest(*, rating_id: int, text: str) -> RatingContest:
     if deadline is not None and timezone.localdate() > deadline:
         raise DomainError(_("The time to contest this rejection ended on %(date)s.") % {"date": f"{deadline:%d/%m/%Y}"})
     contest = RatingContest.objects.create(rating=rating, text=text.strip()[:2000])
-    contest.events.create(to_status=ContestStatus.PENDING, note=_("Contested by the enterprise."))
+    record_event(contest, to_status=ContestStatus.PENDING, note=_("Contested by the enterprise."))
     _tell_staff(
         _role_emails(Role.INSPECTION_DESK),
         kind="rating_contest_filed",
@@ -344,14 +344,9 @@ def case_reassign(*, case_id: int, actor, reason: str, to_official_id: int | Non
             raise ValidationError({"to_official": [_("The official rated cannot investigate their own case.")]})
     desk = CaseDesk.BRANCH if target is not None else CaseDesk.INSPECTION
     label = str(target) if target is not None else str(CaseDesk.INSPECTION.label)
-    case = transition(
-        case,
-        to=case.status,
-        allowed={case.status: {case.status}},
-        actor=actor,
-        note=_("Reassigned to %(to)s: %(reason)s") % {"to": label, "reason": reason.strip()},
-        fields={"desk": desk, "assigned_to": target},
-    )
+    case.desk, case.assigned_to = desk, target
+    case.save(update_fields=["desk", "assigned_to"])
+    record_note(case, actor=actor, note=_("Reassigned to %(to)s: %(reason)s") % {"to": label, "reason": reason.strip()})
     recipients = _role_emails(Role.INSPECTION_DESK) if target is None else [_official_email(target)]
     _tell_staff(
         [address for address in recipients if address],
