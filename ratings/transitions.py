@@ -5,9 +5,11 @@ from ratings.models import AppealStatus, CaseStatus, ContestStatus, FlagStatus, 
 RATING_ALLOWED = {
     RatingStatus.RECEIVED: {RatingStatus.VERIFIED, RatingStatus.REJECTED},
     RatingStatus.VERIFIED: {RatingStatus.REJECTED},
-    # Only a contest decided by the inspection desk brings a rejected rating back (counted again).
-    RatingStatus.REJECTED: {RatingStatus.VERIFIED},
+    RatingStatus.REJECTED: set(),
 }
+
+# The one way back: a contest the inspection desk decides reinstates a rejected rating (counted again).
+RATING_REINSTATE_ALLOWED = {RatingStatus.REJECTED: {RatingStatus.VERIFIED}}
 
 CASE_ALLOWED = {
     CaseStatus.OPEN: {CaseStatus.CLOSED},

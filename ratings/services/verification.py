@@ -37,7 +37,7 @@ from ratings.selectors import (
     may_reassign_case,
     may_verify_rating,
 )
-from ratings.transitions import CASE_ALLOWED, CONTEST_ALLOWED, RATING_ALLOWED
+from ratings.transitions import CASE_ALLOWED, CONTEST_ALLOWED, RATING_ALLOWED, RATING_REINSTATE_ALLOWED
 
 # --- Notices ----------------------------------------------------------------------------------------
 
@@ -122,8 +122,6 @@ def rating_verify(*, rating_id: int, actor) -> Rating:
                 "never an official it names."
             )
         )
-    if rating.status == RatingStatus.REJECTED:
-        raise Conflict(_("A rejected rating comes back only through the enterprise's contest."))
     return transition(rating, to=RatingStatus.VERIFIED, allowed=RATING_ALLOWED, actor=actor)
 
 
@@ -225,7 +223,7 @@ def rating_contest_decide(*, contest_id: int, reinstate: bool, note: str, actor)
         rating = transition(
             rating,
             to=RatingStatus.VERIFIED,
-            allowed=RATING_ALLOWED,
+            allowed=RATING_REINSTATE_ALLOWED,
             actor=actor,
             note=_("Reinstated after the enterprise's contest."),
             fields={"rejection_reason": "", "rejection_note": "", "rejected_at": None},
