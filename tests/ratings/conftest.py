@@ -53,6 +53,12 @@ def leader(branch):
 
 
 @pytest.fixture
+def inspector(db):
+    """A member of the inspection desk (Thanh tra – Kiểm tra)."""
+    return staff_user(Role.INSPECTION_DESK, email="thanhtra@haiquan.example.vn")
+
+
+@pytest.fixture
 def declaration(official, enterprise):
     return DeclarationFactory(official=official, enterprise=enterprise, number="103456789012")
 

@@ -27,11 +27,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def inspector(db):
-    return staff_user(Role.INSPECTION_DESK, email="thanhtra@haiquan.example.vn")
-
-
-@pytest.fixture
 def rated(official):
     """The official of the declaration, with a staff account (role: official)."""
     official.user = staff_user(Role.OFFICIAL, email="congchuc@haiquan.example.vn")

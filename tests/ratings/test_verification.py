@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def inspector(db):
-    return staff_user(Role.INSPECTION_DESK, email="thanhtra@haiquan.example.vn")
-
-
-@pytest.fixture
 def staff_api(client):
     def call(user, path, data=None, language="en"):
         token = Token.objects.get_or_create(user=user)[0]
