@@ -306,6 +306,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets share the field name "reason": a low score's reason and a rejection's reason.
+    "ENUM_NAME_OVERRIDES": {
+        "LowScoreReasonEnum": "ratings.models.LowScoreReason",
+        "RejectionReasonEnum": "ratings.models.RejectionReason",
+    },
 }
 
 # --- Cache ----------------------------------------------------------------------------------
