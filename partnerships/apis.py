@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs_feedback.exceptions import NotFound, PermissionDenied
+from customs_feedback.openapi import PUBLIC_WRITE, STAFF_WRITE, error_responses
 from customs_feedback.throttling import ScopedRateThrottle
 from partnerships import selectors, services
 
@@ -41,7 +42,12 @@ class AgreementSignApi(APIView):
         reference = serializers.CharField()
         status = serializers.CharField()
 
-    @extend_schema(request=Input, responses={201: Output}, summary="Sign the partnership agreement")
+    @extend_schema(
+        request=Input,
+        responses={201: Output, **error_responses(*PUBLIC_WRITE, 409)},
+        summary="Sign the partnership agreement",
+        tags=["Partnerships"],
+    )
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -66,7 +72,12 @@ class AgreementConfirmApi(APIView):
         reference = serializers.CharField()
         status = serializers.CharField()
 
-    @extend_schema(request=Input, responses={200: Output}, summary="Confirm the signer's email")
+    @extend_schema(
+        request=Input,
+        responses={200: Output, **error_responses(*PUBLIC_WRITE, 409)},
+        summary="Confirm the signer's email",
+        tags=["Partnerships"],
+    )
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -82,7 +93,12 @@ class AgreementCountersignApi(APIView):
         status = serializers.CharField()
         number = serializers.IntegerField()
 
-    @extend_schema(request=None, responses={200: Output}, summary="Countersign an agreement (staff)")
+    @extend_schema(
+        request=None,
+        responses={200: Output, **error_responses(*STAFF_WRITE)},
+        summary="Countersign an agreement (staff)",
+        tags=["Partnerships"],
+    )
     def post(self, request, reference: str):
         if not request.user.has_perm("partnerships.decide_agreement"):
             raise PermissionDenied()
@@ -107,6 +123,8 @@ class PartnershipStatsApi(APIView):
         active = serializers.IntegerField()
         signed_by_month = serializers.ListField(child=MonthOutput())
 
-    @extend_schema(responses={200: Output}, summary="Public partnership statistics")
+    @extend_schema(
+        responses={200: Output, **error_responses(400)}, summary="Public partnership statistics", tags=["Partnerships"]
+    )
     def get(self, request):
         return Response(selectors.partnership_stats())
