@@ -37,20 +37,9 @@ def inquiry_submit(request):
         if form.is_valid() and form.cleaned_data["website"].strip():
             form.add_error(None, _("This submission looks automated and was not accepted."))
         elif form.is_valid():
-            data = form.cleaned_data
             try:
                 inquiry = services.inquiry_submit(
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    tax_code=data["tax_code"],
-                    category_code=data["category"],
-                    subject=data["subject"],
-                    body=data["body"],
-                    declaration_number=data["declaration_number"],
-                    language=get_language(),
-                    attachments=data["attachments"],
-                    ip=request.META.get("REMOTE_ADDR"),
+                    **form.submission(), language=get_language(), ip=request.META.get("REMOTE_ADDR")
                 )
             except ValidationError as error:
                 _add_errors(form, error)
