@@ -313,6 +313,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "Ratings", "description": "Declarations from the clearance feed, ratings, statistics"},
         {"name": "Inquiries", "description": "Questions about customs procedures and their answers"},
         {"name": "FAQ", "description": "Published questions and answers"},
+        {"name": "Enterprise", "description": "The enterprise portal: sign-in, the company's declarations and ratings"},
     ],
 }
 
