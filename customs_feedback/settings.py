@@ -306,6 +306,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations without an explicit tag are grouped by their first path segment after /api/v1/.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "TAGS": [
+        {"name": "Partnerships", "description": "Signing the Customs–Business partnership agreement"},
+        {"name": "Ratings", "description": "Declarations from the clearance feed, ratings, statistics"},
+        {"name": "Inquiries", "description": "Questions about customs procedures and their answers"},
+        {"name": "FAQ", "description": "Published questions and answers"},
+        {"name": "Enterprise", "description": "The enterprise portal: sign-in, the company's declarations and ratings"},
+    ],
 }
 
 # --- Cache ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from complaints.models import Inquiry
+from customs_feedback import throttling
 from customs_feedback.notifications.models import Notification
 from customs_feedback.throttling import _local_counts
 from tests.core.test_input_gate import INQUIRY
@@ -28,6 +29,7 @@ def _fresh_counts():
     yield
     cache.clear()
     _local_counts.clear()
+    throttling._cache_down_since = None  # the outage these tests stage is over
 
 
 @pytest.fixture
@@ -89,3 +91,13 @@ def test_the_local_count_still_enforces_the_limit(client, settings):
 
     assert [answer.status_code for answer in answers] == [302, 302, 429]
     assert Inquiry.objects.count() == 2
+
+
+def test_the_full_health_report_shows_the_cache_degraded_not_failing(admin_client, settings):
+    settings.CACHES = DEAD_REDIS
+
+    report = admin_client.get("/healthz/?full=1").json()
+
+    assert report["components"]["cache"]["status"] == "degraded"
+    assert report["components"]["cache"]["throttles"] == "per process"
+    assert report["components"]["database"]["status"] == "ok"

@@ -7,6 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from complaints.models import Inquiry
+from customs_feedback import throttling
 from customs_feedback.notifications.models import Notification, NotificationStatus
 from customs_feedback.notifications.services import notification_sweep
 from tests.core.test_input_gate import INQUIRY
@@ -24,6 +25,7 @@ def test_a_submission_during_a_redis_outage_is_stored_and_its_notice_sent_once_r
     settings,
 ):
     start_worker(**smtp_server.env())
+    monkeypatch.setattr(throttling, "_cache_down_since", None)  # restored (to "no outage seen") afterwards
     with broker_outage(monkeypatch):
         settings.CACHES = DEAD_REDIS
         response = APIClient().post("/api/v1/inquiries/", INQUIRY, format="json")
