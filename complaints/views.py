@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from complaints import selectors, services
 from complaints.forms import FaqSearchForm, InquiryForm, ReplyForm, TrackingLookupForm
 from complaints.throttles import PortalSubmitThrottle
+from customs_feedback.throttling import lookup_throttled, throttled_page
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -58,6 +59,8 @@ def inquiry_submit(request):
 @require_http_methods(["GET", "POST"])
 def tracking_lookup(request):
     """Code and email in a POST body (not in the address, where logs would keep the email)."""
+    if request.method == "POST" and lookup_throttled(request):
+        return throttled_page(request)
     form = TrackingLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         inquiry = selectors.inquiry_for_tracking(

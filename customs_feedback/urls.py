@@ -21,6 +21,7 @@ enterprise_urlpatterns = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz/", core_views.healthz, name="healthz"),
+    path("metrics", core_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/two-factor/", two_factor_setup, name="two_factor_setup"),
     path("admin/", admin.site.urls),

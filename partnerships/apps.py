@@ -10,7 +10,14 @@ class PartnershipsConfig(AppConfig):
         from customs_feedback.core.portal import register_section
         from customs_feedback.organization import roles, scoping
         from customs_feedback.organization.roles import Role
-        from partnerships.models import Agreement, AgreementEvent, AgreementTemplate, Enterprise
+        from partnerships import checks  # noqa: F401 - registers the signing configuration checks
+        from partnerships.models import (
+            Agreement,
+            AgreementEvent,
+            AgreementTemplate,
+            AgreementTextAcceptance,
+            Enterprise,
+        )
 
         # The registry and the agreements are run by the partnership desk for the whole department.
         scoping.register(Enterprise, department_roles=[Role.PARTNERSHIP_DESK])
@@ -19,6 +26,9 @@ class PartnershipsConfig(AppConfig):
             AgreementEvent, branch="agreement__enterprise__branch", department_roles=[Role.PARTNERSHIP_DESK]
         )
         scoping.register(AgreementTemplate, department_roles=[Role.PARTNERSHIP_DESK])
+        scoping.register(
+            AgreementTextAcceptance, branch="agreement__enterprise__branch", department_roles=[Role.PARTNERSHIP_DESK]
+        )
         roles.grant(
             Role.DEPARTMENT_LEADERSHIP,
             "partnerships.view_enterprise",

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -32,6 +31,7 @@ from partnerships.models import (
     AgreementTemplate,
     Enterprise,
 )
+from partnerships.text_acceptance import agreement_text_request_acceptance
 from partnerships.transitions import ALLOWED
 
 STATUS_LABELS = dict(AgreementStatus.choices)
@@ -68,7 +68,8 @@ def template_current() -> AgreementTemplate:
 
 @transaction.atomic
 def template_publish(*, title_vi: str, title_en: str, body_vi: str, body_en: str) -> AgreementTemplate:
-    """Publish a new version of the agreement text; it becomes the current one."""
+    """Publish a new version of the agreement text; it becomes the current one, and every partner is asked
+    to accept it."""
     latest = AgreementTemplate.objects.select_for_update().order_by("-version").first()
     AgreementTemplate.objects.filter(is_current=True).update(is_current=False)
     template = AgreementTemplate(
@@ -81,6 +82,7 @@ def template_publish(*, title_vi: str, title_en: str, body_vi: str, body_en: str
     )
     template.sha256 = template.compute_sha256()
     template.save()
+    agreement_text_request_acceptance(template=template)
     return template
 
 
@@ -125,6 +127,33 @@ def _require_reason(reason: str) -> str:
     if not reason:
         raise ValidationError({"reason": [_("Please give the reason; it is sent to the enterprise.")]})
     return reason
+
+
+def enterprise_ready_to_sign(*, tax_code: str, defaults: dict) -> Enterprise:
+    """The enterprise about to sign, locked; Conflict when it already has an agreement in force or in review.
+
+    Requests still waiting for their email confirmation are superseded by the new signing.
+    """
+    enterprise = enterprise_get_or_create(tax_code=tax_code, defaults=defaults)
+    # Lock the enterprise so two requests of the same enterprise are decided one after the other.
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    open_agreements = list(
+        Agreement.objects.select_for_update()
+        .filter(enterprise=enterprise, status__in=[*LIVE_STATUSES, AgreementStatus.PENDING_REVIEW])
+        .only("status", "number")
+    )
+    for existing in open_agreements:
+        if existing.status in LIVE_STATUSES:
+            raise Conflict(
+                _("This enterprise already has a partnership agreement in force (No. %(number)s).")
+                % {"number": existing.number}
+            )
+        raise Conflict(_("This enterprise already has a signed agreement waiting for review by the department."))
+    for stale in Agreement.objects.select_for_update().filter(
+        enterprise=enterprise, status=AgreementStatus.PENDING_EMAIL
+    ):
+        _move(stale, AgreementStatus.EXPIRED, note="superseded by a new signing")
+    return enterprise
 
 
 @dataclass(frozen=True)
@@ -172,7 +201,7 @@ def agreement_sign(
     now = now or timezone.now()
     template = template_current()
 
-    enterprise = enterprise_get_or_create(
+    enterprise = enterprise_ready_to_sign(
         tax_code=tax_code,
         defaults={
             "name_vi": company_name.strip(),
@@ -184,24 +213,6 @@ def agreement_sign(
             "language": language,
         },
     )
-    # Lock the enterprise so two requests of the same enterprise are decided one after the other.
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    open_agreements = list(
-        Agreement.objects.select_for_update()
-        .filter(enterprise=enterprise, status__in=[*LIVE_STATUSES, AgreementStatus.PENDING_REVIEW])
-        .only("status", "number")
-    )
-    for existing in open_agreements:
-        if existing.status in LIVE_STATUSES:
-            raise Conflict(
-                _("This enterprise already has a partnership agreement in force (No. %(number)s).")
-                % {"number": existing.number}
-            )
-        raise Conflict(_("This enterprise already has a signed agreement waiting for review by the department."))
-    for stale in Agreement.objects.select_for_update().filter(
-        enterprise=enterprise, status=AgreementStatus.PENDING_EMAIL
-    ):
-        _move(stale, AgreementStatus.EXPIRED, note="superseded by a new signing")
 
     if email_proven:
         given = {
@@ -316,7 +327,7 @@ def _next_number() -> int:
 @transaction.atomic
 def agreement_countersign(*, agreement_id: int, actor: Actor, now: datetime | None = None) -> Agreement:
     """The department countersigns: number, certificate, registry update and the activation notice."""
-    from partnerships.certificates import certificate_render
+    from partnerships.certificates import certificate_issue
 
     agreement = _lock(agreement_id)
     message = _("Only an agreement waiting for review can be countersigned; this one is “%(status)s”.")
@@ -327,8 +338,7 @@ def agreement_countersign(*, agreement_id: int, actor: Actor, now: datetime | No
     agreement.number = _next_number()
     agreement.activated_at = now or timezone.now()
     agreement.countersigned_by = actor
-    pdf = certificate_render(agreement)
-    agreement.certificate.save(f"{agreement.reference}.pdf", ContentFile(pdf), save=False)
+    certificate_fields = certificate_issue(agreement)
     event = _move(
         agreement,
         AgreementStatus.ACTIVE,
@@ -336,8 +346,7 @@ def agreement_countersign(*, agreement_id: int, actor: Actor, now: datetime | No
             "number": agreement.number,
             "activated_at": agreement.activated_at,
             "countersigned_by": actor,
-            "certificate": agreement.certificate,
-            "certificate_sha256": hashlib.sha256(pdf).hexdigest(),
+            **{name: getattr(agreement, name) for name in certificate_fields},
         },
         actor=actor,
         note=f"countersigned, No. {agreement.number}",
@@ -449,16 +458,31 @@ def agreement_terminate(*, agreement_id: int, actor: Actor, reason: str, now: da
 
 @transaction.atomic
 def agreement_reinstate(*, agreement_id: int, actor: Actor, note: str = "") -> Agreement:
-    """Lift a suspension: the agreement is in force again under the same number."""
+    """Lift a suspension: the agreement is in force again under the same number; the enterprise is told."""
     agreement = _lock(agreement_id)
-    _move(
+    note = nfc(note.strip())
+    event = _move(
         agreement,
         AgreementStatus.ACTIVE,
         actor=actor,
-        note=nfc(note.strip()),
+        note=note,
         # Only the suspended row of the table: a pending agreement becomes active by countersigning, not here.
         allowed={AgreementStatus.SUSPENDED: ALLOWED[AgreementStatus.SUSPENDED]},
         message=_("Only a suspended agreement can be reinstated; this one is “%(status)s”."),
+    )
+    notify(
+        kind="agreement_reinstated",
+        recipient=agreement.email or agreement.enterprise.email,
+        language=agreement.language,
+        context={
+            "company_name": agreement.company_name,
+            "reference": agreement.reference,
+            "number": agreement.number,
+            "note": note,
+            "verify_url": verify_url(agreement),
+        },
+        idempotency_key=f"agreement:{agreement.pk}:event:{event.pk}",
+        obj=agreement,
     )
     return agreement
 

@@ -40,6 +40,16 @@ KINDS: dict[str, NoticeKind] = {
         NoticeKind("agreement_suspended", _("Agreement: suspended"), ("company_name", "number", "reason")),
         NoticeKind("agreement_terminated", _("Agreement: terminated"), ("company_name", "number", "reason")),
         NoticeKind(
+            "agreement_reinstated",
+            _("Agreement: suspension lifted"),
+            ("company_name", "reference", "number", "note", "verify_url"),
+        ),
+        NoticeKind(
+            "agreement_text_updated",
+            _("Agreement: new text to accept"),
+            ("company_name", "number", "version", "title", "accept_url"),
+        ),
+        NoticeKind(
             "rating_invitation",
             _("Rating: invitation"),
             ("company_name", "declaration_number", "cleared_at", "branch_name", "rate_url", "expires_at"),

@@ -37,7 +37,6 @@ SAMPLE_VALUES = {
     "minutes": 10,
     "invited_by": "Nguyễn Văn Hùng",
     "role": "Khai báo",
-    "accept_url": "http://testserver/doanh-nghiep/loi-moi/abc/",
     "day": MOMENT.date(),
     "declarations": [
         {
@@ -48,6 +47,10 @@ SAMPLE_VALUES = {
         }
     ],
     "portal_url": "http://testserver/doanh-nghiep/declarations/",
+    "note": "Doanh nghiệp đã khắc phục vi phạm",
+    "version": 2,
+    "title": "Thỏa thuận hợp tác Hải quan – Doanh nghiệp (sửa đổi)",
+    "accept_url": "http://testserver/partnerships/accept/abc/",
 }
 
 

@@ -10,7 +10,7 @@ import customs_feedback.text
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0004_events_share_one_status_event_shape"),
+        ("partnerships", "0005_signatures_and_text_acceptance"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
