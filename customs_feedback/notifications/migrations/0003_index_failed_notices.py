@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("notifications", "0001_notification_outbox"),
+        ("notifications", "0002_events_share_one_status_event_shape"),
     ]
 
     operations = [
