@@ -79,6 +79,7 @@ def test_with_the_cache_down_a_submission_is_stored_and_throttling_counts_locall
     assert Inquiry.objects.filter(tracking_code=response.json()["tracking_code"]).exists()
     assert Notification.objects.filter(kind="inquiry_acknowledged").count() == 1
     assert "throttle cache unreachable" in caplog.text
+    assert api.get("/healthz/").json()["cache"] == "degraded"
     health = admin_client.get("/healthz/?full=1").json()
     assert health["components"]["cache"]["status"] == "degraded" and health["components"]["database"]["status"] == "ok"
 
