@@ -27,6 +27,7 @@ from complaints.models import (
     InquiryNote,
     InquiryStatus,
 )
+from customs_feedback.core.admin import SubjectExportMixin
 from customs_feedback.exceptions import DomainError
 from customs_feedback.organization.admin_mixins import (
     AuditedAdminMixin,
@@ -81,7 +82,7 @@ class EventInline(StatusEventInline):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(ExportMixin, ScopedModelAdmin):
+class InquiryAdmin(SubjectExportMixin, ExportMixin, ScopedModelAdmin):
     change_form_template = "admin/complaints/inquiry/change_form.html"
     change_list_template = "admin/complaints/inquiry/change_list.html"
     list_display = [

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from customs_feedback.core.admin import SubjectExportMixin
 from customs_feedback.exceptions import DomainError
 from customs_feedback.organization.admin_mixins import (
     AuditedAdminMixin,
@@ -171,7 +172,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ExportMixin, ScopedModelAdmin):
+class AgreementAdmin(SubjectExportMixin, ExportMixin, ScopedModelAdmin):
     list_display = [
         "reference",
         "number",
