@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from partnerships.links import verify_url
 from partnerships.models import Agreement
 
 
@@ -23,8 +24,6 @@ def qr_code_data_uri(url: str) -> str:
 def certificate_render(agreement: Agreement) -> bytes:
     """Render the certificate of an agreement in force as PDF bytes (deterministic for the same data)."""
     from weasyprint import HTML
-
-    from partnerships.services import verify_url
 
     url = verify_url(agreement)
     with translation.override(agreement.language):

@@ -22,6 +22,8 @@ from customs_feedback.notifications.services import Attachment, notify
 from customs_feedback.text import nfc
 from customs_feedback.validators import normalize_tax_code
 from customs_feedback.workflow import Actor, Allowed, ensure_transition, record_event, transition
+from partnerships.certificates import certificate_render
+from partnerships.links import absolute_url, verify_url
 from partnerships.models import (
     LIVE_STATUSES,
     Agreement,
@@ -45,14 +47,6 @@ def new_reference() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def verify_url(agreement: Agreement) -> str:
-    return absolute_url(reverse("partnerships:verify", args=[agreement.reference]))
 
 
 # --- templates ---------------------------------------------------------------------------------
@@ -275,8 +269,6 @@ def _next_number() -> int:
 @transaction.atomic
 def agreement_countersign(*, agreement_id: int, actor: Actor, now: datetime | None = None) -> Agreement:
     """The department countersigns: number, certificate, registry update and the activation notice."""
-    from partnerships.certificates import certificate_render
-
     agreement = _lock(agreement_id)
     message = _("Only an agreement waiting for review can be countersigned; this one is “%(status)s”.")
     # Checked before the number is taken and the certificate drawn; transition() checks again under its lock.

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customs_feedback.organization.models import Branch, Official, Team
+from customs_feedback.tasking import enqueue
 from ratings.rollups import empty_deltas, rollup_add
 from ratings.services.declaration_rows import CleanDeclaration, clean_declaration_row, code_errors
 from ratings.services.declarations_bulk import _existing_declarations, _write_declarations, ensure_enterprises
@@ -121,9 +122,7 @@ def declarations_upsert(*, rows: Sequence[Any], partial: bool = False, invite: b
 
 
 def _enqueue_invitations(numbers: list[str]) -> None:
-    from ratings.tasks import invitations_send_task
-
     try:
-        invitations_send_task.delay(numbers)
+        enqueue("ratings.invitations_send", numbers)
     except Exception:  # a broker outage must not fail ingestion; the periodic job invites what was missed
         logger.warning("could not enqueue rating invitations for %s declarations", len(numbers), exc_info=True)
