@@ -181,6 +181,14 @@ def agreement_sign(
         .only("status", "number")
     )
     for existing in open_agreements:
+        if existing.status == AgreementStatus.SUSPENDED:
+            raise Conflict(
+                _(
+                    "This enterprise's partnership agreement (No. %(number)s) is suspended; a new one can be signed "
+                    "once it is terminated."
+                )
+                % {"number": existing.number}
+            )
         if existing.status in LIVE_STATUSES:
             raise Conflict(
                 _("This enterprise already has a partnership agreement in force (No. %(number)s).")
@@ -274,7 +282,7 @@ def agreement_countersign(*, agreement_id: int, actor: Actor, now: datetime | No
     # Checked before the number is taken and the certificate drawn; transition() checks again under its lock.
     ensure_transition(ALLOWED, agreement.status, AgreementStatus.ACTIVE, labels=STATUS_LABELS, message=message)
     if Agreement.objects.filter(enterprise_id=agreement.enterprise_id, status__in=LIVE_STATUSES).exists():
-        raise Conflict(_("This enterprise already has a partnership agreement in force."))
+        raise Conflict(_("This enterprise already holds a partnership agreement (in force or suspended)."))
     agreement.number = _next_number()
     agreement.activated_at = now or timezone.now()
     agreement.countersigned_by = actor

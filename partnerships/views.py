@@ -14,7 +14,6 @@ from rest_framework.throttling import AnonRateThrottle
 from customs_feedback.exceptions import DomainError
 from partnerships import selectors, services
 from partnerships.forms import SignForm
-from partnerships.models import AgreementStatus
 
 
 class PortalSubmitThrottle(AnonRateThrottle):
@@ -105,7 +104,7 @@ def agreement_verify(request, reference: str):
         "partnerships/verify.html",
         {
             "agreement": agreement,
-            "in_force": agreement is not None and agreement.status == AgreementStatus.ACTIVE,
+            "in_force": selectors.agreement_in_force(agreement),
         },
         status=200 if agreement else 404,
     )

@@ -1,8 +1,8 @@
 """Writes of the ratings app, one module per concern; every public name is re-exported here so callers
 import from `ratings.services` and never depend on the module layout."""
 
+from customs_feedback.organization.selectors import branch_leader
 from ratings.services.cases import (
-    branch_leader,
     case_close,
     case_open,
     case_record_findings,
