@@ -18,12 +18,9 @@ from rest_framework.views import APIView
 from complaints import selectors, services
 from complaints.models import Inquiry
 from customs_feedback.organization.scoping import for_user
+from customs_feedback.throttling import client_ip
 
 HONEYPOT = "website"
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def honeypot_check(value: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,12 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints import selectors, services
 from complaints.forms import FaqSearchForm, InquiryForm, ReplyForm, TrackingLookupForm
-from complaints.throttles import PortalSubmitThrottle
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
+from customs_feedback.forms import add_service_errors
+from customs_feedback.throttling import client_ip, portal_throttled
 
 
 def _private_link(inquiry) -> str:
@@ -30,7 +27,7 @@ def _private_link(inquiry) -> str:
 def inquiry_submit(request):
     form = InquiryForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not PortalSubmitThrottle().allow_request(request, None):
+        if portal_throttled(request, "inquiry_portal", settings.INQUIRY_PORTAL_RATE):
             form.add_error(None, _("Too many submissions from your address. Please try again later."))
             return render(request, "complaints/submit.html", {"form": form}, status=429)
         if form.is_valid() and form.cleaned_data["website"].strip():
@@ -49,10 +46,10 @@ def inquiry_submit(request):
                     declaration_number=data["declaration_number"],
                     language=get_language(),
                     attachments=data["attachments"],
-                    ip=request.META.get("REMOTE_ADDR"),
+                    ip=client_ip(request),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -90,7 +87,7 @@ def tracking_page(request, tracking_code: str, token: str):
         raise Http404
     form = ReplyForm(request.POST or None)
     status = 200
-    if request.method == "POST" and not PortalSubmitThrottle().allow_request(request, None):
+    if request.method == "POST" and portal_throttled(request, "inquiry_portal", settings.INQUIRY_PORTAL_RATE):
         form.add_error(None, _("Too many submissions from your address. Please try again later."))
         status = 429
     elif request.method == "POST":
@@ -98,7 +95,7 @@ def tracking_page(request, tracking_code: str, token: str):
             try:
                 services.inquiry_reply(inquiry_id=inquiry.pk, text=form.cleaned_data["text"])
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Your message has been added. We will answer it."))
                 return redirect(request.path)

@@ -11,11 +11,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from customs_feedback.exceptions import NotFound, PermissionDenied
+from customs_feedback.throttling import client_ip
 from partnerships import selectors, services
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class AgreementSignApi(APIView):
