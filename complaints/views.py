@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from complaints import selectors, services
 from complaints.forms import FaqSearchForm, InquiryForm, ReplyForm, TrackingLookupForm
 from customs_feedback.forms import add_service_errors
-from customs_feedback.throttling import client_ip, portal_throttled
+from customs_feedback.throttling import client_ip, lookup_throttled, portal_throttled, throttled_page
 
 
 def _private_link(inquiry) -> str:
@@ -33,21 +33,8 @@ def inquiry_submit(request):
         if form.is_valid() and form.cleaned_data["website"].strip():
             form.add_error(None, _("This submission looks automated and was not accepted."))
         elif form.is_valid():
-            data = form.cleaned_data
             try:
-                inquiry = services.inquiry_submit(
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    tax_code=data["tax_code"],
-                    category_code=data["category"],
-                    subject=data["subject"],
-                    body=data["body"],
-                    declaration_number=data["declaration_number"],
-                    language=get_language(),
-                    attachments=data["attachments"],
-                    ip=client_ip(request),
-                )
+                inquiry = services.inquiry_submit(**form.submission(), language=get_language(), ip=client_ip(request))
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -66,6 +53,8 @@ def inquiry_submit(request):
 @require_http_methods(["GET", "POST"])
 def tracking_lookup(request):
     """Code and email in a POST body (not in the address, where logs would keep the email)."""
+    if request.method == "POST" and lookup_throttled(request):
+        return throttled_page(request)
     form = TrackingLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         inquiry = selectors.inquiry_for_tracking(

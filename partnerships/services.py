@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -22,7 +21,7 @@ from customs_feedback.notifications.services import Attachment, notify
 from customs_feedback.text import nfc
 from customs_feedback.validators import normalize_tax_code
 from customs_feedback.workflow import Actor, Allowed, ensure_transition, record_event, transition
-from partnerships.certificates import certificate_render
+from partnerships.certificates import certificate_issue
 from partnerships.links import absolute_url, verify_url
 from partnerships.models import (
     LIVE_STATUSES,
@@ -34,6 +33,7 @@ from partnerships.models import (
     AgreementTemplate,
     Enterprise,
 )
+from partnerships.text_acceptance import agreement_text_request_acceptance
 from partnerships.transitions import ALLOWED
 
 STATUS_LABELS = dict(AgreementStatus.choices)
@@ -62,7 +62,8 @@ def template_current() -> AgreementTemplate:
 
 @transaction.atomic
 def template_publish(*, title_vi: str, title_en: str, body_vi: str, body_en: str) -> AgreementTemplate:
-    """Publish a new version of the agreement text; it becomes the current one."""
+    """Publish a new version of the agreement text; it becomes the current one, and every partner is asked
+    to accept it."""
     latest = AgreementTemplate.objects.select_for_update().order_by("-version").first()
     AgreementTemplate.objects.filter(is_current=True).update(is_current=False)
     template = AgreementTemplate(
@@ -75,6 +76,7 @@ def template_publish(*, title_vi: str, title_en: str, body_vi: str, body_en: str
     )
     template.sha256 = template.compute_sha256()
     template.save()
+    agreement_text_request_acceptance(template=template)
     return template
 
 
@@ -121,58 +123,12 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-@dataclass(frozen=True)
-class SignedAgreement:
-    agreement: Agreement
-    token: str  # the confirmation token, known only to the email it is sent to
+def enterprise_ready_to_sign(*, tax_code: str, defaults: dict) -> Enterprise:
+    """The enterprise about to sign, locked; Conflict when it already has an agreement in force or in review.
 
-
-@transaction.atomic
-def agreement_sign(
-    *,
-    tax_code: str,
-    company_name: str,
-    email: str,
-    accept_terms: bool,
-    address: str = "",
-    representative_name: str = "",
-    representative_title: str = "",
-    phone: str = "",
-    language: str = "vi",
-    ip: str | None = None,
-    user_agent: str = "",
-    now: datetime | None = None,
-) -> SignedAgreement:
-    """An enterprise signs the current agreement text; the confirmation link goes to `email`."""
-    errors: dict[str, list[str]] = {}
-    try:
-        tax_code = normalize_tax_code(tax_code)
-    except ValidationError as error:
-        errors["tax_code"] = error.messages
-    if not accept_terms:
-        errors["accept_terms"] = [_("You must accept the terms of the agreement to sign it.")]
-    if not (company_name or "").strip():
-        errors["company_name"] = [_("Please enter the name of the enterprise.")]
-    if not (email or "").strip():
-        errors["email"] = [_("Please enter the email address where the confirmation link is sent.")]
-    if errors:
-        raise ValidationError(errors)
-    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    now = now or timezone.now()
-    template = template_current()
-
-    enterprise = enterprise_get_or_create(
-        tax_code=tax_code,
-        defaults={
-            "name_vi": company_name.strip(),
-            "address": address,
-            "representative_name": representative_name,
-            "representative_title": representative_title,
-            "email": email,
-            "phone": phone,
-            "language": language,
-        },
-    )
+    Requests still waiting for their email confirmation are superseded by the new signing.
+    """
+    enterprise = enterprise_get_or_create(tax_code=tax_code, defaults=defaults)
     # Lock the enterprise so two requests of the same enterprise are decided one after the other.
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     open_agreements = list(
@@ -199,7 +155,79 @@ def agreement_sign(
         enterprise=enterprise, status=AgreementStatus.PENDING_EMAIL
     ):
         _move(stale, AgreementStatus.EXPIRED, note="superseded by a new signing")
+    return enterprise
 
+
+@dataclass(frozen=True)
+class SignedAgreement:
+    agreement: Agreement
+    token: str  # the confirmation token, known only to the email it is sent to
+
+
+@transaction.atomic
+def agreement_sign(
+    *,
+    tax_code: str,
+    company_name: str,
+    email: str,
+    accept_terms: bool,
+    address: str = "",
+    representative_name: str = "",
+    representative_title: str = "",
+    phone: str = "",
+    language: str = "vi",
+    ip: str | None = None,
+    user_agent: str = "",
+    now: datetime | None = None,
+    email_proven: bool = False,
+) -> SignedAgreement:
+    """An enterprise signs the current agreement text; the confirmation link goes to `email`.
+
+    With `email_proven` (a signed-in manager of the company signs), the mailbox is already proved: the
+    agreement goes straight to review, with no confirmation link.
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        tax_code = normalize_tax_code(tax_code)
+    except ValidationError as error:
+        errors["tax_code"] = error.messages
+    if not accept_terms:
+        errors["accept_terms"] = [_("You must accept the terms of the agreement to sign it.")]
+    if not (company_name or "").strip():
+        errors["company_name"] = [_("Please enter the name of the enterprise.")]
+    if not (email or "").strip():
+        errors["email"] = [_("Please enter the email address where the confirmation link is sent.")]
+    if errors:
+        raise ValidationError(errors)
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    now = now or timezone.now()
+    template = template_current()
+
+    enterprise = enterprise_ready_to_sign(
+        tax_code=tax_code,
+        defaults={
+            "name_vi": company_name.strip(),
+            "address": address,
+            "representative_name": representative_name,
+            "representative_title": representative_title,
+            "email": email,
+            "phone": phone,
+            "language": language,
+        },
+    )
+
+    if email_proven:
+        given = {
+            "company_name": company_name,
+            "address": address,
+            "representative_name": representative_name,
+            "representative_title": representative_title,
+            "email": email,
+            "phone": phone,
+            "ip": ip,
+            "user_agent": user_agent,
+        }
+        return _agreement_create_proven(enterprise, template, now, language, given)
     token = secrets.token_urlsafe(32)
     agreement = Agreement.objects.create(
         reference=new_reference(),
@@ -237,6 +265,28 @@ def agreement_sign(
         obj=agreement,
     )
     return SignedAgreement(agreement=agreement, token=token)
+
+
+def _agreement_create_proven(enterprise, template, now, language, given: dict) -> SignedAgreement:
+    """Signed by a signed-in manager: recorded as signed and email-confirmed at once, then waits for review."""
+    fields = ["company_name", "address", "representative_name", "representative_title", "email", "phone"]
+    agreement = Agreement.objects.create(
+        reference=new_reference(),
+        enterprise=enterprise,
+        status=AgreementStatus.PENDING_REVIEW,
+        source=AgreementSource.PORTAL,
+        language=language,
+        **{name: (given[name] or "").strip() for name in fields},
+        template=template,
+        template_version=template.version,
+        template_sha256=template.sha256,
+        signed_at=now,
+        signed_ip=given["ip"] or None,
+        signed_user_agent=(given["user_agent"] or "")[:500],
+        email_confirmed_at=now,
+    )
+    record_event(agreement, to_status=agreement.status, note="signed on the enterprise portal by a signed-in manager")
+    return SignedAgreement(agreement=agreement, token="")
 
 
 def agreement_for_token(*, token: str, now: datetime | None = None, lock: bool = False) -> Agreement:
@@ -286,8 +336,7 @@ def agreement_countersign(*, agreement_id: int, actor: Actor, now: datetime | No
     agreement.number = _next_number()
     agreement.activated_at = now or timezone.now()
     agreement.countersigned_by = actor
-    pdf = certificate_render(agreement)
-    agreement.certificate.save(f"{agreement.reference}.pdf", ContentFile(pdf), save=False)
+    certificate_fields = certificate_issue(agreement)
     event = _move(
         agreement,
         AgreementStatus.ACTIVE,
@@ -295,8 +344,7 @@ def agreement_countersign(*, agreement_id: int, actor: Actor, now: datetime | No
             "number": agreement.number,
             "activated_at": agreement.activated_at,
             "countersigned_by": actor,
-            "certificate": agreement.certificate,
-            "certificate_sha256": hashlib.sha256(pdf).hexdigest(),
+            **{name: getattr(agreement, name) for name in certificate_fields},
         },
         actor=actor,
         note=f"countersigned, No. {agreement.number}",
@@ -408,16 +456,31 @@ def agreement_terminate(*, agreement_id: int, actor: Actor, reason: str, now: da
 
 @transaction.atomic
 def agreement_reinstate(*, agreement_id: int, actor: Actor, note: str = "") -> Agreement:
-    """Lift a suspension: the agreement is in force again under the same number."""
+    """Lift a suspension: the agreement is in force again under the same number; the enterprise is told."""
     agreement = _lock(agreement_id)
-    _move(
+    note = nfc(note.strip())
+    event = _move(
         agreement,
         AgreementStatus.ACTIVE,
         actor=actor,
-        note=nfc(note.strip()),
+        note=note,
         # Only the suspended row of the table: a pending agreement becomes active by countersigning, not here.
         allowed={AgreementStatus.SUSPENDED: ALLOWED[AgreementStatus.SUSPENDED]},
         message=_("Only a suspended agreement can be reinstated; this one is “%(status)s”."),
+    )
+    notify(
+        kind="agreement_reinstated",
+        recipient=agreement.email or agreement.enterprise.email,
+        language=agreement.language,
+        context={
+            "company_name": agreement.company_name,
+            "reference": agreement.reference,
+            "number": agreement.number,
+            "note": note,
+            "verify_url": verify_url(agreement),
+        },
+        idempotency_key=f"agreement:{agreement.pk}:event:{event.pk}",
+        obj=agreement,
     )
     return agreement
 

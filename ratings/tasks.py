@@ -46,3 +46,11 @@ def rollup_rebuild_task(days: int | None = None) -> int:
 @shared_task(name="ratings.cases_overdue", ignore_result=True)
 def cases_overdue_task() -> list[int]:
     return list(cases_remind_overdue())
+
+
+@shared_task(name="ratings.daily_digests", ignore_result=True)
+def daily_digests() -> int:
+    """Evening digest of the day's cleared declarations for companies that chose it."""
+    from ratings.services import rating_digests_send
+
+    return rating_digests_send().declarations

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from customs_feedback.validators import DECLARATION_NUMBER, normalize_tax_code
+from customs_feedback.validators import DECLARATION_NUMBER, normalize_tax_code, validate_not_future
 
 DECLARATION_FIELDS = ("number", "tax_code", "branch_code", "team_code", "official_code", "registered_at", "cleared_at")
 Errors = dict[str, list[str]]
@@ -60,12 +60,20 @@ def _parse_moment(value: Any, errors: Errors, name: str, *, required: bool) -> d
         return None
     moment = None
     if isinstance(value, str):
-        moment = _fast_moment(value) or parse_datetime(value)
+        try:
+            moment = _fast_moment(value) or parse_datetime(value)
+        except ValueError:  # well formed but impossible, such as 2020-02-30
+            moment = None
     if moment is None:
         errors[name] = [_("Use an ISO 8601 date and time, for example 2020-05-04T08:30:00+07:00.")]
         return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    try:
+        validate_not_future(moment)
+    except ValidationError as error:
+        errors[name] = list(error.messages)
+        return None
     return moment
 
 
