@@ -12,13 +12,9 @@ from rest_framework.views import APIView
 from customs_feedback.exceptions import NotFound, PermissionDenied
 from customs_feedback.inputs import SafeMultiPartParser
 from customs_feedback.openapi import PUBLIC_WRITE, STAFF_WRITE, error_responses
-from customs_feedback.throttling import ScopedRateThrottle
+from customs_feedback.throttling import ScopedRateThrottle, client_ip
 from partnerships import digital_signing, selectors, services
 from partnerships.verification import document_verify, read_pdf_upload
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class AgreementSignApi(APIView):

@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.core.models import ConfigurationChange, Heartbeat, RetentionRun
 from customs_feedback.core.privacy import subject_data
-from customs_feedback.organization.admin_mixins import ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import ReadOnlyAdminMixin, ScopedModelAdmin
 
 
 @admin.register(ConfigurationChange)
-class ConfigurationChangeAdmin(ScopedModelAdmin):
+class ConfigurationChangeAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ["at", "actor", "action", "content_type", "object_repr"]
     list_filter = ["action", "content_type", "at"]
     list_select_related = ["actor", "content_type"]
@@ -18,15 +18,6 @@ class ConfigurationChangeAdmin(ScopedModelAdmin):
     date_hierarchy = "at"
     fields = ["at", "actor", "action", "content_type", "object_id", "object_repr", "changes_list"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("changes"))
     def changes_list(self, change):
