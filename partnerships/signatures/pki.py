@@ -145,6 +145,17 @@ def revocation_list(issuer: KeyPair, *, revoked: list[x509.Certificate], now: da
     return builder.sign(issuer.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
 
+def private_key_pem(pair: KeyPair) -> bytes:
+    return pair.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def load_key_pair(*, certificate_pem: bytes, key_pem: bytes) -> KeyPair:
+    key = serialization.load_pem_private_key(key_pem, password=None)
+    return KeyPair(key=key, certificate=x509.load_pem_x509_certificate(certificate_pem))  # type: ignore[arg-type]
+
+
 def pkcs12_bytes(identity: KeyPair, *, chain: list[x509.Certificate], password: str, label: str) -> bytes:
     return pkcs12.serialize_key_and_certificates(
         label.encode("utf-8"),
