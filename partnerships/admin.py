@@ -66,10 +66,23 @@ class EnterpriseAdmin(ScopedModelAdmin):
     list_select_related = ["branch"]
     search_fields = ["tax_code", "name_vi", "name_en", "email"]
     date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "updated_at"]
+    # The company chooses how rating invitations arrive, in the enterprise portal's settings.
+    readonly_fields = ["rating_invitations", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["tax_code", "name_vi", "name_en", "address", "branch"]}),
-        (_("Contact"), {"fields": ["representative_name", "representative_title", "email", "phone", "language"]}),
+        (
+            _("Contact"),
+            {
+                "fields": [
+                    "representative_name",
+                    "representative_title",
+                    "email",
+                    "phone",
+                    "language",
+                    "rating_invitations",
+                ]
+            },
+        ),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -395,3 +408,6 @@ class AgreementAdmin(ExportMixin, ScopedModelAdmin):
             _("Terminate agreements"),
             _("%(count)d agreement(s) terminated."),
         )
+
+
+from partnerships import member_admin  # noqa: E402, F401 (registers the enterprise users' admin)

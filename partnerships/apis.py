@@ -8,10 +8,10 @@ from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from customs_feedback.exceptions import NotFound, PermissionDenied
+from customs_feedback.throttling import ScopedRateThrottle
 from partnerships import digital_signing, selectors, services
 from partnerships.verification import document_verify, read_pdf_upload
 

@@ -8,6 +8,16 @@ from customs_feedback.organization.models import Branch
 from customs_feedback.text import NFCCharField, NFCTextField
 from customs_feedback.validators import validate_tax_code
 from customs_feedback.workflow import StatusEvent, status_fields
+from partnerships.member_models import (  # noqa: F401 (the app's models, registered on import)
+    EnterpriseUser,
+    MemberEvent,
+    MemberInvitation,
+    MemberRole,
+    MemberStatus,
+    MemberToken,
+    RatingInvitationMode,
+    SignInCode,
+)
 
 
 class Enterprise(models.Model):
@@ -29,6 +39,9 @@ class Enterprise(models.Model):
     phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     language = models.CharField(
         _("preferred language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    rating_invitations = models.CharField(
+        _("rating invitations"), max_length=8, choices=RatingInvitationMode.choices, default=RatingInvitationMode.EACH
     )
     branch = models.ForeignKey(
         Branch,

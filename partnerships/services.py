@@ -177,8 +177,13 @@ def agreement_sign(
     ip: str | None = None,
     user_agent: str = "",
     now: datetime | None = None,
+    email_proven: bool = False,
 ) -> SignedAgreement:
-    """An enterprise signs the current agreement text; the confirmation link goes to `email`."""
+    """An enterprise signs the current agreement text; the confirmation link goes to `email`.
+
+    With `email_proven` (a signed-in manager of the company signs), the mailbox is already proved: the
+    agreement goes straight to review, with no confirmation link.
+    """
     errors: dict[str, list[str]] = {}
     try:
         tax_code = normalize_tax_code(tax_code)
@@ -209,6 +214,18 @@ def agreement_sign(
         },
     )
 
+    if email_proven:
+        given = {
+            "company_name": company_name,
+            "address": address,
+            "representative_name": representative_name,
+            "representative_title": representative_title,
+            "email": email,
+            "phone": phone,
+            "ip": ip,
+            "user_agent": user_agent,
+        }
+        return _agreement_create_proven(enterprise, template, now, language, given)
     token = secrets.token_urlsafe(32)
     agreement = Agreement.objects.create(
         reference=new_reference(),
@@ -246,6 +263,30 @@ def agreement_sign(
         obj=agreement,
     )
     return SignedAgreement(agreement=agreement, token=token)
+
+
+def _agreement_create_proven(enterprise, template, now, language, given: dict) -> SignedAgreement:
+    """Signed by a signed-in manager: recorded as signed and email-confirmed at once, then waits for review."""
+    fields = ["company_name", "address", "representative_name", "representative_title", "email", "phone"]
+    agreement = Agreement.objects.create(
+        reference=new_reference(),
+        enterprise=enterprise,
+        status=AgreementStatus.PENDING_REVIEW,
+        source=AgreementSource.PORTAL,
+        language=language,
+        **{name: (given[name] or "").strip() for name in fields},
+        template=template,
+        template_version=template.version,
+        template_sha256=template.sha256,
+        signed_at=now,
+        signed_ip=given["ip"] or None,
+        signed_user_agent=(given["user_agent"] or "")[:500],
+        email_confirmed_at=now,
+    )
+    AgreementEvent.objects.create(
+        agreement=agreement, to_status=agreement.status, note="signed on the enterprise portal by a signed-in manager"
+    )
+    return SignedAgreement(agreement=agreement, token="")
 
 
 def agreement_for_token(*, token: str, now: datetime | None = None, lock: bool = False) -> Agreement:

@@ -107,6 +107,7 @@ class LowScoreReason(models.TextChoices):
 class Channel(models.TextChoices):
     SOFTWARE = "software", _("Declaration software")
     EMAIL_LINK = "email_link", _("Emailed link")
+    PORTAL = "portal", _("Enterprise portal")
 
 
 class RatingStatus(models.TextChoices):

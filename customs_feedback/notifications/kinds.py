@@ -55,6 +55,19 @@ KINDS: dict[str, NoticeKind] = {
             ("company_name", "declaration_number", "cleared_at", "branch_name", "rate_url", "expires_at"),
         ),
         NoticeKind(
+            "rating_digest",
+            _("Rating: daily digest of cleared declarations"),
+            ("company_name", "day", "declarations", "portal_url"),
+        ),
+        NoticeKind(
+            "enterprise_sign_in_code", _("Enterprise portal: sign-in code"), ("company_name", "code", "minutes")
+        ),
+        NoticeKind(
+            "enterprise_invitation",
+            _("Enterprise portal: invitation of a colleague"),
+            ("company_name", "tax_code", "invited_by", "role", "accept_url", "expires_at"),
+        ),
+        NoticeKind(
             "rating_outcome",
             _("Rating: outcome of the follow-up"),
             ("company_name", "declaration_number", "conclusion", "action_taken"),

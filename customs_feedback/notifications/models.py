@@ -54,6 +54,8 @@ class Notification(models.Model):
                 fields=["leased_until"], name="notification_sending_lease", condition=models.Q(status="sending")
             ),
             models.Index(fields=["content_type", "object_id"], name="notification_related_object"),
+            # /metrics counts failed notices on every scrape: a small index over the few that failed.
+            models.Index(fields=["updated_at"], name="notification_failed", condition=models.Q(status="failed")),
         ]
 
     def __str__(self) -> str:

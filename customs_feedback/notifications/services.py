@@ -4,9 +4,11 @@ Guarantees: a notice is written in the caller's transaction (a rollback writes n
 nothing); it is enqueued after commit; the task claims the row under a lock and a lease, so a task
 delivered twice sends once; transient SMTP failures are retried with backoff and jitter, permanent ones
 mark the notice failed for staff to resend; a periodic sweep re-enqueues notices whose enqueue was
-lost (broker down, Redis flushed) and reclaims leases of workers that died mid-send. The one window
-left: a worker killed after the SMTP server accepted the message but before the row was marked sent
-sends that notice once more after its lease expires (with the same Message-ID).
+lost (broker down, Redis flushed) and reclaims leases of workers that died mid-send. A live worker
+whose database connection dropped after the SMTP server accepted the message marks it sent on a new
+connection; a notice being sent is never claimed again inside its lease. The one window left: a worker
+killed (or a database down for seconds) between the SMTP acceptance and the mark sends that notice once
+more after its lease expires (with the same Message-ID).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import logging
 import random
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -21,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import get_connection
-from django.db import models, transaction
+from django.db import InterfaceError, OperationalError, models, transaction
 from django.utils import timezone
 
 from customs_feedback.notifications.models import Notification, NotificationStatus
@@ -162,6 +165,39 @@ def notification_deliver(*, notification_id: int, connection=None) -> DeliveryRe
         build_message(notification, connection=connection or get_connection()).send()
     except Exception as error:  # noqa: BLE001 - every failure is recorded; is_transient() decides on a retry
         return _record_failure(notification.pk, error)
+    _mark_sent_retrying(notification)
+    return DeliveryResult(DeliveryOutcome.SENT)
+
+
+MARK_SENT_ATTEMPTS = 4
+
+
+def _mark_sent_retrying(notification: Notification) -> None:
+    """Record the accepted message, on a new database connection if the old one died meanwhile.
+
+    The SMTP server has the message now: losing this mark is what sends a notice twice (the lease
+    expires and the sweep hands the notice to a worker again). So a dropped connection or a database
+    restart is waited out briefly before giving up.
+    """
+    for attempt in range(1, MARK_SENT_ATTEMPTS + 1):
+        try:
+            _mark_sent(notification)
+            return
+        except (OperationalError, InterfaceError) as error:
+            connection = transaction.get_connection()
+            if attempt == MARK_SENT_ATTEMPTS or connection.in_atomic_block:
+                logger.error(
+                    "notification %s was sent but could not be marked sent (%s); after its lease it may go once more",
+                    notification.pk,
+                    error,
+                )
+                raise
+            logger.warning("marking notification %s sent failed (%s); retrying", notification.pk, error)
+            connection.close()
+            time.sleep(0.25 * 2 ** (attempt - 1))
+
+
+def _mark_sent(notification: Notification) -> None:
     # This worker holds the lease, so the row needs no second lock: the update is conditional on the
     # claim still being ours (a sweep reclaims only an expired lease, which outlives the task time limit).
     with transaction.atomic():
@@ -171,7 +207,7 @@ def notification_deliver(*, notification_id: int, connection=None) -> DeliveryRe
         ).update(status=NotificationStatus.SENT, sent_at=now, leased_until=None, last_error="", updated_at=now)
         if not still_ours:
             logger.warning("notification %s was reclaimed while this worker sent it", notification.pk)
-            return DeliveryResult(DeliveryOutcome.SENT)
+            return
         # The conditional update above is this transition's check and lock (sending → sent, our attempt).
         record_event(
             notification,
@@ -180,7 +216,6 @@ def notification_deliver(*, notification_id: int, connection=None) -> DeliveryRe
             attempt=notification.attempts,
             note=notification.provider_message_id,
         )
-    return DeliveryResult(DeliveryOutcome.SENT)
 
 
 def _record_failure(notification_id: int, error: Exception) -> DeliveryResult:
