@@ -63,11 +63,12 @@ def prefilled(**overrides) -> bytes:
     return digital_signing.prefilled_agreement_pdf(**fields)
 
 
-def upload_signed(client, pdf: bytes, email: str = "xnk@dinhvu.example.vn"):
+def upload_signed(client, pdf: bytes, email: str = "xnk@dinhvu.example.vn", **headers):
     return client.post(
         SIGNED_URL,
         {"file": SimpleUploadedFile("signed.pdf", pdf, "application/pdf"), "email": email, "language": "vi"},
         HTTP_ACCEPT_LANGUAGE="en",
+        **headers,
     )
 
 
@@ -337,7 +338,7 @@ def test_an_enterprise_with_an_agreement_in_force_cannot_upload_another(client, 
     assert services.Agreement.objects.filter(status=AgreementStatus.PENDING_REVIEW).count() == 0
 
 
-def _bearer_of(tax_code: str) -> dict:
+def bearer_of(tax_code: str) -> dict:
     from partnerships import sign_in
     from partnerships.models import EnterpriseUser, MemberRole
     from tests.factories import EnterpriseFactory
@@ -351,12 +352,7 @@ def _bearer_of(tax_code: str) -> dict:
 def test_a_signed_in_company_user_uploads_its_own_companys_agreement(client, enterprise_ca):
     signed = pki.sign_as(prefilled(), pki.enterprise_certificate(enterprise_ca, TAX_CODE), enterprise_ca)
 
-    response = client.post(
-        SIGNED_URL,
-        {"file": SimpleUploadedFile("s.pdf", signed, "application/pdf"), "email": "dn@dinhvu.vn"},
-        HTTP_ACCEPT_LANGUAGE="en",
-        **_bearer_of(TAX_CODE),
-    )
+    response = upload_signed(client, signed, **bearer_of(TAX_CODE))
 
     assert response.status_code == 201, response.json()
     assert response.json()["signature"] == "digital"
@@ -365,12 +361,7 @@ def test_a_signed_in_company_user_uploads_its_own_companys_agreement(client, ent
 def test_a_signed_in_user_of_another_company_cannot_upload_it(client, enterprise_ca):
     signed = pki.sign_as(prefilled(), pki.enterprise_certificate(enterprise_ca, TAX_CODE), enterprise_ca)
 
-    response = client.post(
-        SIGNED_URL,
-        {"file": SimpleUploadedFile("s.pdf", signed, "application/pdf"), "email": "dn@dinhvu.vn"},
-        HTTP_ACCEPT_LANGUAGE="en",
-        **_bearer_of("0200519875"),
-    )
+    response = upload_signed(client, signed, **bearer_of("0200519875"))
 
     assert response.status_code == 400
     assert response.json() == {"file": ["This agreement names another enterprise than the one you signed in for."]}
@@ -379,12 +370,7 @@ def test_a_signed_in_user_of_another_company_cannot_upload_it(client, enterprise
 def test_a_wrong_bearer_token_is_refused(client, enterprise_ca):
     signed = pki.sign_as(prefilled(), pki.enterprise_certificate(enterprise_ca, TAX_CODE), enterprise_ca)
 
-    response = client.post(
-        SIGNED_URL,
-        {"file": SimpleUploadedFile("s.pdf", signed, "application/pdf"), "email": "dn@dinhvu.vn"},
-        HTTP_ACCEPT_LANGUAGE="en",
-        HTTP_AUTHORIZATION="Bearer not-a-token",
-    )
+    response = upload_signed(client, signed, HTTP_AUTHORIZATION="Bearer not-a-token")
 
     assert response.status_code == 401
     assert response.json() == {"detail": "This token is not valid or has expired. Please sign in again."}
