@@ -150,8 +150,20 @@ def agreement_sign_digital(
         raise ValidationError(
             {"file": [_("A newer text of the agreement has been published. Please download it again and sign it.")]}
         )
+    trust_roots = enterprise_trust_roots()
+    if not trust_roots:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "The department does not accept digitally signed agreements yet. "
+                        "Please sign the agreement on the portal instead."
+                    )
+                ]
+            }
+        )
     try:
-        check = check_signature(pdf, trust_roots=enterprise_trust_roots(), fetch_revocation=True)
+        check = check_signature(pdf, trust_roots=trust_roots, fetch_revocation=True)
     except UnreadablePdf:
         raise ValidationError({"file": [_("This PDF cannot be read; it may be damaged.")]}) from None
     if check.verdict != Verdict.VALID:

@@ -374,3 +374,20 @@ def test_a_wrong_bearer_token_is_refused(client, enterprise_ca):
 
     assert response.status_code == 401
     assert response.json() == {"detail": "This token is not valid or has expired. Please sign in again."}
+
+
+def test_without_trust_roots_configured_digital_signatures_are_refused(client, settings):
+    files = pki.throwaway_signing_files()  # a real seal certificate, so no demo CA stands in as trust root
+    settings.CERTIFICATE_SIGNING_P12, settings.CERTIFICATE_SIGNING_PASSWORD = str(files.p12), files.password
+    settings.SIGNATURE_TRUST_ROOTS = ""
+    ca = pki.new_ca()
+
+    response = upload_signed(client, pki.sign_as(prefilled(), pki.enterprise_certificate(ca, TAX_CODE), ca))
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "file": [
+            "The department does not accept digitally signed agreements yet. "
+            "Please sign the agreement on the portal instead."
+        ]
+    }
