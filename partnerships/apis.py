@@ -14,6 +14,7 @@ from customs_feedback.inputs import SafeMultiPartParser
 from customs_feedback.openapi import PUBLIC_WRITE, STAFF_WRITE, error_responses
 from customs_feedback.throttling import ScopedRateThrottle, client_ip
 from partnerships import digital_signing, selectors, services
+from partnerships.enterprise_auth import EnterpriseBearerAuthentication
 from partnerships.verification import document_verify, read_pdf_upload
 
 
@@ -164,10 +165,13 @@ class DocumentVerifyApi(APIView):
 
 
 class AgreementSignedUploadApi(APIView):
-    """An agreement signed with the enterprise's digital certificate: it goes straight to review."""
+    """An agreement signed with the enterprise's digital certificate: it goes straight to review.
+
+    Public, or with a company user's Bearer token: then the agreement must name that user's company.
+    """
 
     permission_classes = [AllowAny]
-    authentication_classes: list = []
+    authentication_classes = [EnterpriseBearerAuthentication]
     parser_classes = [SafeMultiPartParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "public_submit"
@@ -197,6 +201,9 @@ class AgreementSignedUploadApi(APIView):
             pdf=read_pdf_upload(data.validated_data["file"]),
             email=data.validated_data["email"],
             language=data.validated_data["language"],
+            signed_in_tax_code=request.auth.enterprise.tax_code
+            if getattr(request.auth, "enterprise_id", None)
+            else None,
             ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
