@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -24,7 +24,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.exceptions import DomainError
-from customs_feedback.organization.admin_mixins import ExportMixin, ScopedModelAdmin, StatusEventInline
+from customs_feedback.forms import refusal_text
+from customs_feedback.organization.admin_mixins import (
+    ExportMixin,
+    ReadOnlyAdminMixin,
+    ScopedModelAdmin,
+    ServiceActionMixin,
+    ServiceWrittenAdminMixin,
+    StatusEventInline,
+)
 from customs_feedback.organization.models import Branch
 from customs_feedback.organization.scoping import staff_official, user_branch_ids
 from ratings.models import (
@@ -53,7 +61,7 @@ from ratings.services import rater_identity_viewed, rating_reject, rating_verify
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(ScopedModelAdmin):
+class DeclarationAdmin(ServiceWrittenAdminMixin, ScopedModelAdmin):
     list_display = ["number", "enterprise", "branch", "team", "official", "registered_at", "cleared_at"]
     list_select_related = ["enterprise", "branch", "team", "official"]
     list_filter = ["branch", ("cleared_at", admin.EmptyFieldListFilter)]
@@ -62,19 +70,13 @@ class DeclarationAdmin(ScopedModelAdmin):
     readonly_fields = [field.name for field in Declaration._meta.fields]
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class RatingEventInline(StatusEventInline):
     model = RatingEvent
 
 
 @admin.register(Rating)
-class RatingAdmin(ExportMixin, ScopedModelAdmin):
+class RatingAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ExportMixin, ScopedModelAdmin):
     list_display = [
         "pk",
         "submitted_at",
@@ -141,7 +143,7 @@ class RatingAdmin(ExportMixin, ScopedModelAdmin):
             try:
                 rating_reject(rating_id=rating.pk, actor=request.user, **form.cleaned_data)
             except (DomainError, ValidationError) as error:
-                form.add_error(None, error.message if isinstance(error, DomainError) else error.messages)
+                form.add_error(None, refusal_text(error))
             else:
                 self.message_user(request, gettext("The rating is rejected; the enterprise is told why."))
                 return redirect("admin:ratings_rating_change", rating.pk)
@@ -170,24 +172,8 @@ class RatingAdmin(ExportMixin, ScopedModelAdmin):
         case = getattr(obj, "case", None)
         return case.reference if case else "–"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def _apply(self, request, queryset, action, done_message):
-        done = 0
-        for rating in queryset:
-            try:
-                action(rating)
-            except (DomainError, ValidationError) as error:
-                message = error.message if isinstance(error, DomainError) else "; ".join(error.messages)
-                self.message_user(request, f"#{rating.pk}: {message}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        self.run_per_row(request, queryset, action, done_message, label=lambda rating: f"#{rating.pk}")
 
     @admin.action(description=_("Verify the selected ratings"), permissions=["change"])
     def verify(self, request, queryset):
@@ -227,7 +213,7 @@ class OwnStatsForm(forms.Form):
 
 
 @admin.register(DailyRollup)
-class StatisticsAdmin(ScopedModelAdmin):
+class StatisticsAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """The statistics page (the rollup itself is never edited): figures in the user's scope, CSV export."""
 
     def has_module_permission(self, request):
@@ -235,15 +221,6 @@ class StatisticsAdmin(ScopedModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [

@@ -18,7 +18,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.exceptions import DomainError
-from customs_feedback.organization.admin_mixins import ExportMixin, ScopedModelAdmin, StatusEventInline
+from customs_feedback.forms import refusal_text
+from customs_feedback.organization.admin_mixins import (
+    ExportMixin,
+    ReadOnlyAdminMixin,
+    ScopedModelAdmin,
+    ServiceWrittenAdminMixin,
+    StatusEventInline,
+)
 from customs_feedback.organization.models import Official
 from ratings.gaming import flag_review
 from ratings.models import (
@@ -57,10 +64,6 @@ from ratings.services import (
     rater_identity_viewed,
     rating_contest_decide,
 )
-
-
-def _error_text(error: Exception) -> str:
-    return error.message if isinstance(error, DomainError) else "; ".join(error.messages)  # type: ignore[attr-defined]
 
 
 def _action_page(model_admin, request, *, title: str, form, original=None, intro: str = "", submit: str = ""):
@@ -102,7 +105,7 @@ class ReassignForm(forms.Form):
 
 
 @admin.register(FollowUpCase)
-class FollowUpCaseAdmin(ExportMixin, ScopedModelAdmin):
+class FollowUpCaseAdmin(ServiceWrittenAdminMixin, ExportMixin, ScopedModelAdmin):
     form = FollowUpCaseForm
     change_form_template = "admin/ratings/followupcase/change_form.html"
     list_display = [
@@ -190,12 +193,6 @@ class FollowUpCaseAdmin(ExportMixin, ScopedModelAdmin):
     def enterprise_identity(self, obj):
         return str(obj.rating.declaration.enterprise)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         try:
@@ -212,7 +209,7 @@ class FollowUpCaseAdmin(ExportMixin, ScopedModelAdmin):
             else:
                 case_record_findings(case_id=obj.pk, findings=data.get("findings", ""), actor=request.user)
         except (DomainError, ValidationError) as error:
-            self.message_user(request, _error_text(error), messages.ERROR)
+            self.message_user(request, refusal_text(error), messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
         """Events are written by the services; nothing else is saved from this page."""
@@ -243,7 +240,7 @@ class FollowUpCaseAdmin(ExportMixin, ScopedModelAdmin):
                     to_official_id=target.pk if target else None,
                 )
             except (DomainError, ValidationError) as error:
-                form.add_error(None, _error_text(error))
+                form.add_error(None, refusal_text(error))
             else:
                 self.message_user(request, gettext("The case is reassigned."))
                 return redirect("admin:ratings_followupcase_changelist")
@@ -300,7 +297,7 @@ class FollowUpCaseAdmin(ExportMixin, ScopedModelAdmin):
         try:
             action(case_id=int(case_id or 0), text=text, actor=request.user)
         except (DomainError, ValidationError) as error:
-            self.message_user(request, _error_text(error), messages.ERROR)
+            self.message_user(request, refusal_text(error), messages.ERROR)
         except (FollowUpCase.DoesNotExist, ValueError):
             self.message_user(request, gettext("This case does not exist."), messages.ERROR)
         else:
@@ -313,7 +310,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Reasons (sent on)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
 
 
-class DecisionAdmin(ScopedModelAdmin):
+class DecisionAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """A record decided once through a form (contest, appeal): `decide()` calls the service."""
 
     change_form_template = "admin/ratings/decision_change_form.html"
@@ -324,15 +321,6 @@ class DecisionAdmin(ScopedModelAdmin):
 
     def decide(self, request, obj, decision: str, note: str) -> None:
         raise NotImplementedError
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
@@ -357,7 +345,7 @@ class DecisionAdmin(ScopedModelAdmin):
             try:
                 self.decide(request, obj, form.cleaned_data["decision"], form.cleaned_data["note"])
             except (DomainError, ValidationError) as error:
-                form.add_error(None, _error_text(error))
+                form.add_error(None, refusal_text(error))
             else:
                 self.message_user(request, gettext("The decision is recorded and sent on."))
                 return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
@@ -431,7 +419,7 @@ class RatingFlagEventInline(StatusEventInline):
 
 
 @admin.register(RatingFlag)
-class RatingFlagAdmin(ScopedModelAdmin):
+class RatingFlagAdmin(ServiceWrittenAdminMixin, ScopedModelAdmin):
     """The gaming review queue of the inspection desk; reviewing a flag never changes a score."""
 
     list_display = ["kind", "official", "enterprise", "api_client", "detected_at", "status"]
@@ -447,12 +435,6 @@ class RatingFlagAdmin(ScopedModelAdmin):
     def rating_list(self, obj):
         return ", ".join(f"#{pk}" for pk in obj.ratings.values_list("pk", flat=True))
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def _review(self, request, queryset, *, confirmed: bool):
         done = 0
         for flag in queryset:
@@ -464,7 +446,7 @@ class RatingFlagAdmin(ScopedModelAdmin):
                     actor=request.user,
                 )
             except (DomainError, ValidationError) as error:
-                self.message_user(request, f"{flag}: {_error_text(error)}", messages.ERROR)
+                self.message_user(request, f"{flag}: {refusal_text(error)}", messages.ERROR)
             else:
                 done += 1
         if done:
@@ -480,19 +462,10 @@ class RatingFlagAdmin(ScopedModelAdmin):
 
 
 @admin.register(RaterIdentityView)
-class RaterIdentityViewAdmin(ScopedModelAdmin):
+class RaterIdentityViewAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """Who looked at which rater's identity, and where: read-only."""
 
     list_display = ["viewed_at", "viewer", "rating", "where"]
     list_filter = ["where"]
     date_hierarchy = "viewed_at"
     list_select_related = ["viewer", "rating"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

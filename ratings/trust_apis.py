@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from customs_feedback.openapi import STAFF_WRITE, error_responses
 from ratings.apis import ApiClientView, RatingsScope
 from ratings.models import Rating, RejectionReason
 from ratings.record_selectors import rating_status_for_rater
@@ -36,7 +37,11 @@ class RatingDetailApi(ApiClientView):
 
     permission_classes = [RatingsScope]
 
-    @extend_schema(responses={200: RatingStatusOut})
+    @extend_schema(
+        responses={200: RatingStatusOut, **error_responses(401, 403, 404, 429)},
+        summary="Status of a rating, for the software that submitted it",
+        tags=["Ratings"],
+    )
     def get(self, request, rating_id: int):
         rating = get_object_or_404(Rating.objects.select_related("case"), pk=rating_id)
         if rating.submitted_by_id != request.auth.pk:
@@ -57,7 +62,12 @@ class RatingDecisionOut(serializers.Serializer):
 class RatingVerifyApi(StaffApiView):
     """The rated branch's leader or the inspection desk confirms a rating as genuine."""
 
-    @extend_schema(request=None, responses={200: RatingDecisionOut})
+    @extend_schema(
+        request=None,
+        responses={200: RatingDecisionOut, **error_responses(*STAFF_WRITE)},
+        summary="Verify a rating (branch leader of the rated branch, inspection desk)",
+        tags=["Ratings"],
+    )
     def post(self, request, rating_id: int):
         get_object_or_404(Rating, pk=rating_id)
         rating = rating_verify(rating_id=rating_id, actor=request.user)
@@ -72,7 +82,12 @@ class RatingRejectIn(serializers.Serializer):
 class RatingRejectApi(StaffApiView):
     """The same staff set a rating aside, with a reason and a note the enterprise is told."""
 
-    @extend_schema(request=RatingRejectIn, responses={200: RatingDecisionOut})
+    @extend_schema(
+        request=RatingRejectIn,
+        responses={200: RatingDecisionOut, **error_responses(*STAFF_WRITE)},
+        summary="Reject a rating with a reason and a note (branch leader of the rated branch, inspection desk)",
+        tags=["Ratings"],
+    )
     def post(self, request, rating_id: int):
         get_object_or_404(Rating, pk=rating_id)
         serializer = RatingRejectIn(data=request.data)

@@ -1,6 +1,7 @@
 """Writes of the ratings app, one module per concern; every public name is re-exported here so callers
 import from `ratings.services` and never depend on the module layout."""
 
+from customs_feedback.organization.selectors import branch_leader
 from ratings.services.cases import (
     case_appeal,
     case_appeal_decide,
@@ -11,15 +12,15 @@ from ratings.services.cases import (
     cases_remind_overdue,
 )
 from ratings.services.company import RatingsRefused, rating_digests_send, ratings_submit_for_company
-from ratings.services.declarations import (
+from ratings.services.declaration_rows import (
     DECLARATION_FIELDS,
     CleanDeclaration,
-    UpsertResult,
     _normalized_tax_code,
     clean_declaration_row,
-    declarations_upsert,
-    local_day,
+    clean_declaration_values,
+    code_errors,
 )
+from ratings.services.declarations import UpsertResult, declarations_upsert
 from ratings.services.declarations_bulk import MAX_BATCH, ensure_enterprises
 from ratings.services.invitations import (
     INVITATION_SALT,
@@ -36,7 +37,6 @@ from ratings.services.ratings import (
     rating_submit_by_invitation,
 )
 from ratings.services.verification import (
-    branch_leader,
     case_reassign,
     rater_identity_viewed,
     rating_contest,
@@ -62,21 +62,22 @@ __all__ = [
     "case_appeal_decide",
     "case_conclude",
     "case_explain",
-    "case_open",
     "case_reassign",
+    "rater_identity_viewed",
+    "rating_contest",
+    "rating_contest_decide",
+    "case_open",
     "case_record_findings",
     "cases_remind_overdue",
     "clean_declaration_row",
+    "clean_declaration_values",
+    "code_errors",
     "clean_rating_input",
     "declarations_upsert",
     "ensure_enterprises",
     "invitation_from_token",
     "invitation_token",
     "invitations_send",
-    "local_day",
-    "rater_identity_viewed",
-    "rating_contest",
-    "rating_contest_decide",
     "rating_reject",
     "rating_submit",
     "rating_submit_by_invitation",

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
 from customs_feedback.notifications.services import notify
 from customs_feedback.organization.roles import Role
+from customs_feedback.organization.selectors import emails_of_role, official_email
 from customs_feedback.workdays import add_working_days, working_days_between
 from customs_feedback.workflow import record_event, record_note, transition
 from ratings.models import (
@@ -36,8 +36,6 @@ from ratings.record_selectors import appeal_deadline
 from ratings.selectors import is_department_leadership, may_investigate, staff_official
 from ratings.services.verification import (
     _admin_url,
-    _official_email,
-    _role_emails,
     _tell_enterprise,
     _tell_staff,
     case_announce,
@@ -151,7 +149,7 @@ def _announce_conclusion(case: FollowUpCase, *, revision: str = "") -> None:
     if revision:
         return
     _tell_staff(
-        [address for address in [_official_email(rating.official)] if address],
+        [address for address in [official_email(rating.official)] if address],
         kind="followup_case_concluded",
         key=f"followup-concluded:{case.pk}",
         obj=case,
@@ -183,7 +181,7 @@ def case_appeal(*, case_id: int, text: str, actor) -> CaseAppeal:
     appeal = CaseAppeal.objects.create(case=case, official=official, text=text.strip()[:5000])
     record_event(appeal, actor=actor, to_status=AppealStatus.PENDING)
     _tell_staff(
-        _role_emails(Role.DEPARTMENT_LEADERSHIP),
+        emails_of_role(Role.DEPARTMENT_LEADERSHIP),
         kind="followup_appeal_filed",
         key=f"appeal-filed:{appeal.pk}",
         obj=appeal,
@@ -216,7 +214,7 @@ def case_appeal_decide(*, appeal_id: int, overturn: bool, note: str, actor) -> C
         case, to=CaseStatus.CLOSED, allowed=CASE_ALLOWED, actor=actor, note=appeal.get_status_display(), fields=fields
     )
     _tell_staff(
-        [address for address in [_official_email(case.rating.official)] if address],
+        [address for address in [official_email(case.rating.official)] if address],
         kind="followup_appeal_decided",
         key=f"appeal-decided:{appeal.pk}",
         obj=appeal,
@@ -251,15 +249,8 @@ def _case_admin_url(case: FollowUpCase) -> str:
 def _investigator_emails(case: FollowUpCase) -> list[str]:
     """Who is reminded of an overdue case: its investigator, or the inspection desk for a case routed there."""
     if case.desk == CaseDesk.INSPECTION:
-        return _role_emails(Role.INSPECTION_DESK)
-    return [address for address in [_official_email(case.assigned_to)] if address]
-
-
-def _escalation_recipients() -> list[str]:
-    group = Group.objects.filter(name=Role.DEPARTMENT_LEADERSHIP).first()
-    if group is None:
-        return []
-    return sorted(set(group.user_set.filter(is_active=True).exclude(email="").values_list("email", flat=True)))
+        return emails_of_role(Role.INSPECTION_DESK)
+    return [address for address in [official_email(case.assigned_to)] if address]
 
 
 def cases_remind_overdue(*, today: date | None = None) -> tuple[int, int]:
@@ -301,7 +292,7 @@ def cases_remind_overdue(*, today: date | None = None) -> tuple[int, int]:
             if case.escalated_at is None and late >= settings.RATING_FOLLOWUP_ESCALATE_AFTER_WORKING_DAYS:
                 case.escalated_at = timezone.now()
                 fields.append("escalated_at")
-                for address in _escalation_recipients():
+                for address in emails_of_role(Role.DEPARTMENT_LEADERSHIP):
                     notify(
                         kind="followup_case_overdue",
                         recipient=address,

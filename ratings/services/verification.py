@@ -4,7 +4,6 @@ official's explanation and appeal, conclusions with a measure, and the notices e
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -15,6 +14,7 @@ from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
 from customs_feedback.notifications.services import notify
 from customs_feedback.organization.models import Official
 from customs_feedback.organization.roles import Role
+from customs_feedback.organization.selectors import branch_leader, emails_of_role, official_email
 from customs_feedback.workdays import add_working_days
 from customs_feedback.workflow import record_event, record_note, transition
 from ratings.links import rating_status_url
@@ -64,19 +64,6 @@ def _tell_enterprise(rating: Rating, *, kind: str, key: str, **context) -> None:
         idempotency_key=key,
         obj=rating,
     )
-
-
-def _role_emails(role: str) -> list[str]:
-    group = Group.objects.filter(name=role).first()
-    if group is None:
-        return []
-    return sorted(set(group.user_set.filter(is_active=True).exclude(email="").values_list("email", flat=True)))
-
-
-def _official_email(official: Official | None) -> str:
-    if official is None:
-        return ""
-    return official.email or (official.user.email if official.user_id else "")
 
 
 def _tell_staff(addresses: list[str], *, kind: str, key: str, obj, **context) -> None:
@@ -190,7 +177,7 @@ def rating_contest(*, rating_id: int, text: str) -> RatingContest:
     contest = RatingContest.objects.create(rating=rating, text=text.strip()[:2000])
     record_event(contest, to_status=ContestStatus.PENDING, note=_("Contested by the enterprise."))
     _tell_staff(
-        _role_emails(Role.INSPECTION_DESK),
+        emails_of_role(Role.INSPECTION_DESK),
         kind="rating_contest_filed",
         key=f"contest-filed:{contest.pk}",
         obj=contest,
@@ -243,19 +230,6 @@ def rating_contest_decide(*, contest_id: int, reinstate: bool, note: str, actor)
 # --- Cases: routing, reassignment ------------------------------------------------------------------
 
 
-def branch_leader(branch_id: int) -> Official | None:
-    """The official who leads the branch: an active official of it whose account has the branch-leader role."""
-    group = Group.objects.filter(name=Role.BRANCH_LEADER).first()
-    if group is None:
-        return None
-    return (
-        Official.objects.filter(branch_id=branch_id, is_active=True, user__is_active=True, user__groups=group)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-
-
 def case_route(rating: Rating) -> tuple[str, Official | None]:
     """Who investigates: the branch leader, or the inspection desk when the leader is the official rated
     (or the branch has no leader). Nobody investigates themselves."""
@@ -275,14 +249,14 @@ def case_announce(case: FollowUpCase) -> None:
         "admin_url": _admin_url("admin:ratings_followupcase_change", case.pk),
     }
     if case.desk == CaseDesk.INSPECTION:
-        recipients = _role_emails(Role.INSPECTION_DESK)
+        recipients = emails_of_role(Role.INSPECTION_DESK)
     else:
-        recipients = [address for address in [_official_email(case.assigned_to)] if address]
+        recipients = [address for address in [official_email(case.assigned_to)] if address]
     stamp = case.opened_at.timestamp()
     _tell_staff(recipients, kind="followup_case_opened", key=f"followup-opened:{case.pk}:{stamp}", obj=case, **context)
     official = case.rating.official
     _tell_staff(
-        [address for address in [_official_email(official)] if address],
+        [address for address in [official_email(official)] if address],
         kind="followup_case_explain",
         key=f"followup-explain:{case.pk}:{stamp}",
         obj=case,
@@ -345,7 +319,7 @@ def case_reassign(*, case_id: int, actor, reason: str, to_official_id: int | Non
     case.desk, case.assigned_to = desk, target
     case.save(update_fields=["desk", "assigned_to"])
     record_note(case, actor=actor, note=_("Reassigned to %(to)s: %(reason)s") % {"to": label, "reason": reason.strip()})
-    recipients = _role_emails(Role.INSPECTION_DESK) if target is None else [_official_email(target)]
+    recipients = emails_of_role(Role.INSPECTION_DESK) if target is None else [official_email(target)]
     _tell_staff(
         [address for address in recipients if address],
         kind="followup_case_opened",
