@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from customs_feedback.core.models import ConfigurationChange, Heartbeat
-from customs_feedback.organization.admin_mixins import ScopedModelAdmin
+from customs_feedback.core.models import CalendarDay, ConfigurationChange, Heartbeat
+from customs_feedback.organization.admin_mixins import AuditedAdminMixin, ScopedModelAdmin
 
 
 @admin.register(ConfigurationChange)
@@ -44,3 +44,20 @@ class HeartbeatAdmin(ScopedModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdminMixin, ScopedModelAdmin):
+    """Days off and working days over holidays.VN; every change is in the configuration audit trail."""
+
+    list_display = ["day", "weekday", "kind", "note"]
+    list_filter = ["kind"]
+    search_fields = ["note"]
+    date_hierarchy = "day"
+    fields = ["day", "kind", "note"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, calendar_day):
+        from django.utils.dateformat import format as date_format
+
+        return date_format(calendar_day.day, "l")

@@ -16,6 +16,12 @@ class CoreConfig(AppConfig):
         scoping.register(ConfigurationChange)
         scoping.register(Heartbeat)
         roles.grant(Role.DEPARTMENT_LEADERSHIP, "core.view_configurationchange", "core.view_heartbeat")
+        # The working calendar decides every deadline: department leadership keeps it.
+        from customs_feedback.core.models import CalendarDay
+
+        scoping.register(CalendarDay)
+        verbs = ("view", "add", "change", "delete")
+        roles.grant(Role.DEPARTMENT_LEADERSHIP, *(f"core.{verb}_calendarday" for verb in verbs))
 
         # Every app's dashboard panels register themselves on import, once, like admin.py modules.
         from django.utils.module_loading import autodiscover_modules

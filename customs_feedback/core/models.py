@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from customs_feedback.text import NFCCharField
+
 
 class Heartbeat(models.Model):
     """When a background component (the Celery worker, the scheduler) last proved it runs."""
@@ -44,3 +46,29 @@ class ConfigurationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
+
+
+class CalendarDay(models.Model):
+    """A day the department's calendar sets apart from `holidays.VN` and the weekend.
+
+    The government moves days each year (a Saturday worked to bridge a holiday) and the department
+    closes on its own occasions; every working-day deadline reads these rows over the base calendar.
+    """
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Day off")
+        WORKING_DAY = "working_day", _("Working day")
+
+    day = models.DateField(_("day"), unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    note = NFCCharField(_("reason"), max_length=200, help_text=_("For example: working Saturday for 2 May."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("working calendar")
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} – {self.get_kind_display()}"
