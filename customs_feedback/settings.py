@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -387,4 +388,11 @@ CELERY_BEAT_SCHEDULE["ratings-followup-overdue"] = {"task": "ratings.cases_overd
 CELERY_BEAT_SCHEDULE["ratings-invitations"] = {
     "task": "ratings.invitations_catch_up",
     "schedule": timedelta(minutes=15),
+}
+
+# Staff workspace (issue 16): a changelist export longer than this runs as a background job.
+EXPORT_INLINE_MAX_ROWS = _read(env.int, "EXPORT_INLINE_MAX_ROWS", default=5000)
+CELERY_BEAT_SCHEDULE["core-monthly-report"] = {
+    "task": "core.monthly_report",
+    "schedule": crontab(minute=0, hour=7, day_of_month="1-3"),
 }

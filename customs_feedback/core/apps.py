@@ -27,3 +27,13 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("dashboard")
+        # …and so do their sections of the results report and their kinds of admin search result.
+        autodiscover_modules("report")
+        autodiscover_modules("search")
+        autodiscover_modules("jobs")
+        from django.db.backends.signals import connection_created
+
+        from customs_feedback.core import exports  # noqa: F401  (registers the export job)
+        from customs_feedback.core.search import register_sqlite_fold
+
+        connection_created.connect(register_sqlite_fold, dispatch_uid="core.register_sqlite_fold")

@@ -157,11 +157,14 @@ class ExportMixin:
         ]
 
     def export_view(self, request, file_format: str):
+        from django.conf import settings
         from django.core.exceptions import PermissionDenied
         from django.http import Http404
         from django.utils import timezone
+        from django.utils.text import slugify
 
         from customs_feedback.core import exports
+        from customs_feedback.text import strip_accents
 
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -174,6 +177,27 @@ class ExportMixin:
             queryset = self.get_changelist_instance(request).get_queryset(request)
         except IncorrectLookupParameters:
             return HttpResponseBadRequest()
-        filename = f"{self.model._meta.model_name}-{timezone.localdate():%Y%m%d}"
+        filename = f"{slugify(strip_accents(str(self.model._meta.verbose_name_plural)))}-{timezone.localdate():%Y%m%d}"
+        total = queryset.count()
+        if total > settings.EXPORT_INLINE_MAX_ROWS:
+            return self._export_in_background(request, file_format, filename, total)
         build = exports.csv_response if file_format == "csv" else exports.xlsx_response
         return build(self, queryset, self.get_export_fields(request), filename)
+
+    def _export_in_background(self, request, file_format: str, filename: str, total: int):
+        """A long list is written by a worker; the staff member follows it on the job page and downloads it."""
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        from customs_feedback.core.exports import EXPORT
+        from customs_feedback.core.jobs import job_start
+
+        params = {
+            "model": self.model._meta.label_lower,
+            "query": request.GET.urlencode(),
+            "path": request.path,
+            "format": file_format,
+            "filename": filename,
+        }
+        job = job_start(kind=EXPORT, user=request.user, params=params, total=total)
+        return HttpResponseRedirect(reverse("admin_job", args=[job.pk]))

@@ -31,6 +31,9 @@ SAMPLE_VALUES = {
     "tracking_url": "http://testserver/vuong-mac/VM-4K7P-9QX2/",
     "answer": "Doanh nghiệp thực hiện theo Điều 86 Thông tư 38/2015/TT-BTC.",
     "unit_name": "Cục Hải quan thành phố Hải Phòng",
+    "period_label": "Tháng 11/2026",
+    "unit": "Toàn Cục",
+    "report_url": "http://testserver/admin/report/?period=2026-11",
 }
 
 
