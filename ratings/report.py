@@ -115,9 +115,9 @@ def _by_branch(scope: ReportScope, counted, cleared) -> Table:
             Column(_("Declarations cleared")),
             Column(_("Ratings")),
             Column(_("Participation"), "percent"),
-            Column(_("Official"), "decimal"),
-            Column(_("Team"), "decimal"),
-            Column(_("Branch"), "decimal"),
+            Column(_("Average (official)"), "decimal"),
+            Column(_("Average (team)"), "decimal"),
+            Column(_("Average (branch)"), "decimal"),
         ],
     )
     for row in rows:
