@@ -396,3 +396,5 @@ CELERY_BEAT_SCHEDULE["core-monthly-report"] = {
     "task": "core.monthly_report",
     "schedule": crontab(minute=0, hour=7, day_of_month="1-3"),
 }
+# Vietnamese dates as written in Vietnam, short enough for the admin lists (customs_feedback/formats/vi).
+FORMAT_MODULE_PATH = ["customs_feedback.formats"]

@@ -85,3 +85,30 @@ admin.site.register(TOTPDevice, type("AuthenticatorAdmin", (SuperuserOnlyAdminMi
 @admin.register(AccessAttempt)
 class LockedAccountAdmin(ScopedModelAdmin, AccessAttemptAdmin):
     """Department leadership unlock a locked account by deleting its failed attempts."""
+
+
+def _name_third_party_models_in_our_languages() -> None:
+    """The system administrator's third-party apps carry English-only names (or none): give them ours."""
+    from django.apps import apps
+
+    app_names = {
+        "rest_framework_api_key": _("API keys"),
+        "authtoken": _("API sign-in tokens"),
+        "axes": _("Sign-in protection"),
+        "otp_totp": _("Two-factor sign-in"),
+    }
+    for label, name in app_names.items():
+        apps.get_app_config(label).verbose_name = name
+    model_names = {
+        APIKey: (_("API key"), _("API keys")),
+        TokenProxy: (_("API sign-in token"), _("API sign-in tokens")),
+        AccessAttempt: (_("locked sign-in"), _("locked sign-ins")),
+        AccessFailureLog: (_("failed sign-in"), _("failed sign-ins")),
+        AccessLog: (_("sign-in record"), _("sign-in records")),
+        TOTPDevice: (_("authenticator app"), _("authenticator apps")),
+    }
+    for model, (singular, plural) in model_names.items():
+        model._meta.verbose_name, model._meta.verbose_name_plural = singular, plural
+
+
+_name_third_party_models_in_our_languages()
