@@ -9,15 +9,15 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from complaints import selectors, services
 from complaints.models import Inquiry
+from customs_feedback.inputs import SafeJSONParser, SafeMultiPartParser
 from customs_feedback.organization.scoping import for_user
+from customs_feedback.throttling import LookupThrottledMixin, ScopedRateThrottle
 
 HONEYPOT = "website"
 
@@ -36,7 +36,7 @@ class InquirySubmitApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "public_submit"
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, SafeMultiPartParser]
 
     class Input(serializers.Serializer):
         class Meta:
@@ -105,7 +105,7 @@ class CategoryListApi(APIView):
         return Response(self.Output(selectors.category_list(), many=True).data)
 
 
-class InquiryTrackApi(APIView):
+class InquiryTrackApi(LookupThrottledMixin, APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 

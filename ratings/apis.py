@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from customs_feedback.organization.models import Branch, Official, Team
 from customs_feedback.organization.roles import Role, user_roles
 from customs_feedback.organization.scoping import staff_official, user_branch_ids
+from customs_feedback.throttling import ResilientThrottleMixin
 from ratings.models import ApiClient, ApiScope, LowScoreReason
 from ratings.selectors import StatsFilter, min_sample, rating_stats
 from ratings.services import MAX_BATCH, RatingInput, declarations_upsert, rating_submit
@@ -89,7 +90,7 @@ class RatingsScope(HasScope):
     scope = ApiScope.RATINGS
 
 
-class ApiClientThrottle(SimpleRateThrottle):
+class ApiClientThrottle(ResilientThrottleMixin, SimpleRateThrottle):
     """A request budget per API client (THROTTLE_API_CLIENT)."""
 
     scope = "api_client"
@@ -195,7 +196,10 @@ def _stats_filter(request) -> tuple[StatsFilter, int]:
     dates = {}
     for name in ("date_from", "date_to"):
         raw = params.get(name, "")
-        dates[name] = parse_date(raw) if raw else None
+        try:
+            dates[name] = parse_date(raw) if raw else None
+        except ValueError:  # well formed but impossible, such as 2020-02-30
+            dates[name] = None
         if raw and dates[name] is None:
             errors[name] = [_("Use a date such as 2020-05-31.")]
     branch_code, team_code, official_code = (params.get(name, "").strip() for name in ("branch", "team", "official"))

@@ -27,6 +27,8 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("dashboard")
+        # Likewise their health checks and /metrics gauges (core/health.py, core/metrics.py).
+        autodiscover_modules("monitoring")
         # …and so do their sections of the results report and their kinds of admin search result.
         autodiscover_modules("report")
         autodiscover_modules("search")
