@@ -34,6 +34,7 @@ from customs_feedback.organization.admin_mixins import (
     ReadOnlyInline,
     ScopedModelAdmin,
     StatusEventInline,
+    branch_column,
 )
 from customs_feedback.organization.scoping import for_user
 
@@ -89,12 +90,13 @@ class InquiryAdmin(ExportMixin, ScopedModelAdmin):
         "subject",
         "category",
         "status",
-        "branch",
+        "branch_code",
         "assignee",
         "due_date",
         "overdue",
         "submitted_at",
     ]
+    branch_code = branch_column("branch")
     list_filter = [QueueFilter, "status", "category", "branch", "language"]
     search_fields = ["tracking_code", "subject", "name", "email", "tax_code", "declaration_number"]
     date_hierarchy = "submitted_at"
@@ -112,6 +114,17 @@ class InquiryAdmin(ExportMixin, ScopedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Inquiry._meta.fields] + ["enterprise"]
+
+    def get_fieldsets(self, request, obj=None):
+        """The answer and closure sections appear once there is something in them."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [
+            (title, options)
+            for title, options in fieldsets
+            if title is None or any(getattr(obj, name, None) not in (None, "") for name in options["fields"])
+        ]
 
     def has_add_permission(self, request):
         return False
@@ -285,7 +298,7 @@ class InquiryAdmin(ExportMixin, ScopedModelAdmin):
         inquiry = self._inquiry(request, pk, "complaints.add_faqentry")
         initial = {
             "question": services.anonymise(inquiry, inquiry.body),
-            "answer": services.anonymise(inquiry, inquiry.answer),
+            "answer": services.anonymise(inquiry, selectors.first_answer_text(inquiry)),
         }
         form = FaqForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():

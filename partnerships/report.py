@@ -14,7 +14,7 @@ def partnership_section(scope: ReportScope) -> Section:
     period = scope.period
     agreements = scope.rows(Agreement.objects.all(), "enterprise__branch_id")
     events = scope.rows(
-        AgreementEvent.objects.filter(created_at__gte=period.start, created_at__lt=period.end),
+        AgreementEvent.objects.filter(at__gte=period.start, at__lt=period.end),
         "agreement__enterprise__branch_id",
     )
     in_force_at_end = agreements.filter(activated_at__lt=period.end).filter(

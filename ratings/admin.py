@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.exceptions import DomainError
-from customs_feedback.organization.admin_mixins import ExportMixin, ScopedModelAdmin, StatusEventInline
+from customs_feedback.organization.admin_mixins import ExportMixin, ScopedModelAdmin, StatusEventInline, branch_column
 from customs_feedback.organization.models import Branch
 from customs_feedback.organization.scoping import sees_everything, staff_official, user_branch_ids
 from ratings.models import (
@@ -77,9 +77,8 @@ class RatingEventInline(StatusEventInline):
 @admin.register(Rating)
 class RatingAdmin(ExportMixin, ScopedModelAdmin):
     list_display = [
-        "pk",
         "submitted_at",
-        "branch",
+        "branch_code",
         "team",
         "official",
         "official_score",
@@ -91,6 +90,7 @@ class RatingAdmin(ExportMixin, ScopedModelAdmin):
     ]
     list_select_related = ["branch", "team", "official"]
     list_filter = ["status", "channel", "reason", "branch", "official_score", "branch_score"]
+    branch_code = branch_column("branch")
     date_hierarchy = "submitted_at"
     search_fields = ["comment"]
     inlines = [RatingEventInline]
@@ -219,13 +219,43 @@ class FollowUpCaseForm(forms.ModelForm):
 class FollowUpCaseAdmin(ExportMixin, ScopedModelAdmin):
     form = FollowUpCaseForm
     change_form_template = "admin/ratings/followupcase/change_form.html"
-    list_display = ["reference", "branch", "assigned_to", "status", "opened_at", "due_date", "conclusion", "overdue"]
+    list_display = [
+        "reference",
+        "branch_code",
+        "assigned_to",
+        "status",
+        "opened_at",
+        "due_date",
+        "conclusion",
+        "overdue",
+    ]
     list_select_related = ["branch", "assigned_to"]
     list_filter = ["status", "conclusion", "branch", "due_date"]
     search_fields = ["reference"]
     date_hierarchy = "opened_at"
     inlines = [FollowUpCaseEventInline]
-    summary_fields = ["reference", "status", "branch", "assigned_to", "opened_at", "due_date", "scores", "comment"]
+    summary_fields = [
+        "reference",
+        "status",
+        "branch",
+        "assigned_to",
+        "opened_at",
+        "due_date",
+        "official_rated",
+        "scores",
+        "low_score_reason",
+        "comment",
+    ]
+    branch_code = branch_column("branch")
+
+    @admin.display(description=_("official rated"))
+    def official_rated(self, obj):
+        rating = obj.rating
+        return f"{rating.official} – {rating.team.code}" if rating.official_id else "–"
+
+    @admin.display(description=_("reason chosen"))
+    def low_score_reason(self, obj):
+        return obj.rating.get_reason_display() or "–"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

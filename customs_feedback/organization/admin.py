@@ -18,6 +18,7 @@ from customs_feedback.organization.admin_mixins import (
     SuperuserOnlyAdminMixin,
 )
 from customs_feedback.organization.models import Branch, Official, Team
+from customs_feedback.organization.roles import Role
 
 
 class TeamInline(admin.TabularInline):
@@ -70,9 +71,23 @@ class RoleAdmin(SuperuserOnlyAdminMixin, AuditedAdminMixin, GroupAdmin):
     pass
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """Roles by their names in the reader's language (a role's group is named by its code)."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() in Role.values else queryset
+
+
 @admin.register(User)
 class StaffAccountAdmin(SuperuserOnlyAdminMixin, AuditedAdminMixin, UserAdmin):
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_filter = ["is_staff", "is_superuser", "is_active", RoleFilter]
+    readonly_fields = ["last_login", "date_joined"]  # recorded by the system, never typed in
 
 
 admin.site.register(TokenProxy, type("ApiTokenAdmin", (SuperuserOnlyAdminMixin, TokenAdmin), {}))

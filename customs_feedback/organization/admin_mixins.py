@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import admin
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customs_feedback.organization.scoping import for_user, is_scoped
 
@@ -28,7 +31,12 @@ class ScopedAdminMixin:
 
 
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    pass
+    def get_changelist_form(self, request, **kwargs):
+        """Fields edited in the list are named by their column for screen readers (they have no <label>)."""
+        form_class = super().get_changelist_form(request, **kwargs)
+        for field in form_class.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return form_class
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -49,9 +57,49 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 class StatusEventInline(ReadOnlyInline):
-    """The history of a status-bearing record (a customs_feedback.workflow.StatusEvent subclass)."""
+    """The history of a status-bearing record (a customs_feedback.workflow.StatusEvent subclass).
 
-    fields = ["at", "from_status", "to_status", "actor", "note"]
+    Statuses show their labels (the event fields carry the model's choices) and the notes the system
+    writes show in the reader's language; the row's own "from → to" caption is hidden (status-history.css).
+    """
+
+    fields = ["at", "from_status", "to_status", "actor", "note_text"]
+    classes = ["status-history"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "note_text"]
+
+    @admin.display(description=gettext_lazy("note"))
+    def note_text(self, event):
+        return system_note_in_language(event.note)
+
+
+# Notes the services write themselves are stored as their English source text and shown translated.
+_COUNTERSIGNED = re.compile(r"countersigned, No\. (?P<number>\d+)")
+
+
+def system_note_in_language(note: str) -> str:
+    if not note:
+        return ""
+    countersigned = _COUNTERSIGNED.fullmatch(note)
+    if countersigned:
+        return _("countersigned, No. %(number)s") % {"number": countersigned["number"]}
+    return _(note)
+
+
+def branch_column(lookup: str = "branch"):
+    """A list column with the branch's office code (its full name on hover), narrow enough for a laptop."""
+
+    @admin.display(description=gettext_lazy("branch"), ordering=f"{lookup}__code")
+    def column(self, obj):
+        from django.utils.html import format_html
+
+        branch = obj
+        for part in lookup.split("__"):
+            branch = getattr(branch, part, None) if branch is not None else None
+        return format_html('<abbr title="{}">{}</abbr>', branch.name, branch.code) if branch else "–"
+
+    return column
 
 
 class AuditedAdminMixin:

@@ -128,7 +128,7 @@ def seeded_month(settings, tmp_path):
         )
         if activated and status != AgreementStatus.ACTIVE:
             event = AgreementEvent.objects.create(agreement=agreement, from_status="active", to_status=status)
-            AgreementEvent.objects.filter(pk=event.pk).update(created_at=activated + timedelta(days=10))
+            AgreementEvent.objects.filter(pk=event.pk).update(at=activated + timedelta(days=10))
     return branches
 
 
@@ -223,7 +223,7 @@ def test_the_figures_of_a_month_equal_those_counted_from_the_raw_rows(seeded_mon
     assert partnership["In force at the end of the period"] == [
         sum(1 for a in agreements if a.activated_at and a.activated_at < end and (not a.ended_at or a.ended_at >= end))
     ]
-    events = [e for e in AgreementEvent.objects.all() if in_november(e.created_at)]
+    events = [e for e in AgreementEvent.objects.all() if in_november(e.at)]
     assert partnership["Suspended in the period"] == [sum(1 for e in events if e.to_status == "suspended")]
     assert partnership["Terminated in the period"] == [sum(1 for e in events if e.to_status == "terminated")]
     assert len(declarations) > 20 and len(low) > 0 and len(answered) > 0  # the seed exercises every figure
