@@ -27,12 +27,15 @@ from complaints.models import (
     InquiryNote,
     InquiryStatus,
 )
+from customs_feedback.core.admin import SubjectExportMixin
 from customs_feedback.exceptions import DomainError
+from customs_feedback.forms import add_service_errors
 from customs_feedback.organization.admin_mixins import (
     AuditedAdminMixin,
     ExportMixin,
     ReadOnlyInline,
     ScopedModelAdmin,
+    ServiceWrittenAdminMixin,
     StatusEventInline,
     branch_column,
 )
@@ -82,7 +85,7 @@ class EventInline(StatusEventInline):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(ExportMixin, ScopedModelAdmin):
+class InquiryAdmin(SubjectExportMixin, ServiceWrittenAdminMixin, ExportMixin, ScopedModelAdmin):
     change_form_template = "admin/complaints/inquiry/change_form.html"
     change_list_template = "admin/complaints/inquiry/change_list.html"
     list_display = [
@@ -125,12 +128,6 @@ class InquiryAdmin(ExportMixin, ScopedModelAdmin):
             for title, options in fieldsets
             if title is None or any(getattr(obj, name, None) not in (None, "") for name in options["fields"])
         ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, inquiry):
@@ -181,8 +178,7 @@ class InquiryAdmin(ExportMixin, ScopedModelAdmin):
         try:
             call()
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
             return None
         except DomainError as error:
             self.message_user(request, error.message, messages.ERROR)

@@ -306,6 +306,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations without an explicit tag are grouped by their first path segment after /api/v1/.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "TAGS": [
+        {"name": "Partnerships", "description": "Signing the Customs–Business partnership agreement"},
+        {"name": "Ratings", "description": "Declarations from the clearance feed, ratings, statistics"},
+        {"name": "Inquiries", "description": "Questions about customs procedures and their answers"},
+        {"name": "FAQ", "description": "Published questions and answers"},
+        {"name": "Enterprise", "description": "The enterprise portal: sign-in, the company's declarations and ratings"},
+    ],
 }
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -498,6 +507,14 @@ CELERY_BEAT_SCHEDULE["ratings-daily-digest"] = {
     "task": "ratings.daily_digests",
     "schedule": crontab(hour=17, minute=30),
 }
+
+# --- Personal data retention (customs_feedback/core/privacy.py; each app's privacy.py) --------------
+# Days after which personal data that is no longer needed is anonymised by the daily purge.
+RETENTION_NETWORK_DAYS = _read(env.int, "RETENTION_NETWORK_DAYS", default=180)  # submitters' IPs, user agents
+RETENTION_CLOSED_INQUIRY_DAYS = _read(env.int, "RETENTION_CLOSED_INQUIRY_DAYS", default=730)  # contact, files
+RETENTION_UNCONFIRMED_SIGNING_DAYS = _read(env.int, "RETENTION_UNCONFIRMED_SIGNING_DAYS", default=30)
+RETENTION_NOTIFICATION_BODY_DAYS = _read(env.int, "RETENTION_NOTIFICATION_BODY_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["core-retention-purge"] = {"task": "core.retention_purge", "schedule": timedelta(days=1)}
 # Staff workspace (issue 16): a changelist export longer than this runs as a background job.
 EXPORT_INLINE_MAX_ROWS = _read(env.int, "EXPORT_INLINE_MAX_ROWS", default=5000)
 CELERY_BEAT_SCHEDULE["core-monthly-report"] = {

@@ -9,6 +9,14 @@ def worker_heartbeat() -> None:
     heartbeat_record(component="worker")
 
 
+@shared_task(name="core.retention_purge", ignore_result=True)
+def retention_purge() -> int:
+    """Scheduled daily: anonymise personal data past its retention period (core/privacy.py)."""
+    from customs_feedback.core.privacy import retention_purge as purge
+
+    return purge().changed_total
+
+
 @shared_task(name="core.job_run", acks_late=True, ignore_result=True, soft_time_limit=3500, time_limit=3600)
 def job_run(job_id: int) -> None:
     """Run one background job; safe to deliver twice (the second finds it started and returns)."""

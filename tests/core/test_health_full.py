@@ -79,7 +79,7 @@ def test_staff_read_every_component_after_the_periodic_jobs_ran(client, settings
 
 
 def test_the_plain_answer_stays_the_short_one(client):
-    assert set(client.get("/healthz/", {"full": "0"}).json()) <= {"status", "database", "broker", "heartbeats"}
+    assert set(client.get("/healthz/", {"full": "0"}).json()) <= {"status", "database", "broker", "cache", "heartbeats"}
 
 
 def test_without_a_worker_heartbeat_the_worker_is_failing_and_the_system_degraded(client):
