@@ -27,12 +27,15 @@ from complaints.models import (
     InquiryNote,
     InquiryStatus,
 )
+from customs_feedback.core.admin import SubjectExportMixin
 from customs_feedback.exceptions import DomainError
+from customs_feedback.forms import add_service_errors
 from customs_feedback.organization.admin_mixins import (
     AuditedAdminMixin,
     ExportMixin,
     ReadOnlyInline,
     ScopedModelAdmin,
+    ServiceWrittenAdminMixin,
     StatusEventInline,
 )
 from customs_feedback.organization.scoping import for_user
@@ -81,7 +84,7 @@ class EventInline(StatusEventInline):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(ExportMixin, ScopedModelAdmin):
+class InquiryAdmin(SubjectExportMixin, ServiceWrittenAdminMixin, ExportMixin, ScopedModelAdmin):
     change_form_template = "admin/complaints/inquiry/change_form.html"
     change_list_template = "admin/complaints/inquiry/change_list.html"
     list_display = [
@@ -112,12 +115,6 @@ class InquiryAdmin(ExportMixin, ScopedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Inquiry._meta.fields] + ["enterprise"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, inquiry):
@@ -168,8 +165,7 @@ class InquiryAdmin(ExportMixin, ScopedModelAdmin):
         try:
             call()
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
             return None
         except DomainError as error:
             self.message_user(request, error.message, messages.ERROR)

@@ -80,12 +80,6 @@ def inquiry_queue(queryset: QuerySet[Inquiry], *, queue: str, user, today: date 
     return queryset
 
 
-def inquiry_list(*, user, queue: str = "", today: date | None = None) -> QuerySet[Inquiry]:
-    """The staff user's inquiries, optionally one work queue."""
-    queryset = for_user(user, Inquiry.objects.select_related("category", "branch", "assignee"))
-    return inquiry_queue(queryset, queue=queue, user=user, today=today)
-
-
 def enterprise_name(tax_code: str) -> str:
     """The registered enterprise's name for a tax code, read without importing the partnerships app."""
     if not tax_code:

@@ -507,3 +507,11 @@ CELERY_BEAT_SCHEDULE["ratings-daily-digest"] = {
     "task": "ratings.daily_digests",
     "schedule": crontab(hour=17, minute=30),
 }
+
+# --- Personal data retention (customs_feedback/core/privacy.py; each app's privacy.py) --------------
+# Days after which personal data that is no longer needed is anonymised by the daily purge.
+RETENTION_NETWORK_DAYS = _read(env.int, "RETENTION_NETWORK_DAYS", default=180)  # submitters' IPs, user agents
+RETENTION_CLOSED_INQUIRY_DAYS = _read(env.int, "RETENTION_CLOSED_INQUIRY_DAYS", default=730)  # contact, files
+RETENTION_UNCONFIRMED_SIGNING_DAYS = _read(env.int, "RETENTION_UNCONFIRMED_SIGNING_DAYS", default=30)
+RETENTION_NOTIFICATION_BODY_DAYS = _read(env.int, "RETENTION_NOTIFICATION_BODY_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["core-retention-purge"] = {"task": "core.retention_purge", "schedule": timedelta(days=1)}

@@ -19,7 +19,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.exceptions import DomainError
-from customs_feedback.organization.admin_mixins import ExportMixin, ScopedModelAdmin, StatusEventInline
+from customs_feedback.forms import refusal_text
+from customs_feedback.organization.admin_mixins import (
+    ExportMixin,
+    ReadOnlyAdminMixin,
+    ScopedModelAdmin,
+    ServiceActionMixin,
+    ServiceWrittenAdminMixin,
+    StatusEventInline,
+)
 from customs_feedback.organization.models import Branch
 from customs_feedback.organization.scoping import sees_everything, staff_official, user_branch_ids
 from ratings.models import (
@@ -54,7 +62,7 @@ def is_investigator(user, case: FollowUpCase | None) -> bool:
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(ScopedModelAdmin):
+class DeclarationAdmin(ServiceWrittenAdminMixin, ScopedModelAdmin):
     list_display = ["number", "enterprise", "branch", "team", "official", "registered_at", "cleared_at"]
     list_select_related = ["enterprise", "branch", "team", "official"]
     list_filter = ["branch", ("cleared_at", admin.EmptyFieldListFilter)]
@@ -63,19 +71,13 @@ class DeclarationAdmin(ScopedModelAdmin):
     readonly_fields = [field.name for field in Declaration._meta.fields]
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class RatingEventInline(StatusEventInline):
     model = RatingEvent
 
 
 @admin.register(Rating)
-class RatingAdmin(ExportMixin, ScopedModelAdmin):
+class RatingAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ExportMixin, ScopedModelAdmin):
     list_display = [
         "pk",
         "submitted_at",
@@ -141,24 +143,8 @@ class RatingAdmin(ExportMixin, ScopedModelAdmin):
         case = getattr(obj, "case", None)
         return case.reference if case else "–"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def _apply(self, request, queryset, action, done_message):
-        done = 0
-        for rating in queryset:
-            try:
-                action(rating)
-            except (DomainError, ValidationError) as error:
-                message = error.message if isinstance(error, DomainError) else "; ".join(error.messages)
-                self.message_user(request, f"#{rating.pk}: {message}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        self.run_per_row(request, queryset, action, done_message, label=lambda rating: f"#{rating.pk}")
 
     @admin.action(description=_("Verify the selected ratings"), permissions=["change"])
     def verify(self, request, queryset):
@@ -216,7 +202,7 @@ class FollowUpCaseForm(forms.ModelForm):
 
 
 @admin.register(FollowUpCase)
-class FollowUpCaseAdmin(ExportMixin, ScopedModelAdmin):
+class FollowUpCaseAdmin(ServiceWrittenAdminMixin, ExportMixin, ScopedModelAdmin):
     form = FollowUpCaseForm
     change_form_template = "admin/ratings/followupcase/change_form.html"
     list_display = ["reference", "branch", "assigned_to", "status", "opened_at", "due_date", "conclusion", "overdue"]
@@ -270,12 +256,6 @@ class FollowUpCaseAdmin(ExportMixin, ScopedModelAdmin):
     def enterprise_identity(self, obj):
         return str(obj.rating.declaration.enterprise)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         try:
@@ -291,8 +271,7 @@ class FollowUpCaseAdmin(ExportMixin, ScopedModelAdmin):
             else:
                 case_record_findings(case_id=obj.pk, findings=data.get("findings", ""), actor=request.user)
         except (DomainError, ValidationError) as error:
-            message = error.message if isinstance(error, DomainError) else "; ".join(error.messages)
-            self.message_user(request, message, messages.ERROR)
+            self.message_user(request, refusal_text(error), messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
         """Events are written by the services; nothing else is saved from this page."""
@@ -305,7 +284,7 @@ class StatsForm(forms.Form):
 
 
 @admin.register(DailyRollup)
-class StatisticsAdmin(ScopedModelAdmin):
+class StatisticsAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """The statistics page (the rollup itself is never edited): figures in the user's scope, CSV export."""
 
     def has_module_permission(self, request):
@@ -313,15 +292,6 @@ class StatisticsAdmin(ScopedModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [

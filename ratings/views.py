@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from customs_feedback.exceptions import DomainError
+from customs_feedback.forms import add_service_errors
 from ratings.forms import RatingForm
 from ratings.selectors import StatsFilter, rating_stats, rating_stats_breakdown, rating_stats_weekly
 from ratings.services import RatingInput, invitation_from_token, rating_submit_by_invitation
@@ -28,8 +29,7 @@ def rate(request, token: str):
             try:
                 rating_submit_by_invitation(token=token, data=RatingInput(**form.cleaned_data))
             except ValidationError as error:
-                for name, messages in error.message_dict.items():
-                    form.add_error(None if name not in form.fields else name, messages)
+                add_service_errors(form, error)
             except DomainError as error:
                 return render(request, "ratings/rate_unavailable.html", {"message": error.message}, status=409)
             else:

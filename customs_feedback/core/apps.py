@@ -23,3 +23,9 @@ class CoreConfig(AppConfig):
         autodiscover_modules("dashboard")
         # Likewise their health checks and /metrics gauges (core/health.py, core/metrics.py).
         autodiscover_modules("monitoring")
+        # And what personal data they hold, how long they keep it, how to export it (core/privacy.py).
+        autodiscover_modules("privacy")
+        from customs_feedback.core.models import RetentionRun
+
+        scoping.register(RetentionRun)
+        roles.grant(Role.DEPARTMENT_LEADERSHIP, "core.view_retentionrun")

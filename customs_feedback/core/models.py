@@ -44,3 +44,22 @@ class ConfigurationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
+
+
+class RetentionRun(models.Model):
+    """One run of the personal-data purge: when, and per rule its period, cut-off and records changed."""
+
+    ran_at = models.DateTimeField(_("ran at"), db_index=True)
+    results = models.JSONField(_("results"), default=dict, help_text=_("rule: {days, before, changed}"))
+
+    class Meta:
+        ordering = ["-ran_at", "-pk"]
+        verbose_name = _("personal-data purge")
+        verbose_name_plural = _("personal-data purges")
+
+    def __str__(self) -> str:
+        return f"{self.ran_at:%Y-%m-%d %H:%M}: {self.changed_total}"
+
+    @property
+    def changed_total(self) -> int:
+        return sum(result.get("changed", 0) for result in self.results.values())

@@ -7,3 +7,11 @@ def worker_heartbeat() -> None:
     from customs_feedback.core.services import heartbeat_record
 
     heartbeat_record(component="worker")
+
+
+@shared_task(name="core.retention_purge", ignore_result=True)
+def retention_purge() -> int:
+    """Scheduled daily: anonymise personal data past its retention period (core/privacy.py)."""
+    from customs_feedback.core.privacy import retention_purge as purge
+
+    return purge().changed_total

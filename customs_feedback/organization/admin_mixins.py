@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from customs_feedback.exceptions import DomainError
+from customs_feedback.forms import refusal_text
 from customs_feedback.organization.scoping import for_user, is_scoped
 
 
@@ -31,18 +34,50 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     pass
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ServiceWrittenAdminMixin:
+    """Rows that only services or the system write: never added or deleted by hand in the admin (changes,
+    where allowed, go through actions that call services)."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdminMixin(ServiceWrittenAdminMixin):
+    """Shown, never changed here: add, change and delete are all refused."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ServiceActionMixin:
+    """Admin actions that run one service on each selected row and report each refusal by row."""
+
+    def run_per_row(self, request, queryset, call, done_message, *, label=str) -> int:
+        """`call(row)` for every row; a refusal is reported as `label(row): why`, the successes counted in
+        `done_message % {"count": n}` (or `done_message(n)`). Returns how many succeeded."""
+        done = 0
+        for row in queryset:
+            try:
+                call(row)
+            except (DomainError, ValidationError) as error:
+                self.message_user(request, f"{label(row)}: {refusal_text(error)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            text = done_message(done) if callable(done_message) else done_message % {"count": done}
+            self.message_user(request, text, messages.SUCCESS)
+        return done
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Event history: shown, never edited."""
 
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -14,31 +13,12 @@ from django.utils.translation import gettext as _
 
 from customs_feedback.exceptions import DomainError
 from customs_feedback.notifications.services import notify
-from customs_feedback.organization.models import Official
 from customs_feedback.organization.roles import Role
+from customs_feedback.organization.selectors import branch_leader, emails_of_role, official_email
 from customs_feedback.workdays import add_working_days, working_days_between
 from customs_feedback.workflow import Actor, record_event, record_note, transition
 from ratings.models import CaseStatus, Conclusion, Declaration, FollowUpCase, Rating
 from ratings.transitions import CASE_ALLOWED
-
-
-def branch_leader(branch_id: int) -> Official | None:
-    """The official who leads the branch: an active official of it whose account has the branch-leader role."""
-    group = Group.objects.filter(name=Role.BRANCH_LEADER).first()
-    if group is None:
-        return None
-    return (
-        Official.objects.filter(branch_id=branch_id, is_active=True, user__is_active=True, user__groups=group)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-
-
-def _staff_email(official: Official | None) -> str:
-    if official is None:
-        return ""
-    return official.email or (official.user.email if official.user_id else "")
 
 
 def _case_admin_url(case: FollowUpCase) -> str:
@@ -58,7 +38,7 @@ def case_open(*, rating: Rating, declaration: Declaration) -> FollowUpCase:
         due_date=add_working_days(now, settings.RATING_FOLLOWUP_WORKING_DAYS),
     )
     record_event(case, to_status=CaseStatus.OPEN)
-    recipient = _staff_email(leader)
+    recipient = official_email(leader)
     if recipient:
         notify(
             kind="followup_case_opened",
@@ -137,13 +117,6 @@ def case_close(
     return case
 
 
-def _escalation_recipients() -> list[str]:
-    group = Group.objects.filter(name=Role.DEPARTMENT_LEADERSHIP).first()
-    if group is None:
-        return []
-    return sorted(set(group.user_set.filter(is_active=True).exclude(email="").values_list("email", flat=True)))
-
-
 def cases_remind_overdue(*, today: date | None = None) -> tuple[int, int]:
     """Remind the investigator of each overdue open case once a day; escalate long-overdue ones once.
 
@@ -168,7 +141,7 @@ def cases_remind_overdue(*, today: date | None = None) -> tuple[int, int]:
                 "admin_url": _case_admin_url(case),
                 "escalated": False,
             }
-            recipient = _staff_email(case.assigned_to)
+            recipient = official_email(case.assigned_to)
             if recipient:
                 notify(
                     kind="followup_case_overdue",
@@ -184,7 +157,7 @@ def cases_remind_overdue(*, today: date | None = None) -> tuple[int, int]:
             if case.escalated_at is None and late >= settings.RATING_FOLLOWUP_ESCALATE_AFTER_WORKING_DAYS:
                 case.escalated_at = timezone.now()
                 fields.append("escalated_at")
-                for address in _escalation_recipients():
+                for address in emails_of_role(Role.DEPARTMENT_LEADERSHIP):
                     notify(
                         kind="followup_case_overdue",
                         recipient=address,

@@ -26,7 +26,7 @@ from ratings.models import (
 )
 from ratings.rollups import rating_counters, rollup_add
 from ratings.services.cases import case_open
-from ratings.services.declarations import _normalized_tax_code
+from ratings.services.declaration_rows import _normalized_tax_code
 from ratings.services.invitations import invitation_from_token
 from ratings.transitions import RATING_ALLOWED
 
