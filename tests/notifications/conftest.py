@@ -51,6 +51,18 @@ SAMPLE_VALUES = {
     "version": 2,
     "title": "Thỏa thuận hợp tác Hải quan – Doanh nghiệp (sửa đổi)",
     "accept_url": "http://testserver/partnerships/accept/abc/",
+    # trust loop (issue 11)
+    "measure": "Nhắc nhở",
+    "status_url": "http://testserver/ratings/status/abc/",
+    "contest_until": MOMENT.date(),
+    "decision": "Khôi phục đánh giá",
+    "rating_id": 42,
+    "explanation_due": MOMENT.date(),
+    "appeal_until": MOMENT.date(),
+    "record_url": "http://testserver/admin/ratings/followupcase/official/7/",
+    "period_label": "Tháng 11/2026",
+    "unit": "Toàn Cục",
+    "report_url": "http://testserver/admin/report/?period=2026-11",
 }
 
 
