@@ -531,3 +531,11 @@ RETENTION_CLOSED_INQUIRY_DAYS = _read(env.int, "RETENTION_CLOSED_INQUIRY_DAYS", 
 RETENTION_UNCONFIRMED_SIGNING_DAYS = _read(env.int, "RETENTION_UNCONFIRMED_SIGNING_DAYS", default=30)
 RETENTION_NOTIFICATION_BODY_DAYS = _read(env.int, "RETENTION_NOTIFICATION_BODY_DAYS", default=90)
 CELERY_BEAT_SCHEDULE["core-retention-purge"] = {"task": "core.retention_purge", "schedule": timedelta(days=1)}
+# Staff workspace (issue 16): a changelist export longer than this runs as a background job.
+EXPORT_INLINE_MAX_ROWS = _read(env.int, "EXPORT_INLINE_MAX_ROWS", default=5000)
+CELERY_BEAT_SCHEDULE["core-monthly-report"] = {
+    "task": "core.monthly_report",
+    "schedule": crontab(minute=0, hour=7, day_of_month="1-3"),
+}
+# Vietnamese dates as written in Vietnam, short enough for the admin lists (customs_feedback/formats/vi).
+FORMAT_MODULE_PATH = ["customs_feedback.formats"]

@@ -364,7 +364,19 @@ class AgreementAdmin(SubjectExportMixin, ReadOnlyAdminMixin, ServiceActionMixin,
 
     @admin.action(description=_("Countersign (activate and send the certificate)"), permissions=["decide"])
     def countersign(self, request, queryset):
-        self._apply(request, queryset, services.agreement_countersign, _("%(count)d agreement(s) countersigned."))
+        """One agreement at once; several as a background job, since each one renders its certificate."""
+        ids = list(queryset.values_list("pk", flat=True))
+        if len(ids) == 1:
+            self._apply(request, queryset, services.agreement_countersign, _("%(count)d agreement(s) countersigned."))
+            return None
+        from django.http import HttpResponseRedirect
+
+        from customs_feedback.core.jobs import job_start
+        from partnerships.jobs import COUNTERSIGN
+
+        job = job_start(kind=COUNTERSIGN, user=request.user, params={"agreement_ids": ids}, total=len(ids))
+        self.message_user(request, _("Countersigning %(count)d agreements in the background.") % {"count": len(ids)})
+        return HttpResponseRedirect(reverse("admin_job", args=[job.pk]))
 
     @admin.action(description=_("Reject (with reason)"), permissions=["decide"])
     def reject(self, request, queryset):

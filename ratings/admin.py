@@ -32,6 +32,7 @@ from customs_feedback.organization.admin_mixins import (
     ServiceActionMixin,
     ServiceWrittenAdminMixin,
     StatusEventInline,
+    branch_column,
 )
 from customs_feedback.organization.models import Branch
 from customs_feedback.organization.scoping import staff_official, user_branch_ids
@@ -78,9 +79,8 @@ class RatingEventInline(StatusEventInline):
 @admin.register(Rating)
 class RatingAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ExportMixin, ScopedModelAdmin):
     list_display = [
-        "pk",
         "submitted_at",
-        "branch",
+        "branch_code",
         "team",
         "official",
         "official_score",
@@ -92,6 +92,7 @@ class RatingAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ExportMixin, Sco
     ]
     list_select_related = ["branch", "team", "official"]
     list_filter = ["status", "channel", "reason", "branch", "official_score", "branch_score"]
+    branch_code = branch_column("branch")
     date_hierarchy = "submitted_at"
     search_fields = ["comment"]
     inlines = [RatingEventInline]

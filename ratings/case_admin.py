@@ -24,6 +24,7 @@ from customs_feedback.organization.admin_mixins import (
     ScopedModelAdmin,
     ServiceWrittenAdminMixin,
     StatusEventInline,
+    branch_column,
 )
 from customs_feedback.organization.models import Official
 from ratings.models import (
@@ -95,7 +96,7 @@ class FollowUpCaseAdmin(ServiceWrittenAdminMixin, ExportMixin, ScopedModelAdmin)
     change_form_template = "admin/ratings/followupcase/change_form.html"
     list_display = [
         "reference",
-        "branch",
+        "branch_code",
         "desk",
         "assigned_to",
         "status",
@@ -118,13 +119,25 @@ class FollowUpCaseAdmin(ServiceWrittenAdminMixin, ExportMixin, ScopedModelAdmin)
         "assigned_to",
         "opened_at",
         "due_date",
+        "official_rated",
         "scores",
+        "low_score_reason",
         "comment",
         "explanation_due",
         "explanation_text",
         "appeal_text",
     ]
     work_fields = ["findings", "conclusion", "measure", "action_taken"]
+    branch_code = branch_column("branch")
+
+    @admin.display(description=_("official rated"))
+    def official_rated(self, obj):
+        rating = obj.rating
+        return f"{rating.official} – {rating.team.code}" if rating.official_id else "–"
+
+    @admin.display(description=_("reason chosen"))
+    def low_score_reason(self, obj):
+        return obj.rating.get_reason_display() or "–"
 
     def get_fields(self, request, obj=None):
         fields = [*self.summary_fields]

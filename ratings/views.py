@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -27,7 +28,10 @@ def rate(request, token: str):
         invitation = invitation_from_token(token)
     except DomainError as error:
         return render(request, "ratings/rate_unavailable.html", {"message": error.message}, status=410)
-    with translation.override(invitation.enterprise.language):
+    # The enterprise's language until the visitor picks one with the language switch (its cookie).
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    language = chosen if chosen in dict(settings.LANGUAGES) else invitation.enterprise.language
+    with translation.override(language):
         form = RatingForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

@@ -4,9 +4,9 @@ from django.utils.html import format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from customs_feedback.core.models import ConfigurationChange, Heartbeat, RetentionRun
+from customs_feedback.core.models import CalendarDay, ConfigurationChange, Heartbeat, RetentionRun
 from customs_feedback.core.privacy import subject_data
-from customs_feedback.organization.admin_mixins import ReadOnlyAdminMixin, ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ScopedModelAdmin
 
 
 @admin.register(ConfigurationChange)
@@ -98,3 +98,20 @@ class SubjectExportMixin:
         response = JsonResponse(subject_data(email=email), json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Content-Disposition"] = f'attachment; filename="subject-data-{slugify(email)}.json"'
         return response
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdminMixin, ScopedModelAdmin):
+    """Days off and working days over holidays.VN; every change is in the configuration audit trail."""
+
+    list_display = ["day", "weekday", "kind", "note"]
+    list_filter = ["kind"]
+    search_fields = ["note"]
+    date_hierarchy = "day"
+    fields = ["day", "kind", "note"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, calendar_day):
+        from django.utils.dateformat import format as date_format
+
+        return date_format(calendar_day.day, "l")

@@ -135,6 +135,12 @@ KINDS: dict[str, NoticeKind] = {
             ("name", "tracking_code", "subject", "answer", "unit_name", "tracking_url"),
         ),
         NoticeKind(
+            "periodic_report",
+            _("Results report of the month (staff)"),
+            ("period_label", "unit", "report_url"),
+            to_staff=True,
+        ),
+        NoticeKind(
             "inquiry_overdue",
             _("Inquiry: overdue (staff)"),
             ("tracking_code", "subject", "due_date", "admin_url", "escalated"),

@@ -60,6 +60,9 @@ SAMPLE_VALUES = {
     "explanation_due": MOMENT.date(),
     "appeal_until": MOMENT.date(),
     "record_url": "http://testserver/admin/ratings/followupcase/official/7/",
+    "period_label": "Tháng 11/2026",
+    "unit": "Toàn Cục",
+    "report_url": "http://testserver/admin/report/?period=2026-11",
 }
 
 

@@ -112,3 +112,13 @@ def test_a_branch_without_a_leader_sends_its_case_to_the_inspection_desk(declara
 
     case = FollowUpCase.objects.get(rating=rating)
     assert (case.desk, case.assigned_to) == ("inspection", None)
+
+
+def test_the_case_page_shows_the_official_rated_and_the_reason_chosen(client, case, leader):
+    client.force_login(leader)
+
+    page = client.get(f"/admin/ratings/followupcase/{case.pk}/change/").content.decode()
+
+    assert case.rating.official.full_name in page
+    assert "Thái độ" in page  # LowScoreReason.ATTITUDE in Vietnamese
+    assert "Công chức được đánh giá" in page and "Lý do doanh nghiệp chọn" in page
