@@ -5,7 +5,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.core.models import ConfigurationChange, Heartbeat, RetentionRun
-from customs_feedback.core.privacy import subject_data
+from customs_feedback.core.privacy import rule_description, subject_data
 from customs_feedback.organization.admin_mixins import ScopedModelAdmin
 
 
@@ -77,7 +77,14 @@ class RetentionRunAdmin(ScopedModelAdmin):
             "",
             "<div><strong>{}</strong>: {} ({} {}, {} {})</div>",
             (
-                (name, result["changed"], result["days"], _("days"), _("before"), result["before"][:10])
+                (
+                    rule_description(name),
+                    result["changed"],
+                    result["days"],
+                    _("days"),
+                    _("before"),
+                    result["before"][:10],
+                )
                 for name, result in run.results.items()
             ),
         )
