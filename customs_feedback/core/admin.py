@@ -9,15 +9,8 @@ from customs_feedback.core.privacy import rule_description, subject_data
 from customs_feedback.organization.admin_mixins import ScopedModelAdmin
 
 
-@admin.register(ConfigurationChange)
-class ConfigurationChangeAdmin(ScopedModelAdmin):
-    list_display = ["at", "actor", "action", "content_type", "object_repr"]
-    list_filter = ["action", "content_type", "at"]
-    list_select_related = ["actor", "content_type"]
-    search_fields = ["object_repr", "actor__username"]
-    date_hierarchy = "at"
-    fields = ["at", "actor", "action", "content_type", "object_id", "object_repr", "changes_list"]
-    readonly_fields = fields
+class RecordOnlyAdmin(ScopedModelAdmin):
+    """Records the system writes (audit rows, purge runs): staff read them, nobody edits them."""
 
     def has_add_permission(self, request):
         return False
@@ -27,6 +20,17 @@ class ConfigurationChangeAdmin(ScopedModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ConfigurationChange)
+class ConfigurationChangeAdmin(RecordOnlyAdmin):
+    list_display = ["at", "actor", "action", "content_type", "object_repr"]
+    list_filter = ["action", "content_type", "at"]
+    list_select_related = ["actor", "content_type"]
+    search_fields = ["object_repr", "actor__username"]
+    date_hierarchy = "at"
+    fields = ["at", "actor", "action", "content_type", "object_id", "object_repr", "changes_list"]
+    readonly_fields = fields
 
     @admin.display(description=_("changes"))
     def changes_list(self, change):
@@ -50,22 +54,13 @@ class HeartbeatAdmin(ScopedModelAdmin):
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(ScopedModelAdmin):
+class RetentionRunAdmin(RecordOnlyAdmin):
     """What each daily purge of expired personal data changed (read-only)."""
 
     list_display = ["ran_at", "changed_total"]
     date_hierarchy = "ran_at"
     fields = ["ran_at", "results_list"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("records changed"))
     def changed_total(self, run):
