@@ -4,26 +4,13 @@ from django.utils.html import format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from customs_feedback.core.models import ConfigurationChange, Heartbeat, RetentionRun
+from customs_feedback.core.models import CalendarDay, ConfigurationChange, Heartbeat, RetentionRun
 from customs_feedback.core.privacy import rule_description, subject_data
-from customs_feedback.organization.admin_mixins import ScopedModelAdmin
-
-
-class RecordOnlyAdmin(ScopedModelAdmin):
-    """Records the system writes (audit rows, purge runs): staff read them, nobody edits them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from customs_feedback.organization.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ScopedModelAdmin
 
 
 @admin.register(ConfigurationChange)
-class ConfigurationChangeAdmin(RecordOnlyAdmin):
+class ConfigurationChangeAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ["at", "actor", "action", "content_type", "object_repr"]
     list_filter = ["action", "content_type", "at"]
     list_select_related = ["actor", "content_type"]
@@ -54,7 +41,7 @@ class HeartbeatAdmin(ScopedModelAdmin):
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(RecordOnlyAdmin):
+class RetentionRunAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """What each daily purge of expired personal data changed (read-only)."""
 
     list_display = ["ran_at", "changed_total"]
@@ -109,3 +96,20 @@ class SubjectExportMixin:
         response = JsonResponse(subject_data(email=email), json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Content-Disposition"] = f'attachment; filename="subject-data-{slugify(email)}.json"'
         return response
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdminMixin, ScopedModelAdmin):
+    """Days off and working days over holidays.VN; every change is in the configuration audit trail."""
+
+    list_display = ["day", "weekday", "kind", "note"]
+    list_filter = ["kind"]
+    search_fields = ["note"]
+    date_hierarchy = "day"
+    fields = ["day", "kind", "note"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, calendar_day):
+        from django.utils.dateformat import format as date_format
+
+        return date_format(calendar_day.day, "l")
