@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from complaints.models import OPEN_STATUSES, Inquiry, InquiryAttachment
 from customs_feedback.core.privacy import retention_rule, subject_export
 
 
 @retention_rule(
-    "inquiry_submitter_ip", days_setting="RETENTION_NETWORK_DAYS", description="IP address of inquiry submitters"
+    "inquiry_submitter_ip", days_setting="RETENTION_NETWORK_DAYS", description=_("IP address of inquiry submitters")
 )
 def inquiry_ips_forget(*, before: datetime) -> int:
     return Inquiry.objects.filter(submitted_at__lt=before, submitted_ip__isnull=False).update(submitted_ip=None)
@@ -19,7 +21,7 @@ def inquiry_ips_forget(*, before: datetime) -> int:
 @retention_rule(
     "closed_inquiry_contact",
     days_setting="RETENTION_CLOSED_INQUIRY_DAYS",
-    description="Contact details and attachments of inquiries closed that long ago",
+    description=_("Contact details and attachments of inquiries closed that long ago"),
 )
 def closed_inquiries_anonymise(*, before: datetime) -> int:
     expired = Inquiry.objects.exclude(status__in=OPEN_STATUSES).filter(closed_at__lt=before).exclude(email="")

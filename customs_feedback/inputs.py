@@ -205,7 +205,15 @@ class InputGateMiddleware:
         if problems:
             logger.info("refused input on %s: %s", request.path_info.encode("unicode_escape"), sorted(problems))
             return refused_response(request, problems)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 404 and request.path_info.startswith("/api/") and _is_html(response):
+            # An address no API route matches: answer in the API's own shape, as its schema documents.
+            return JsonResponse({"detail": _("Not found.")}, status=404)
+        return response
+
+
+def _is_html(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("text/html")
 
 
 def refused_response(request: HttpRequest, problems: dict[str, list[str]]) -> HttpResponse:

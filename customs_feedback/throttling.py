@@ -11,6 +11,7 @@ import logging
 import math
 import time
 
+from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -52,6 +53,25 @@ class ResilientThrottleMixin:
             return super().allow_request(request, view)  # type: ignore[misc]
         _cache_down_since = None
         return allowed
+
+
+def count_attempt(key: str, *, window_seconds: int) -> int:
+    """Count one attempt on `key` within a window and return the count so far: in the shared cache, or in
+    this process while it is unreachable (for counters that are not DRF throttles)."""
+    try:
+        return _incr(cache, key, window_seconds)
+    except Exception as error:  # noqa: BLE001 - any cache backend failure (redis, memcached, socket)
+        _note_cache_down(error)
+        return _incr(_local_counts, key, window_seconds)
+
+
+def _incr(store, key: str, window_seconds: int) -> int:
+    store.add(key, 0, timeout=window_seconds)
+    try:
+        return store.incr(key)
+    except ValueError:  # expired between add and incr
+        store.set(key, 1, timeout=window_seconds)
+        return 1
 
 
 class ScopedRateThrottle(ResilientThrottleMixin, throttling.ScopedRateThrottle):

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from customs_feedback.core.privacy import retention_rule, subject_export
 from partnerships.member_models import EnterpriseUser
 from partnerships.models import Agreement, AgreementStatus, Enterprise
 
 
 @retention_rule(
-    "signing_ip_user_agent", days_setting="RETENTION_NETWORK_DAYS", description="IP address and browser of signers"
+    "signing_ip_user_agent", days_setting="RETENTION_NETWORK_DAYS", description=_("IP address and browser of signers")
 )
 def signing_network_forget(*, before: datetime) -> int:
     return (
@@ -24,7 +26,7 @@ def signing_network_forget(*, before: datetime) -> int:
 @retention_rule(
     "unconfirmed_signing",
     days_setting="RETENTION_UNCONFIRMED_SIGNING_DAYS",
-    description="Contact details of signing requests never confirmed",
+    description=_("Contact details of signing requests never confirmed"),
 )
 def unconfirmed_signings_anonymise(*, before: datetime) -> int:
     return (

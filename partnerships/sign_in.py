@@ -13,7 +13,6 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -23,6 +22,7 @@ from rest_framework import status
 
 from customs_feedback.exceptions import DomainError
 from customs_feedback.notifications.services import notify
+from customs_feedback.throttling import count_attempt
 from customs_feedback.validators import normalize_tax_code
 from partnerships.members import keyed_hash, record_event
 from partnerships.models import (
@@ -65,13 +65,7 @@ def _count_or_refuse(*keys_and_limits: tuple[str, int]) -> None:
     """Count one attempt on each key (an hour's window); refuse when any key is past its limit."""
     refused = False
     for key, limit in keys_and_limits:
-        cache_key = f"enterprise-sign-in:{keyed_hash(key)}"
-        cache.add(cache_key, 0, timeout=3600)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=3600)
-            count = 1
+        count = count_attempt(f"enterprise-sign-in:{keyed_hash(key)}", window_seconds=3600)
         refused = refused or count > limit
     if refused:
         raise TooManyRequests()

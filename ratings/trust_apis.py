@@ -38,7 +38,7 @@ class RatingDetailApi(ApiClientView):
     permission_classes = [RatingsScope]
 
     @extend_schema(
-        responses={200: RatingStatusOut, **error_responses(401, 403, 404, 429)},
+        responses={200: RatingStatusOut, **error_responses(400, 401, 403, 404, 429)},
         summary="Status of a rating, for the software that submitted it",
         tags=["Ratings"],
     )

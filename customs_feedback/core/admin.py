@@ -5,7 +5,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.core.models import CalendarDay, ConfigurationChange, Heartbeat, RetentionRun
-from customs_feedback.core.privacy import subject_data
+from customs_feedback.core.privacy import rule_description, subject_data
 from customs_feedback.organization.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ScopedModelAdmin
 
 
@@ -41,22 +41,13 @@ class HeartbeatAdmin(ScopedModelAdmin):
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(ScopedModelAdmin):
+class RetentionRunAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """What each daily purge of expired personal data changed (read-only)."""
 
     list_display = ["ran_at", "changed_total"]
     date_hierarchy = "ran_at"
     fields = ["ran_at", "results_list"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("records changed"))
     def changed_total(self, run):
@@ -68,7 +59,14 @@ class RetentionRunAdmin(ScopedModelAdmin):
             "",
             "<div><strong>{}</strong>: {} ({} {}, {} {})</div>",
             (
-                (name, result["changed"], result["days"], _("days"), _("before"), result["before"][:10])
+                (
+                    rule_description(name),
+                    result["changed"],
+                    result["days"],
+                    _("days"),
+                    _("before"),
+                    result["before"][:10],
+                )
                 for name, result in run.results.items()
             ),
         )

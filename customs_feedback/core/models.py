@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.text import NFCCharField, NFCTextField
@@ -60,7 +61,7 @@ class RetentionRun(models.Model):
         verbose_name_plural = _("personal-data purges")
 
     def __str__(self) -> str:
-        return f"{self.ran_at:%Y-%m-%d %H:%M}: {self.changed_total}"
+        return f"{timezone.localtime(self.ran_at):%Y-%m-%d %H:%M}"
 
     @property
     def changed_total(self) -> int:

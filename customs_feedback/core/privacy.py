@@ -28,7 +28,7 @@ class RetentionRule:
     name: str
     days_setting: str
     purge: PurgeFunction
-    description: str
+    description: Any  # a lazily translated string
 
 
 _rules: dict[str, RetentionRule] = {}
@@ -53,6 +53,12 @@ def subject_export(name: str) -> Callable[[ExportFunction], ExportFunction]:
 
 def retention_rules() -> list[RetentionRule]:
     return list(_rules.values())
+
+
+def rule_description(name: str) -> str:
+    """The translated description of a rule (a run may name a rule since removed: then its name)."""
+    rule = _rules.get(name)
+    return str(rule.description) if rule else name
 
 
 def retention_purge(*, now: datetime | None = None) -> RetentionRun:

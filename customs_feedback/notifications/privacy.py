@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from customs_feedback.core.privacy import retention_rule, subject_export
 from customs_feedback.notifications.models import Notification, NotificationStatus
 
@@ -12,7 +14,7 @@ _DONE = (NotificationStatus.SENT, NotificationStatus.FAILED)
 
 
 @retention_rule(
-    "notification_bodies", days_setting="RETENTION_NOTIFICATION_BODY_DAYS", description="Texts of notices sent"
+    "notification_bodies", days_setting="RETENTION_NOTIFICATION_BODY_DAYS", description=_("Texts of notices sent")
 )
 def notification_bodies_drop(*, before: datetime) -> int:
     expired = Notification.objects.filter(status__in=_DONE, created_at__lt=before).exclude(body_text="")

@@ -200,3 +200,10 @@ def test_a_list_body_for_an_object_endpoint_is_refused_in_the_object_shape(api):
 
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": [CONTROL]}
+
+
+def test_an_api_address_no_route_matches_answers_json(api):
+    response = api.get("/api/v1/ratings/not-a-number/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}

@@ -102,3 +102,14 @@ def test_the_full_health_report_shows_the_cache_degraded_not_failing(admin_clien
     assert report["components"]["cache"]["status"] == "degraded"
     assert report["components"]["cache"]["throttles"] == "per process"
     assert report["components"]["database"]["status"] == "ok"
+
+
+def test_with_the_cache_down_enterprise_sign_in_still_answers_and_counts_locally(settings):
+    settings.CACHES = DEAD_REDIS
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    body = {"tax_code": "0100233488", "email": "ketoan@example.vn"}
+
+    answers = [api.post("/api/v1/enterprise/sign-in/", body, format="json").status_code for _n in range(12)]
+
+    assert answers[0] == 202
+    assert answers[-1] == 429  # the per-email limit still holds, counted in this process

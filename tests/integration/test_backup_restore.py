@@ -21,6 +21,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from partnerships.models import Agreement
+from tests.complaints.conftest import seeded_categories  # noqa: F401 - the fixture
+from tests.partnerships.conftest import agreement_text  # noqa: F401 - the fixture
 from tests.smtp import free_port
 from tests.workers import test_database_url
 
@@ -118,6 +120,7 @@ def rerun_data_migrations() -> None:
 
 
 @pytest.mark.integration
+@pytest.mark.usefixtures("agreement_text", "seeded_categories")  # flushed by any transactional test before
 def test_a_backup_restores_into_a_fresh_database_that_serves_the_same_data_and_certificate(
     transactional_db, fresh_database, settings, tmp_path
 ):

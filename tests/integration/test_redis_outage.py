@@ -10,12 +10,14 @@ from complaints.models import Inquiry
 from customs_feedback import throttling
 from customs_feedback.notifications.models import Notification, NotificationStatus
 from customs_feedback.notifications.services import notification_sweep
+from tests.complaints.conftest import seeded_categories  # noqa: F401 - the fixture
 from tests.core.test_input_gate import INQUIRY
 from tests.core.test_throttles_and_degradation import DEAD_REDIS
 from tests.integration.test_notification_delivery import broker_outage, smtp_server  # noqa: F401
 from tests.workers import wait_for
 
-pytestmark = pytest.mark.integration
+# Transactional tests before this one may have flushed the categories the data migration seeds.
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("seeded_categories")]
 
 
 def test_a_submission_during_a_redis_outage_is_stored_and_its_notice_sent_once_redis_returns(
