@@ -12,3 +12,10 @@ from partnerships.models import Agreement, AgreementStatus
 )
 def certificates_waiting() -> int:
     return Agreement.objects.filter(status=AgreementStatus.PENDING_REVIEW).count()
+
+
+@gauge("certificates_unsealed", "Certificates in force without the department's seal (imported, or issued before it).")
+def certificates_unsealed() -> int:
+    from partnerships.certificates import agreements_without_seal
+
+    return agreements_without_seal().count()

@@ -70,6 +70,7 @@ class RunningServer:
         deadline = time.monotonic() + 60
         while not self._answers():
             if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()  # never leave a server behind
                 pytest.fail(f"the restored app did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.3)
 
@@ -94,8 +95,9 @@ class RunningServer:
         assert answer.url.rstrip("/").endswith("/admin"), answer.read().decode()[-2000:]
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=20)
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
         self._log.close()
 
 
