@@ -324,4 +324,4 @@ class ApiClientAdmin(ScopedModelAdmin):
         return False
 
 
-from ratings import case_admin  # noqa: E402, F401  (registers the trust loop's admins)
+from ratings import case_admin, review_admin  # noqa: E402, F401  (registers the trust loop's admins)

@@ -34,7 +34,7 @@ from ratings.models import (
 )
 from ratings.record_selectors import appeal_deadline
 from ratings.selectors import is_department_leadership, may_investigate, staff_official
-from ratings.services.verification import (
+from ratings.services.notices import (
     _admin_url,
     _tell_enterprise,
     _tell_staff,
@@ -64,6 +64,36 @@ def case_open(*, rating: Rating) -> FollowUpCase:
     return case
 
 
+def reopen_case(rating: Rating, *, actor) -> None:
+    """A reinstated low rating is investigated (again): its case reopens with fresh deadlines."""
+    if not rating.is_low:
+        return
+    case = FollowUpCase.objects.select_for_update().filter(rating=rating).first()
+    if case is None:
+        case_open(rating=rating)
+        return
+    now = timezone.now()
+    desk, investigator = case_route(rating)
+    case = transition(
+        case,
+        to=CaseStatus.OPEN,
+        allowed=CASE_ALLOWED,
+        actor=actor,
+        note=_("Reopened: the rating was reinstated."),
+        fields={
+            "conclusion": "",
+            "closed_at": None,
+            "opened_at": now,
+            "desk": desk,
+            "assigned_to": investigator,
+            "due_date": add_working_days(now, settings.RATING_FOLLOWUP_WORKING_DAYS),
+            "explanation_due": add_working_days(now, settings.RATING_EXPLANATION_WORKING_DAYS),
+        },
+    )
+    case_announce(case)
+
+
+@transaction.atomic
 def _locked_case(case_id: int) -> FollowUpCase:
     return (
         FollowUpCase.objects.select_for_update(of=("self",))

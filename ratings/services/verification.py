@@ -3,21 +3,16 @@ official's explanation and appeal, conclusions with a measure, and the notices e
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
-from customs_feedback.notifications.services import notify
 from customs_feedback.organization.models import Official
 from customs_feedback.organization.roles import Role
-from customs_feedback.organization.selectors import branch_leader, emails_of_role, official_email
-from customs_feedback.workdays import add_working_days
+from customs_feedback.organization.selectors import emails_of_role, official_email
 from customs_feedback.workflow import record_event, record_note, transition
-from ratings.links import rating_status_url
 from ratings.models import (
     CaseDesk,
     CaseStatus,
@@ -37,54 +32,9 @@ from ratings.selectors import (
     may_reassign_case,
     may_verify_rating,
 )
+from ratings.services.cases import reopen_case
+from ratings.services.notices import _admin_url, _tell_enterprise, _tell_staff
 from ratings.transitions import CASE_ALLOWED, CONTEST_ALLOWED, RATING_ALLOWED, RATING_REINSTATE_ALLOWED
-
-# --- Notices ----------------------------------------------------------------------------------------
-
-
-def _company(rating: Rating) -> tuple:
-    enterprise = rating.declaration.enterprise
-    return enterprise, enterprise.name_vi or enterprise.name_en or enterprise.tax_code
-
-
-def _tell_enterprise(rating: Rating, *, kind: str, key: str, **context) -> None:
-    enterprise, company_name = _company(rating)
-    if not enterprise.email:
-        return
-    notify(
-        kind=kind,
-        recipient=enterprise.email,
-        language=enterprise.language,
-        context={
-            "company_name": company_name,
-            "declaration_number": rating.declaration.number,
-            "status_url": rating_status_url(rating.pk),
-            **context,
-        },
-        idempotency_key=key,
-        obj=rating,
-    )
-
-
-def _tell_staff(addresses: list[str], *, kind: str, key: str, obj, **context) -> None:
-    for address in addresses:
-        notify(
-            kind=kind,
-            recipient=address,
-            language=settings.LANGUAGE_CODE,
-            context=context,
-            idempotency_key=f"{key}:{address}",
-            obj=obj,
-        )
-
-
-def _admin_url(name: str, pk: int) -> str:
-    return settings.SITE_URL + reverse(name, args=[pk])
-
-
-def record_url(official_id: int) -> str:
-    return settings.SITE_URL + reverse("admin:ratings_official_record", args=[official_id])
-
 
 # --- Verification and contests ----------------------------------------------------------------------
 
@@ -216,7 +166,7 @@ def rating_contest_decide(*, contest_id: int, reinstate: bool, note: str, actor)
             fields={"rejection_reason": "", "rejection_note": "", "rejected_at": None},
         )
         _rollup(rating, +1)
-        _reopen_case(rating, actor=actor)
+        reopen_case(rating, actor=actor)
     _tell_enterprise(
         rating,
         kind="rating_contest_decided",
@@ -227,77 +177,9 @@ def rating_contest_decide(*, contest_id: int, reinstate: bool, note: str, actor)
     return contest
 
 
-# --- Cases: routing, reassignment ------------------------------------------------------------------
+# --- Cases: reassignment ------------------------------------------------------------------
 
 
-def case_route(rating: Rating) -> tuple[str, Official | None]:
-    """Who investigates: the branch leader, or the inspection desk when the leader is the official rated
-    (or the branch has no leader). Nobody investigates themselves."""
-    leader = branch_leader(rating.branch_id)
-    if leader is None or leader.pk == rating.official_id:
-        return CaseDesk.INSPECTION, None
-    return CaseDesk.BRANCH, leader
-
-
-def case_announce(case: FollowUpCase) -> None:
-    """Tell the investigator (or the inspection desk) of a new case, and the official rated that they may
-    explain (never who rated). The caller holds the transaction."""
-    context = {
-        "case_reference": case.reference,
-        "branch_name": case.branch.name_vi,
-        "due_date": case.due_date,
-        "admin_url": _admin_url("admin:ratings_followupcase_change", case.pk),
-    }
-    if case.desk == CaseDesk.INSPECTION:
-        recipients = emails_of_role(Role.INSPECTION_DESK)
-    else:
-        recipients = [address for address in [official_email(case.assigned_to)] if address]
-    stamp = case.opened_at.timestamp()
-    _tell_staff(recipients, kind="followup_case_opened", key=f"followup-opened:{case.pk}:{stamp}", obj=case, **context)
-    official = case.rating.official
-    _tell_staff(
-        [address for address in [official_email(official)] if address],
-        kind="followup_case_explain",
-        key=f"followup-explain:{case.pk}:{stamp}",
-        obj=case,
-        case_reference=case.reference,
-        explanation_due=case.explanation_due,
-        record_url=record_url(official.pk),
-    )
-
-
-def _reopen_case(rating: Rating, *, actor) -> None:
-    """A reinstated low rating is investigated (again): its case reopens with fresh deadlines."""
-    if not rating.is_low:
-        return
-    from ratings.services.cases import case_open
-
-    case = FollowUpCase.objects.select_for_update().filter(rating=rating).first()
-    if case is None:
-        case_open(rating=rating)
-        return
-    now = timezone.now()
-    desk, investigator = case_route(rating)
-    case = transition(
-        case,
-        to=CaseStatus.OPEN,
-        allowed=CASE_ALLOWED,
-        actor=actor,
-        note=_("Reopened: the rating was reinstated."),
-        fields={
-            "conclusion": "",
-            "closed_at": None,
-            "opened_at": now,
-            "desk": desk,
-            "assigned_to": investigator,
-            "due_date": add_working_days(now, settings.RATING_FOLLOWUP_WORKING_DAYS),
-            "explanation_due": add_working_days(now, settings.RATING_EXPLANATION_WORKING_DAYS),
-        },
-    )
-    case_announce(case)
-
-
-@transaction.atomic
 def case_reassign(*, case_id: int, actor, reason: str, to_official_id: int | None = None) -> FollowUpCase:
     """Hand a case to another official of its branch, or (no official) to the inspection desk, with a reason."""
     if not (reason or "").strip():
