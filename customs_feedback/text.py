@@ -19,6 +19,15 @@ def strip_accents(value: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+# A cell starting with one of these is a formula to a spreadsheet: neutralise it (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text, never runs as a formula."""
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
 class _NFCMixin:
     """Normalise on save (the instance sees the stored value) and in lookups (queries match)."""
 

@@ -23,9 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customs_feedback.core.jobs import JobOutcome, job_kind
+from customs_feedback.text import spreadsheet_safe
 
-# A cell starting with one of these is a formula to a spreadsheet: neutralise it (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 INTERNAL_IDS = frozenset({"pk", "id"})
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -43,8 +42,7 @@ def cell(value):
         return local.replace(tzinfo=None, second=0, microsecond=0)
     if isinstance(value, date | int | float | Decimal):
         return value
-    text = strip_tags(str(value))
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+    return spreadsheet_safe(strip_tags(str(value)))
 
 
 def export_fields(fields: list[str]) -> list[str]:

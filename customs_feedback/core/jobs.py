@@ -62,9 +62,9 @@ def job_start(*, kind: str, user, params: dict, total: int) -> BackgroundJob:
         raise ValueError(f"unknown job kind {kind!r}")
     params = {"language": translation.get_language() or settings.LANGUAGE_CODE, **params}
     job = BackgroundJob.objects.create(kind=kind, requested_by=user, params=params, total=total)
-    from customs_feedback.core.tasks import job_run as job_run_task
+    from customs_feedback.tasking import enqueue
 
-    transaction.on_commit(lambda: job_run_task.delay(job.pk))
+    transaction.on_commit(lambda: enqueue("core.job_run", job.pk))
     return job
 
 

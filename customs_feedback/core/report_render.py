@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_feedback.core.reporting import Report
+from customs_feedback.text import spreadsheet_safe
 
 FORMATS = ("html", "pdf", "xlsx")
 CONTENT_TYPES = {
@@ -47,8 +48,6 @@ def report_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from customs_feedback.core.exports import cell as safe_text
-
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(bold=True)
@@ -67,9 +66,7 @@ def report_xlsx(report: Report) -> bytes:
                 cell.font = bold
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             for row in table.rows:
-                sheet.append(
-                    [_typed(value, column.kind, safe_text) for value, column in zip(row, table.columns, strict=True)]
-                )
+                sheet.append([_typed(value, column.kind) for value, column in zip(row, table.columns, strict=True)])
                 for index, column in enumerate(table.columns, start=1):
                     if column.kind in NUMBER_FORMATS:
                         sheet.cell(row=sheet.max_row, column=index).number_format = NUMBER_FORMATS[column.kind]
@@ -83,7 +80,7 @@ def report_xlsx(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def _typed(value, kind: str, safe_text):
+def _typed(value, kind: str):
     if value is None:
         return None
     if kind == "date":
@@ -92,7 +89,7 @@ def _typed(value, kind: str, safe_text):
         return int(value)
     if kind in ("decimal", "percent"):
         return float(value)
-    return safe_text(value)
+    return spreadsheet_safe(str(value))
 
 
 def _sheet_title(title: str, taken: list[str]) -> str:

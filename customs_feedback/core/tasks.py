@@ -30,7 +30,7 @@ def monthly_report() -> None:
     """Scheduled in the first days of each month: last month's results report to department leadership."""
     from django.utils import timezone
 
+    from customs_feedback.core.report_delivery import report_send_to_leadership
     from customs_feedback.core.reporting import Period
-    from customs_feedback.core.services import report_send_to_leadership
 
     report_send_to_leadership(period_code=Period.month_before(timezone.localdate()).code)

@@ -89,6 +89,14 @@ class StaffAccountAdmin(SuperuserOnlyAdminMixin, AuditedAdminMixin, UserAdmin):
     list_filter = ["is_staff", "is_superuser", "is_active", RoleFilter]
     readonly_fields = ["last_login", "date_joined"]  # recorded by the system, never typed in
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and formfield is not None:
+            # A role's group is named by its code; the system administrator reads the role's name.
+            labels = dict(Role.choices)
+            formfield.label_from_instance = lambda group: str(labels.get(group.name, group.name))
+        return formfield
+
 
 admin.site.register(TokenProxy, type("ApiTokenAdmin", (SuperuserOnlyAdminMixin, TokenAdmin), {}))
 admin.site.register(APIKey, type("ApiKeyAdmin", (SuperuserOnlyAdminMixin, APIKeyModelAdmin), {}))

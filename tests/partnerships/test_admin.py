@@ -73,7 +73,7 @@ def test_the_certificate_downloads_from_the_admin(client, desk):
     response = client.get(f"{CHANGELIST}{agreement.pk}/certificate/")
 
     assert "Tải giấy chứng nhận" in page
-    assert "countersigned, No." in page  # the history inline
+    assert "đã ký xác nhận, số" in page  # the history inline, in the reader's language
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == agreement.certificate.read()
 
