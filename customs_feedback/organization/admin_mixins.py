@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
+from customs_feedback.core.paginators import EstimatedCountPaginator
 from customs_feedback.organization.scoping import for_user, is_scoped
 
 
@@ -28,7 +29,10 @@ class ScopedAdminMixin:
 
 
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    pass
+    # Changelists never count a whole big table: no "(N total)" count beside a filtered list, and a long
+    # list is counted by the planner's estimate (see EstimatedCountPaginator).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
 
 class ReadOnlyInline(admin.TabularInline):
