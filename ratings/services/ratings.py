@@ -1,0 +1,198 @@
+"""Ratings: an enterprise's rating of a cleared declaration, and staff verifying or rejecting it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
+from customs_feedback.validators import DECLARATION_NUMBER
+from customs_feedback.workflow import ensure_transition
+from ratings.models import (
+    Channel,
+    Declaration,
+    LowScoreReason,
+    Rating,
+    RatingEvent,
+    RatingInvitation,
+    RatingStatus,
+    RejectionReason,
+)
+from ratings.rollups import rating_counters, rollup_add
+from ratings.services.cases import case_open
+from ratings.services.declarations import _normalized_tax_code
+from ratings.services.invitations import invitation_from_token
+from ratings.transitions import RATING_ALLOWED
+
+
+class AlreadyRated(Conflict):
+    default_message = "This declaration has already been rated."
+
+    def __init__(self) -> None:
+        super().__init__(_("This declaration has already been rated."))
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    official_score: Any = None
+    team_score: Any = None
+    branch_score: Any = None
+    reason: str = ""
+    comment: str = ""
+
+
+def clean_rating_input(data: RatingInput) -> dict[str, Any]:
+    """Check the scores, reason and comment; raise a ValidationError naming every bad field."""
+    errors: dict[str, list[str]] = {}
+    scores: dict[str, int | None] = {}
+    for name in ("official_score", "team_score", "branch_score"):
+        value = getattr(data, name)
+        if value in (None, ""):
+            scores[name] = None
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+            errors[name] = [_("A score is a whole number of stars from 1 to 5.")]
+            continue
+        number = int(value)
+        if not 1 <= number <= 5:
+            errors[name] = [_("A score is a whole number of stars from 1 to 5.")]
+            continue
+        scores[name] = number
+    if not errors and all(score is None for score in scores.values()):
+        errors["non_field_errors"] = [_("Give at least one score: the official, the working team or the branch.")]
+    reason = (data.reason or "").strip()
+    if reason and reason not in LowScoreReason.values:
+        errors["reason"] = [_("Choose a reason from the list.")]
+    elif not reason and any(score is not None and score <= 2 for score in scores.values()):
+        errors["reason"] = [_("Please choose a reason when you give 2 stars or fewer.")]
+    comment = (data.comment or "").strip()
+    if len(comment) > 2000:
+        errors["comment"] = [_("The comment is limited to 2,000 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    return {**scores, "reason": reason, "comment": comment}
+
+
+def rating_submit(
+    *,
+    declaration_number: str,
+    tax_code: str,
+    data: RatingInput,
+    channel: str = Channel.SOFTWARE,
+    invitation: RatingInvitation | None = None,
+) -> Rating:
+    """Record an enterprise's rating of its cleared declaration; a low score opens a follow-up case."""
+    values = clean_rating_input(data)
+    if not DECLARATION_NUMBER.match(declaration_number or ""):
+        raise ValidationError({"declaration_number": [_("A customs declaration number has exactly 12 digits.")]})
+    tax_code = _normalized_tax_code((tax_code or "").strip())
+    if isinstance(tax_code, ValidationError):
+        raise ValidationError({"tax_code": tax_code.messages})
+    try:
+        with transaction.atomic():
+            return _rating_create(declaration_number, tax_code, values, channel, invitation)
+    except IntegrityError:
+        # Two submissions raced past the check; the unique declaration column kept only one.
+        if Rating.objects.filter(declaration__number=declaration_number).exists():
+            raise AlreadyRated from None
+        raise
+
+
+def _rating_create(
+    declaration_number: str, tax_code: str, values: dict, channel: str, invitation: RatingInvitation | None
+) -> Rating:
+    try:
+        declaration = (
+            Declaration.objects.select_for_update(of=("self",))
+            .select_related("enterprise")
+            .get(number=declaration_number)
+        )
+    except Declaration.DoesNotExist:
+        raise ValidationError({"declaration_number": [_("No customs declaration has this number.")]}) from None
+    if declaration.enterprise.tax_code != tax_code:
+        raise PermissionDenied(_("Only the enterprise that made a declaration can rate it."))
+    if declaration.cleared_at is None:
+        raise DomainError(_("This declaration has not been cleared yet; it can be rated once it is cleared."))
+    now = timezone.now()
+    if now > declaration.cleared_at + timedelta(days=settings.RATING_WINDOW_DAYS):
+        raise DomainError(
+            _("The time to rate this declaration has passed: ratings are accepted for %(days)s days after clearance.")
+            % {"days": settings.RATING_WINDOW_DAYS}
+        )
+    # A second rating is refused by the unique declaration column (see rating_submit), not a query here.
+    rating = Rating.objects.create(
+        declaration=declaration,
+        branch_id=declaration.branch_id,
+        team_id=declaration.team_id,
+        official_id=declaration.official_id,
+        channel=channel,
+        submitted_at=now,
+        submitted_on=timezone.localdate(now),
+        **values,
+    )
+    RatingEvent.objects.create(rating=rating, to_status=RatingStatus.RECEIVED)
+    rollup_add({(rating.submitted_on, rating.branch_id, rating.team_id, rating.official_id): rating_counters(rating)})
+    if invitation is not None:
+        RatingInvitation.objects.filter(pk=invitation.pk).update(used_at=now)
+    if rating.is_low:
+        case_open(rating=rating, declaration=declaration)
+    return rating
+
+
+def rating_submit_by_invitation(*, token: str, data: RatingInput) -> Rating:
+    """Record a rating made through an emailed link; the link then stops working."""
+    invitation = invitation_from_token(token)
+    with transaction.atomic():
+        # Lock the invitation so two tabs posting the same link record one rating.
+        locked = RatingInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.used_at is not None:
+            raise DomainError(_("This rating link has already been used. Thank you, your rating was recorded."))
+        try:
+            return rating_submit(
+                declaration_number=invitation.declaration.number,
+                tax_code=invitation.enterprise.tax_code,
+                data=data,
+                channel=Channel.EMAIL_LINK,
+                invitation=locked,
+            )
+        except AlreadyRated:
+            raise DomainError(
+                _("This rating link has already been used. Thank you, your rating was recorded.")
+            ) from None
+
+
+def _record_rating(rating: Rating, *, to_status: str, fields: list[str], actor, note: str = "") -> None:
+    from_status = rating.status
+    ensure_transition(RATING_ALLOWED, from_status, to_status, labels=dict(RatingStatus.choices))
+    rating.status = to_status
+    rating.save(update_fields=[*fields, "status", "updated_at"])
+    RatingEvent.objects.create(rating=rating, actor=actor, from_status=from_status, to_status=to_status, note=note)
+
+
+@transaction.atomic
+def rating_verify(*, rating_id: int, actor) -> Rating:
+    """Confirm a received rating as genuine."""
+    rating = Rating.objects.select_for_update().get(pk=rating_id)
+    _record_rating(rating, to_status=RatingStatus.VERIFIED, fields=[], actor=actor)
+    return rating
+
+
+@transaction.atomic
+def rating_reject(*, rating_id: int, reason: str, actor, note: str = "") -> Rating:
+    """Set a rating aside as invalid, abusive or mistargeted: kept, but no longer counted in statistics."""
+    if reason not in RejectionReason.values:
+        raise ValidationError({"rejection_reason": [_("Choose why the rating is rejected.")]})
+    rating = Rating.objects.select_for_update().get(pk=rating_id)
+    rating.rejection_reason = reason
+    _record_rating(rating, to_status=RatingStatus.REJECTED, fields=["rejection_reason"], actor=actor, note=note)
+    rollup_add(
+        {(rating.submitted_on, rating.branch_id, rating.team_id, rating.official_id): rating_counters(rating, -1)}
+    )
+    return rating
