@@ -90,21 +90,24 @@ def compare_import(args) -> None:
 
 
 def compare_stats(args) -> None:
-    """The stats selector on the big data set (bench/generate_big.py) against running the SQL it emits."""
+    """The stats selector on the big data set (BENCH_DB loaded by bench/generate_big.py) against its own SQL."""
     from compare import interleaved
 
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_BIG_DATABASE_URL", DATABASE_URL)
     django_setup()
+    from datetime import date
+
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from customs_feedback.organization.models import Branch
     from ratings.selectors import StatsFilter, rating_stats
 
-    filters = StatsFilter(branch=os.environ.get("BENCH_STATS_BRANCH", "9000"))
+    branch = Branch.objects.order_by("code").first()
+    filters = StatsFilter(branch_ids=[branch.pk], date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
     database = connection.settings_dict["NAME"]
-    print(f"rating_stats for branch {filters.branch} over all time vs the SQL it emits, on {database}")
+    print(f"rating_stats for branch {branch.code} over 2025 vs the SQL it emits, on {database}")
     with CaptureQueriesContext(connection) as captured:
-        rating_stats(filters=filters)
+        rating_stats(stats_filter=filters)
     statements = [query["sql"] for query in captured.captured_queries]
     runs = 200
 
@@ -121,7 +124,7 @@ def compare_stats(args) -> None:
     def project(_index: int) -> dict:
         started = time.perf_counter()
         for _run in range(runs):
-            rating_stats(filters=filters)
+            rating_stats(stats_filter=filters)
         elapsed = (time.perf_counter() - started) / runs * 1000
         return {"value": elapsed, "text": f"{elapsed:6.2f} ms per call"}
 
