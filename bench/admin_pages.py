@@ -1,10 +1,9 @@
 """Time the admin pages staff open daily, in-process (Django's test client, a signed-in user), on one database.
 
     DATABASE_URL=postgres://…/cf_demo .venv/bin/python bench/admin_pages.py [--runs 20] [--user admin]
-    DATABASE_URL=postgres://…/cf_big  .venv/bin/python bench/admin_pages.py [--runs 20] [--user admin]
 
-Run it on the demo data (`seed_demo`) and on the big set (bench/generate_big.py), interleaved if you like with
---other-database-url, which times each page on both databases in alternation and prints the ratio big / demo.
+Run it on the demo data (`seed_demo`) and on the big set (bench/generate_big.py) in alternation (demo, big,
+demo, big) and compare the medians page by page; bench/admin_pages.sh does exactly that.
 Each page is opened once untimed, then `--runs` times; median and p95 in milliseconds. Static files must be
 collected first (`manage.py collectstatic`, production settings), as in production.
 """
@@ -21,21 +20,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def setup(database_urls: list[str]) -> None:
+def setup() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.update({
-        "DATABASE_URL": database_urls[0], "DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING",
-        "DJANGO_SECRET_KEY": "bench-" + "x" * 60, "DJANGO_ALLOWED_HOSTS": "testserver",
-        "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SETTINGS_MODULE": "customs_feedback.settings",
+        "DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING", "DJANGO_SECRET_KEY": "bench-" + "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SETTINGS_MODULE": "customs_feedback.settings",
     })  # fmt: skip
     os.environ.pop("CELERY_BROKER_URL", None)
     import django
-    from django.conf import settings
 
-    for index, url in enumerate(database_urls[1:], start=1):
-        import environ
-
-        settings.DATABASES[f"other{index}"] = {**settings.DATABASES["default"], **environ.Env.db_url_config(url)}
     django.setup()
 
 
@@ -86,34 +80,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--user", default="admin")
-    parser.add_argument("--other-database-url", default="")
     args = parser.parse_args()
-    urls = [os.environ["DATABASE_URL"], *([args.other_database_url] if args.other_database_url else [])]
-    setup(urls)
+    setup()
     from django.contrib.auth import get_user_model
-    from django.db import connections
+    from django.db import connection
     from django.test import Client
 
-    aliases = ["default", *(["other1"] if args.other_database_url else [])]
-    print(f"load average {Path('/proc/loadavg').read_text().split()[0]}; databases: "
-          + ", ".join(connections[alias].settings_dict["NAME"] for alias in aliases))  # fmt: skip
-    clients, page_lists = [], []
-    for alias in aliases:
-        connections["default"] = connections[alias]  # every query of the page goes to this database
-        user = get_user_model().objects.get(username=args.user)
-        client = Client(SERVER_NAME="testserver")
-        client.force_login(user)
-        clients.append(client)
-        page_lists.append(pages())
-    for index, (name, _url) in enumerate(page_lists[0]):
-        figures = []
-        for alias, client, page_list in zip(aliases, clients, page_lists, strict=True):
-            connections["default"] = connections[alias]
-            figures.append(timed(client, page_list[index][1], args.runs))
-        line = "   ".join(summary(samples) for samples in figures)
-        if len(figures) == 2:
-            line += f"   ratio {statistics.median(figures[1]) / statistics.median(figures[0]):4.2f}"
-        print(f"{name:<28} {line}", flush=True)
+    print(f"load average {Path('/proc/loadavg').read_text().split()[0]}; database {connection.settings_dict['NAME']}")
+    client = Client(SERVER_NAME="testserver")
+    client.force_login(get_user_model().objects.get(username=args.user))
+    for name, url in pages():
+        print(f"{name:<28} {summary(timed(client, url, args.runs))}", flush=True)
 
 
 if __name__ == "__main__":
