@@ -48,6 +48,8 @@ def reference_indexes() -> str:
     return "\n".join(statements)
 
 
+# The checkout whose import is timed: this one, or another (BENCH_PROJECT_ROOT) for a before/after comparison.
+PROJECT_ROOT = os.environ.get("BENCH_PROJECT_ROOT", str(ROOT))
 # What an import into a fresh database writes, emptied before each project round.
 PROJECT_TABLES = "ratings_dailyrollup, ratings_declaration, partnerships_enterprise"
 
@@ -80,7 +82,7 @@ def compare_import(args) -> None:
             started = time.perf_counter()
             result = subprocess.run(
                 [sys.executable, "manage.py", "import_declarations", str(path), "--no-progress", "-v", "2"],
-                cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+                cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, text=True,
             )  # fmt: skip
             elapsed = time.perf_counter() - started
             phases = [line.strip() for line in result.stdout.splitlines() if " s" in line and "," in line][-1:]
