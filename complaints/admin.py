@@ -28,7 +28,13 @@ from complaints.models import (
     InquiryStatus,
 )
 from customs_feedback.exceptions import DomainError
-from customs_feedback.organization.admin_mixins import AuditedAdminMixin, ExportMixin, ReadOnlyInline, ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import (
+    AuditedAdminMixin,
+    ExportMixin,
+    ReadOnlyInline,
+    ScopedModelAdmin,
+    StatusEventInline,
+)
 from customs_feedback.organization.scoping import for_user
 
 
@@ -70,9 +76,8 @@ class NoteInline(ReadOnlyInline):
     fields = ["created_at", "author", "text"]
 
 
-class EventInline(ReadOnlyInline):
+class EventInline(StatusEventInline):
     model = InquiryEvent
-    fields = ["at", "from_status", "to_status", "actor", "note"]
 
 
 @admin.register(Inquiry)

@@ -9,15 +9,16 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from complaints import selectors, services
 from complaints.models import Inquiry
+from customs_feedback.inputs import SafeJSONParser, SafeMultiPartParser
+from customs_feedback.openapi import PUBLIC_READ, PUBLIC_WRITE, STAFF_WRITE, error_responses
 from customs_feedback.organization.scoping import for_user
+from customs_feedback.throttling import LookupThrottledMixin, ScopedRateThrottle
 
 HONEYPOT = "website"
 
@@ -36,7 +37,7 @@ class InquirySubmitApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "public_submit"
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, SafeMultiPartParser]
 
     class Input(serializers.Serializer):
         class Meta:
@@ -68,21 +69,28 @@ class InquirySubmitApi(APIView):
         error.wait = math.ceil(wait) if wait is not None else None  # sets Retry-After, keeps the message whole
         raise error
 
-    @extend_schema(request=Input, responses={201: Output}, summary="Submit an inquiry (public)")
+    @extend_schema(
+        request=Input,
+        responses={201: Output, **error_responses(*PUBLIC_WRITE)},
+        summary="Submit an inquiry (public)",
+        tags=["Inquiries"],
+    )
     def post(self, request):
-        data = request.data
+        shape = self.Input(data=request.data)
+        shape.is_valid(raise_exception=True)  # strings where strings belong; the rules are the service's
+        data = shape.validated_data
         honeypot_check(data.get(HONEYPOT, ""))
         files = request.FILES.getlist("attachments") if hasattr(request, "FILES") else []
         inquiry = services.inquiry_submit(
-            name=str(data.get("name", "")),
-            email=str(data.get("email", "")),
-            phone=str(data.get("phone", "")),
-            tax_code=str(data.get("tax_code", "")),
-            category_code=str(data.get("category", "")),
-            subject=str(data.get("subject", "")),
-            body=str(data.get("body", "")),
-            declaration_number=str(data.get("declaration_number", "")),
-            language=str(data.get("language", "") or get_language() or ""),
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
+            tax_code=data.get("tax_code", ""),
+            category_code=data.get("category", ""),
+            subject=data.get("subject", ""),
+            body=data.get("body", ""),
+            declaration_number=data.get("declaration_number", ""),
+            language=data.get("language", "") or get_language() or "",
             attachments=files,
             ip=client_ip(request),
         )
@@ -100,12 +108,14 @@ class CategoryListApi(APIView):
         code = serializers.CharField()
         name = serializers.CharField()
 
-    @extend_schema(responses={200: Output(many=True)}, summary="Inquiry categories")
+    @extend_schema(
+        responses={200: Output(many=True), **error_responses(400)}, summary="Inquiry categories", tags=["Inquiries"]
+    )
     def get(self, request):
         return Response(self.Output(selectors.category_list(), many=True).data)
 
 
-class InquiryTrackApi(APIView):
+class InquiryTrackApi(LookupThrottledMixin, APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
@@ -146,8 +156,9 @@ class InquiryTrackApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("email", str, required=True, description="The submitter's email")],
-        responses={200: Output},
+        responses={200: Output, **error_responses(*PUBLIC_READ, 404)},
         summary="Track an inquiry with the submitter's email (public)",
+        tags=["Inquiries"],
     )
     def get(self, request, tracking_code: str):
         inquiry = selectors.inquiry_for_tracking(
@@ -173,7 +184,12 @@ class InquiryAnswerApi(APIView):
 
         status = serializers.CharField()
 
-    @extend_schema(request=Input, responses={200: Output}, summary="Answer an inquiry (staff)")
+    @extend_schema(
+        request=Input,
+        responses={200: Output, **error_responses(*STAFF_WRITE)},
+        summary="Answer an inquiry (staff)",
+        tags=["Inquiries"],
+    )
     def post(self, request, tracking_code: str):
         if not request.user.has_perm("complaints.answer_inquiry"):
             raise services.PermissionDenied()
@@ -205,8 +221,9 @@ class FaqListApi(APIView):
             OpenApiParameter("q", str, description="Words to find, accents and case ignored"),
             OpenApiParameter("category", str, description="A category code"),
         ],
-        responses={200: Output(many=True)},
+        responses={200: Output(many=True), **error_responses(400)},
         summary="Published questions and answers (public)",
+        tags=["FAQ"],
     )
     def get(self, request):
         entries = selectors.faq_search(

@@ -77,3 +77,13 @@ class ComplaintsConfig(AppConfig):
             description=_("Answers to the questions businesses ask most often."),
             order=31,
         )
+        from complaints import company_views
+        from customs_feedback.core.enterprise import register_enterprise_section
+
+        register_enterprise_section(
+            slug="inquiries",
+            label=_("Inquiries"),
+            order=40,
+            view=company_views.inquiries_section,
+            summary=company_views.inquiries_summary,
+        )

@@ -1,14 +1,25 @@
 """Recognise an uploaded file by its content, never by its name or the browser's claimed type.
 
-PDF, JPEG and PNG by their magic bytes; DOCX and XLSX as ZIP containers whose [Content_Types].xml
-declares the Word or Excel main part and which hold that part (word/document.xml, xl/workbook.xml).
+The magic bytes say what a file claims to be; the whole file must then parse as that type: a PDF
+opens with pypdf and every page resolves, an image decodes completely with Pillow (within a pixel
+limit), a DOCX or XLSX is a ZIP whose [Content_Types].xml declares the Word or Excel main part, which
+unpacks completely (CRC checked) within a total size and a compression-ratio limit (zip bombs).
 """
 
 from __future__ import annotations
 
+import logging
+import warnings
 import zipfile
 from dataclasses import dataclass
 from typing import IO
+
+from django.conf import settings
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,7 +38,8 @@ _OOXML = {
     DOCX: ("word/document.xml", b"wordprocessingml.document.main+xml"),
     XLSX: ("xl/workbook.xml", b"spreadsheetml.sheet.main+xml"),
 }
-_MAX_CONTENT_TYPES_BYTES = 1_000_000
+_MAX_ZIP_ENTRIES = 5000
+_READ_CHUNK = 1024 * 1024
 
 
 def sniff(stream: IO[bytes]) -> FileType | None:
@@ -37,11 +49,11 @@ def sniff(stream: IO[bytes]) -> FileType | None:
     stream.seek(0)
     try:
         if head.startswith(b"%PDF-"):
-            return PDF
+            return PDF if _opens_as_pdf(stream) else None
         if head.startswith(b"\xff\xd8\xff"):
-            return JPEG
+            return JPEG if _decodes_as_image(stream, "JPEG") else None
         if head == b"\x89PNG\r\n\x1a\n":
-            return PNG
+            return PNG if _decodes_as_image(stream, "PNG") else None
         if head.startswith(b"PK\x03\x04"):
             return _sniff_ooxml(stream)
         return None
@@ -49,19 +61,74 @@ def sniff(stream: IO[bytes]) -> FileType | None:
         stream.seek(0)
 
 
+def _opens_as_pdf(stream: IO[bytes]) -> bool:
+    try:
+        reader = PdfReader(stream, strict=False)
+        if reader.is_encrypted:  # staff could not open it either
+            return False
+        pages = reader.pages
+        if len(pages) == 0:
+            return False
+        for page in pages:
+            page.mediabox  # noqa: B018 - resolving each page object is the check
+        return True
+    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError, OSError) as error:
+        logger.info("an upload starting like a PDF does not open as one: %s", error)
+        return False
+
+
+def _decodes_as_image(stream: IO[bytes], expected_format: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(stream, formats=[expected_format]) as image:
+                if image.width * image.height > settings.ATTACHMENT_MAX_IMAGE_PIXELS:
+                    return False
+                image.verify()  # the container: chunk checksums up to the end marker
+            stream.seek(0)
+            with Image.open(stream, formats=[expected_format]) as image:
+                image.load()  # the pixels: a truncated or corrupt image fails here
+        return True
+    except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError, OSError, ValueError):
+        return False
+    except SyntaxError:  # Pillow's plugins raise it for malformed headers
+        return False
+
+
 def _sniff_ooxml(stream: IO[bytes]) -> FileType | None:
     try:
         with zipfile.ZipFile(stream) as archive:
-            names = set(archive.namelist())
+            entries = archive.infolist()
+            if not _within_unpack_limits(entries):
+                return None
+            names = {entry.filename for entry in entries}
             if "[Content_Types].xml" not in names:
                 return None
-            info = archive.getinfo("[Content_Types].xml")
-            if info.file_size > _MAX_CONTENT_TYPES_BYTES:  # a zip bomb posing as a manifest
+            manifest = archive.read("[Content_Types].xml")
+            kind = next(
+                (file_type for file_type, (main, marker) in _OOXML.items() if main in names and marker in manifest),
+                None,
+            )
+            if kind is None:
                 return None
-            manifest = archive.read(info)
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+            for entry in entries:  # unpack all of it: a CRC or a size that lies fails here
+                with archive.open(entry) as member:
+                    while member.read(_READ_CHUNK):
+                        pass
+            return kind
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError):
         return None
-    for file_type, (main_part, marker) in _OOXML.items():
-        if main_part in names and marker in manifest:
-            return file_type
-    return None
+
+
+def _within_unpack_limits(entries: list[zipfile.ZipInfo]) -> bool:
+    """Declared sizes bound what unpacking produces (zipfile stops at them), so they are checked first."""
+    if len(entries) > _MAX_ZIP_ENTRIES:
+        return False
+    total = sum(entry.file_size for entry in entries)
+    if total > settings.ATTACHMENT_MAX_UNPACKED_BYTES:
+        return False
+    for entry in entries:
+        ratio_base = max(entry.compress_size, 1024)  # tiny entries compress wildly and harmlessly
+        if entry.file_size / ratio_base > settings.ATTACHMENT_MAX_COMPRESSION_RATIO:
+            return False
+    return True

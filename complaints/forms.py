@@ -51,6 +51,12 @@ class InquiryForm(forms.Form):
             (category.code, category.name) for category in InquiryCategory.objects.filter(is_active=True)
         ]
 
+    def submission(self) -> dict:
+        """The cleaned fields as the keyword arguments of services.inquiry_submit."""
+        data = self.cleaned_data
+        names = ["name", "email", "phone", "tax_code", "subject", "body", "declaration_number", "attachments"]
+        return {**{name: data[name] for name in names}, "category_code": data["category"]}
+
 
 class TrackingLookupForm(forms.Form):
     tracking_code = forms.CharField(label=_("Tracking code"), max_length=20, help_text=_("For example VM-4K7P-9QX2."))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.organization.models import Branch, Official
 from customs_feedback.text import NFCCharField, NFCTextField
+from customs_feedback.workflow import StatusEvent, status_fields
 
 
 class InquiryStatus(models.TextChoices):
@@ -180,23 +181,13 @@ class InquiryNote(models.Model):
         return f"{self.inquiry_id} {self.created_at:%Y-%m-%d}"
 
 
-class InquiryEvent(models.Model):
+class InquiryEvent(StatusEvent):
     inquiry = models.ForeignKey(Inquiry, models.CASCADE, related_name="events", verbose_name=_("inquiry"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
-    from_status = models.CharField(_("from"), max_length=20, choices=InquiryStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=InquiryStatus.choices)
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_status, to_status = status_fields(InquiryStatus)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status history")
-
-    def __str__(self) -> str:
-        return f"{self.inquiry_id}: {self.from_status} → {self.to_status}"
 
 
 class AnswerTemplate(models.Model):

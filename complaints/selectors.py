@@ -188,3 +188,16 @@ def inquiry_public_figures() -> list[dict]:
         share = round(100 * counts["on_time"] / counts["answered"])
         figures.append({"label": _("of them answered on time"), "value": f"{share}%"})
     return figures
+
+
+def company_inquiries(*, tax_code: str) -> list[dict]:
+    """The inquiries sent under a company's tax code, as their submitter sees them (enterprise portal)."""
+    if not tax_code:
+        return []
+    inquiries = (
+        Inquiry.objects.filter(tax_code=tax_code)
+        .select_related("category")
+        .prefetch_related("messages")
+        .order_by("-submitted_at", "-pk")[:200]
+    )
+    return [inquiry_public_view(inquiry) for inquiry in inquiries]

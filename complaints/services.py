@@ -26,7 +26,6 @@ from complaints.models import (
     Inquiry,
     InquiryAttachment,
     InquiryCategory,
-    InquiryEvent,
     InquiryMessage,
     InquiryNote,
     InquiryStatus,
@@ -40,7 +39,7 @@ from customs_feedback.organization.scoping import for_user
 from customs_feedback.text import nfc, strip_accents
 from customs_feedback.validators import normalize_tax_code, validate_declaration_number
 from customs_feedback.workdays import add_working_days, working_days_between
-from customs_feedback.workflow import ensure_transition
+from customs_feedback.workflow import Actor, record_event, record_note, transition
 
 # Crockford's base32 without the letters read aloud wrongly (0/O, 1/I/L, U): 30 symbols.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -79,16 +78,6 @@ def tracking_url(inquiry: Inquiry) -> str:
 
 def admin_url(inquiry: Inquiry) -> str:
     return f"{settings.SITE_URL}{reverse('admin:complaints_inquiry_change', args=[inquiry.pk])}"
-
-
-def _record(inquiry: Inquiry, *, to_status: str, fields: Sequence[str], actor=None, note: str = "") -> None:
-    from_status = inquiry.status
-    ensure_transition(ALLOWED, from_status, to_status, labels=dict(InquiryStatus.choices))
-    inquiry.status = to_status
-    inquiry.save(update_fields=[*fields, "status", "updated_at"])
-    InquiryEvent.objects.create(
-        inquiry=inquiry, actor=actor, from_status=from_status, to_status=to_status, note=note[:2000]
-    )
 
 
 def _locked(inquiry_id: int) -> Inquiry:
@@ -247,7 +236,7 @@ def _inquiry_create(cleaned, category, language, files, ip) -> Inquiry:
             content_type=kind.content_type,
             size=upload.size,
         )
-    InquiryEvent.objects.create(inquiry=inquiry, to_status=InquiryStatus.NEW)
+    record_event(inquiry, to_status=InquiryStatus.NEW)
     notify(
         kind="inquiry_acknowledged",
         recipient=inquiry.email,
@@ -269,7 +258,7 @@ def _inquiry_create(cleaned, category, language, files, ip) -> Inquiry:
 
 
 @transaction.atomic
-def inquiry_assign(*, inquiry_id: int, branch_id: int, assignee_id: int | None, actor) -> Inquiry:
+def inquiry_assign(*, inquiry_id: int, branch_id: int, assignee_id: int | None, actor: Actor) -> Inquiry:
     """Give the inquiry to a branch (and optionally one of its officials) within the actor's scope."""
     inquiry = _locked(inquiry_id)
     branch = for_user(actor, Branch.objects.filter(pk=branch_id, is_active=True)).first()
@@ -280,10 +269,15 @@ def inquiry_assign(*, inquiry_id: int, branch_id: int, assignee_id: int | None, 
         assignee = Official.objects.filter(pk=assignee_id, branch=branch, is_active=True).first()
         if assignee is None:
             raise ValidationError({"assignee": _("The official must be an active member of the chosen branch.")})
-    inquiry.branch, inquiry.assignee = branch, assignee
     note = f"{branch.code}" + (f" / {assignee.full_name}" if assignee else "")
-    _record(inquiry, to_status=InquiryStatus.ASSIGNED, fields=["branch", "assignee"], actor=actor, note=note)
-    return inquiry
+    return transition(
+        inquiry,
+        InquiryStatus.ASSIGNED,
+        allowed=ALLOWED,
+        actor=actor,
+        note=note,
+        fields={"branch": branch, "assignee": assignee},
+    )
 
 
 def unit_name(inquiry: Inquiry) -> str:
@@ -293,20 +287,24 @@ def unit_name(inquiry: Inquiry) -> str:
 
 
 @transaction.atomic
-def inquiry_answer(*, inquiry_id: int, text: str, actor) -> Inquiry:
+def inquiry_answer(*, inquiry_id: int, text: str, actor: Actor) -> Inquiry:
     """Record the answer, signed with the unit's name, and queue the answer notice."""
     text = nfc((text or "").strip())
     if not text:
         raise ValidationError({"text": _("Write the answer.")})
     inquiry = _locked(inquiry_id)
     now = timezone.now()
-    inquiry.answer, inquiry.answered_at, inquiry.answer_unit = text, now, unit_name(inquiry)
-    inquiry.first_answered_at = inquiry.first_answered_at or now
-    _record(
+    transition(
         inquiry,
-        to_status=InquiryStatus.ANSWERED,
-        fields=["answer", "answered_at", "answer_unit", "first_answered_at"],
+        InquiryStatus.ANSWERED,
+        allowed=ALLOWED,
         actor=actor,
+        fields={
+            "answer": text,
+            "answered_at": now,
+            "answer_unit": unit_name(inquiry),
+            "first_answered_at": inquiry.first_answered_at or now,
+        },
     )
     message = InquiryMessage.objects.create(
         inquiry=inquiry,
@@ -344,15 +342,21 @@ def inquiry_reply(*, inquiry_id: int, text: str) -> Inquiry:
         raise ValidationError({"text": _("This inquiry is closed. Please send a new inquiry.")})
     InquiryMessage.objects.create(inquiry=inquiry, author=InquiryMessage.Author.SUBMITTER, text=text)
     if inquiry.status == InquiryStatus.ANSWERED:
-        inquiry.due_date = add_working_days(timezone.now(), inquiry.category.deadline_days)
-        inquiry.escalated_at = None
-        target = InquiryStatus.ASSIGNED if inquiry.branch_id else InquiryStatus.NEW
-        _record(inquiry, to_status=target, fields=["due_date", "escalated_at"], note=_("The submitter replied."))
+        transition(
+            inquiry,
+            InquiryStatus.ASSIGNED if inquiry.branch_id else InquiryStatus.NEW,
+            allowed=ALLOWED,
+            note=_("The submitter replied."),
+            fields={
+                "due_date": add_working_days(timezone.now(), inquiry.category.deadline_days),
+                "escalated_at": None,
+            },
+        )
     return inquiry
 
 
 @transaction.atomic
-def inquiry_resolve(*, inquiry_id: int, status: str, reason: str, actor, duplicate_of_code: str = "") -> Inquiry:
+def inquiry_resolve(*, inquiry_id: int, status: str, reason: str, actor: Actor, duplicate_of_code: str = "") -> Inquiry:
     """Mark an open inquiry duplicate (of another) or out of scope, with the reason."""
     reason = nfc((reason or "").strip())
     if status not in (InquiryStatus.DUPLICATE, InquiryStatus.OUT_OF_SCOPE):
@@ -366,19 +370,18 @@ def inquiry_resolve(*, inquiry_id: int, status: str, reason: str, actor, duplica
         duplicate_of = Inquiry.objects.filter(tracking_code=code).exclude(pk=inquiry.pk).first() if code else None
         if duplicate_of is None:
             raise ValidationError({"duplicate_of": _("Give the tracking code of the inquiry this one repeats.")})
-    inquiry.resolution_reason, inquiry.duplicate_of, inquiry.closed_at = reason, duplicate_of, timezone.now()
-    _record(
+    return transition(
         inquiry,
-        to_status=status,
-        fields=["resolution_reason", "duplicate_of", "closed_at"],
+        status,
+        allowed=ALLOWED,
         actor=actor,
         note=reason,
+        fields={"resolution_reason": reason, "duplicate_of": duplicate_of, "closed_at": timezone.now()},
     )
-    return inquiry
 
 
 @transaction.atomic
-def inquiry_note_add(*, inquiry_id: int, text: str, actor) -> InquiryNote:
+def inquiry_note_add(*, inquiry_id: int, text: str, actor: Actor) -> InquiryNote:
     """An internal note for the staff working on the inquiry."""
     text = nfc((text or "").strip())
     if not text:
@@ -402,8 +405,13 @@ def inquiries_close_quiet(*, now: datetime | None = None) -> int:
             inquiry = Inquiry.objects.select_for_update(skip_locked=True).filter(pk=inquiry_id).first()
             if inquiry is None or inquiry.status != InquiryStatus.ANSWERED or inquiry.answered_at >= cutoff:
                 continue
-            inquiry.closed_at = now
-            _record(inquiry, to_status=InquiryStatus.CLOSED, fields=["closed_at"], note=_("No reply after the answer."))
+            transition(
+                inquiry,
+                InquiryStatus.CLOSED,
+                allowed=ALLOWED,
+                note=_("No reply after the answer."),
+                fields={"closed_at": now},
+            )
             closed += 1
     return closed
 
@@ -464,12 +472,7 @@ def inquiries_remind_overdue(*, today: date | None = None) -> int:
                     )
                     sent += 1
                 Inquiry.objects.filter(pk=inquiry.pk).update(escalated_at=timezone.now())
-                InquiryEvent.objects.create(
-                    inquiry=inquiry,
-                    from_status=inquiry.status,
-                    to_status=inquiry.status,
-                    note=_("Overdue: escalated to the branch leader."),
-                )
+                record_note(inquiry, note=_("Overdue: escalated to the branch leader."))
     return sent
 
 
@@ -490,7 +493,7 @@ def faq_entry_save(*, entry: FaqEntry) -> FaqEntry:
 
 
 @transaction.atomic
-def faq_publish(*, inquiry_id: int, question: str, answer: str, actor) -> FaqEntry:
+def faq_publish(*, inquiry_id: int, question: str, answer: str, actor: Actor) -> FaqEntry:
     """Publish an answered inquiry as an edited, anonymised question and answer."""
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry_id)
     if inquiry.first_answered_at is None:
@@ -503,13 +506,7 @@ def faq_publish(*, inquiry_id: int, question: str, answer: str, actor) -> FaqEnt
     if errors:
         raise ValidationError(errors)
     entry = faq_entry_save(entry=FaqEntry(category=inquiry.category, question=question, answer=answer, source=inquiry))
-    InquiryEvent.objects.create(
-        inquiry=inquiry,
-        actor=actor,
-        from_status=inquiry.status,
-        to_status=inquiry.status,
-        note=_("Published as FAQ entry %(id)s.") % {"id": entry.pk},
-    )
+    record_note(inquiry, actor=actor, note=_("Published as FAQ entry %(id)s.") % {"id": entry.pk})
     return entry
 
 

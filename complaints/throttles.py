@@ -1,8 +1,10 @@
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from customs_feedback.throttling import ResilientThrottleMixin
 
-class PortalSubmitThrottle(SimpleRateThrottle):
+
+class PortalSubmitThrottle(ResilientThrottleMixin, SimpleRateThrottle):
     """Per-address limit on the portal form (a Django view, so DRF's scoped throttle does not apply)."""
 
     scope = "inquiry_portal"

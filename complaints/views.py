@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from complaints import selectors, services
 from complaints.forms import FaqSearchForm, InquiryForm, ReplyForm, TrackingLookupForm
 from complaints.throttles import PortalSubmitThrottle
+from customs_feedback.throttling import lookup_throttled, throttled_page
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -36,20 +37,9 @@ def inquiry_submit(request):
         if form.is_valid() and form.cleaned_data["website"].strip():
             form.add_error(None, _("This submission looks automated and was not accepted."))
         elif form.is_valid():
-            data = form.cleaned_data
             try:
                 inquiry = services.inquiry_submit(
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    tax_code=data["tax_code"],
-                    category_code=data["category"],
-                    subject=data["subject"],
-                    body=data["body"],
-                    declaration_number=data["declaration_number"],
-                    language=get_language(),
-                    attachments=data["attachments"],
-                    ip=request.META.get("REMOTE_ADDR"),
+                    **form.submission(), language=get_language(), ip=request.META.get("REMOTE_ADDR")
                 )
             except ValidationError as error:
                 _add_errors(form, error)
@@ -69,6 +59,8 @@ def inquiry_submit(request):
 @require_http_methods(["GET", "POST"])
 def tracking_lookup(request):
     """Code and email in a POST body (not in the address, where logs would keep the email)."""
+    if request.method == "POST" and lookup_throttled(request):
+        return throttled_page(request)
     form = TrackingLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         inquiry = selectors.inquiry_for_tracking(

@@ -1,5 +1,6 @@
 """The Celery application: configured from Django settings (CELERY_*), tasks found in every app."""
 
+import logging
 import os
 
 from celery import Celery, signals
@@ -28,3 +29,23 @@ def close_old_connections(sender=None, **kwargs) -> None:
     from django.db import close_old_connections as django_close_old_connections
 
     django_close_old_connections()
+
+
+@signals.task_success.connect
+@signals.task_failure.connect
+def record_periodic_job_run(sender=None, exception=None, **kwargs) -> None:
+    """Each run of a periodic job (CELERY_BEAT_SCHEDULE) leaves its time and outcome for the full health check."""
+    from django.conf import settings
+
+    task_name = getattr(sender, "name", "")
+    if task_name not in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}:
+        return
+    from django.db import DatabaseError
+
+    from customs_feedback.core.services import periodic_job_record
+
+    try:
+        periodic_job_record(task_name=task_name, error=exception)
+    except DatabaseError:
+        # The job's own failure may have been the database: the health check then says so itself.
+        logging.getLogger(__name__).warning("could not record the run of periodic job %s", task_name)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -92,12 +93,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "customs_feedback.inputs.InputGateMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "customs_feedback.organization.security.StaffSessionMiddleware",
+    "partnerships.middleware.EnterpriseMemberMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -134,6 +137,10 @@ try:
 except (ValueError, KeyError, environ.ImproperlyConfigured) as error:
     raise ConfigurationError(f"DATABASE_URL: {error}") from error
 DATABASES["default"]["CONN_MAX_AGE"] = _read(env.int, "DATABASE_CONN_MAX_AGE", default=60)
+if "runserver" in sys.argv:
+    # runserver starts a thread per request: a kept connection would outlive its thread unused, and
+    # concurrent clients would exhaust PostgreSQL. Processes with long-lived threads (gunicorn, Celery) keep theirs.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
@@ -160,10 +167,11 @@ AUTHENTICATION_BACKENDS = [
     "customs_feedback.organization.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Staff accounts: locked after 5 failed sign-ins (per account from any address, and per address) for 30 minutes.
+# Staff accounts: locked after 5 failed sign-ins for 30 minutes, counted per account and per account from one
+# address; never per address alone, or one office behind a shared NAT could lock every officer out.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: an account, or an address spraying many
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "customs_feedback.organization.security.locked_out"
 AXES_VERBOSE = False
@@ -272,17 +280,22 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["customs_feedback.inputs.SafeJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "customs_feedback.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "public_submit": _read(env.str, "THROTTLE_PUBLIC_SUBMIT", default="20/hour"),
         "api_client": _read(env.str, "THROTTLE_API_CLIENT", default="100000/hour"),
+        "public_lookup": _read(env.str, "THROTTLE_PUBLIC_LOOKUP", default="120/hour"),
     },
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
 API_KEY_CUSTOM_HEADER = "HTTP_AUTHORIZATION"
+# JSON bodies (customs_feedback.inputs): 1000 declarations take about 250 kB; nothing needs 20 levels.
+API_JSON_MAX_BYTES = _read(env.int, "API_JSON_MAX_BYTES", default=2 * 1024 * 1024)
+API_JSON_MAX_DEPTH = 20
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "customs_feedback API",
@@ -293,11 +306,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations without an explicit tag are grouped by their first path segment after /api/v1/.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "TAGS": [
+        {"name": "Partnerships", "description": "Signing the Customs–Business partnership agreement"},
+        {"name": "Ratings", "description": "Declarations from the clearance feed, ratings, statistics"},
+        {"name": "Inquiries", "description": "Questions about customs procedures and their answers"},
+        {"name": "FAQ", "description": "Published questions and answers"},
+        {"name": "Enterprise", "description": "The enterprise portal: sign-in, the company's declarations and ratings"},
+    ],
 }
 
 # --- Cache ----------------------------------------------------------------------------------
 CACHE_URL = _read(env.str, "CACHE_URL", default="locmemcache://")
 CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A down or hung Redis must cost a request milliseconds, not a minute: throttles then count locally.
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -358,9 +383,34 @@ CELERY_BEAT_SCHEDULE["partnerships-expire-unconfirmed"] = {
 # WeasyPrint and fontTools log every rendering step at INFO.
 LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
 
+# --- Signatures (issue 13): PAdES seal of certificates, enterprises' signed MoUs -------------------
+# The department seals every certificate with the PKCS#12 below. Unset in the embedded default (debug,
+# tests): a demo CA and seal are generated once under var/signing/ and marked as a demo wherever shown.
+CERTIFICATE_SIGNING = _read_flag("CERTIFICATE_SIGNING", default=True)
+CERTIFICATE_SIGNING_P12 = _read(env.str, "CERTIFICATE_SIGNING_P12", default="")
+CERTIFICATE_SIGNING_PASSWORD = _read(env.str, "CERTIFICATE_SIGNING_PASSWORD", default="")
+CERTIFICATE_SIGNING_DEMO_DIR = VAR_DIR / "signing"
+CERTIFICATE_TSA_URL = _read(env.str, "CERTIFICATE_TSA_URL", default="")  # set: PAdES B-T, else B-B
+# PEM bundle of the CAs trusted for enterprises' signatures (the national root and its licensed CAs).
+SIGNATURE_TRUST_ROOTS = _read(env.str, "SIGNATURE_TRUST_ROOTS", default="")
+if CERTIFICATE_SIGNING and not CERTIFICATE_SIGNING_P12 and not DEBUG:
+    raise ConfigurationError(
+        "CERTIFICATE_SIGNING_P12 is required when DJANGO_DEBUG is off (or set CERTIFICATE_SIGNING=off)"
+    )
+for _signing_file in ("CERTIFICATE_SIGNING_P12", "SIGNATURE_TRUST_ROOTS"):
+    if globals()[_signing_file] and not Path(globals()[_signing_file]).is_file():
+        raise ConfigurationError(f"{_signing_file}: no such file: {globals()[_signing_file]}")
+THROTTLE_SIGNATURE_VERIFY = _read(env.str, "THROTTLE_SIGNATURE_VERIFY", default="30/hour")
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["signature_verify"] = THROTTLE_SIGNATURE_VERIFY
+SIGNED_AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
+
 # --- Inquiries (complaints app) -------------------------------------------------------------
 INQUIRY_MAX_ATTACHMENTS = 5
 INQUIRY_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# Every attachment is parsed whole as the type it claims (complaints/filetypes.py), within these bounds.
+ATTACHMENT_MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel scan; larger "images" are decompression bombs
+ATTACHMENT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a DOCX/XLSX unpacked
+ATTACHMENT_MAX_COMPRESSION_RATIO = 100  # per ZIP entry; Office XML compresses about 10:1
 # An answered inquiry nobody replies to is closed after this many days.
 INQUIRY_QUIET_DAYS = _read(env.int, "INQUIRY_QUIET_DAYS", default=14)
 # Overdue inquiries are escalated to the branch leader this many working days past the due date.
@@ -387,4 +437,73 @@ CELERY_BEAT_SCHEDULE["ratings-followup-overdue"] = {"task": "ratings.cases_overd
 CELERY_BEAT_SCHEDULE["ratings-invitations"] = {
     "task": "ratings.invitations_catch_up",
     "schedule": timedelta(minutes=15),
+}
+
+# --- Operations (issue 14): metrics, JSON logs, Sentry ----------------------------------------
+# One block, kept apart from the database and logging sections above so those can change without
+# touching it; it only adds to what they set.
+INSTALLED_APPS.append("django_prometheus")
+# Request counts and latencies (django-prometheus): the first and the last middleware, so they time everything.
+MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "customs_feedback.core.observability.RequestIdMiddleware")  # fmt: skip
+MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+# Query counts, durations and errors per database: the same backends, instrumented.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
+# /metrics (and /healthz/?full=1) answer `Authorization: Bearer $METRICS_TOKEN`, or /metrics any
+# address in METRICS_ALLOWED_ADDRESSES (comma-separated addresses or networks, e.g. 172.16.0.0/12).
+METRICS_TOKEN = _read(env.str, "METRICS_TOKEN", default="")
+try:
+    import ipaddress
+
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(address, strict=False)
+        for address in _read(env.list, "METRICS_ALLOWED_ADDRESSES", default=[])
+    ]
+except ValueError as error:
+    raise ConfigurationError(f"METRICS_ALLOWED_ADDRESSES: {error}") from error
+if not DEBUG:
+    SECURE_REDIRECT_EXEMPT.append(r"^metrics$")  # Prometheus scrapes plain HTTP inside the network
+
+# LOG_FORMAT=json: one JSON object per line with request_id, user_id (staff, numeric) and task_id.
+LOG_FORMAT = _read(env.str, "LOG_FORMAT", default="text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ConfigurationError(f"LOG_FORMAT: expected text or json, got {LOG_FORMAT!r}")
+LOGGING["filters"] = {"context": {"()": "customs_feedback.core.observability.ContextFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["context"]
+LOGGING["formatters"]["json"] = {"()": "customs_feedback.core.observability.JsonFormatter"}
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    # The worker logs through these handlers too, instead of Celery's own plain-text ones.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+    # Django's own "django" logger prints plain text in debug: one format on the stream.
+    LOGGING["loggers"]["django"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
+else:
+    # Per-request lines are for the JSON stream; runserver and gunicorn already print an access log.
+    LOGGING["loggers"]["customs_feedback.request"] = {"level": "WARNING"}
+
+# SENTRY_DSN: error reports from web and worker, without personal data (core/observability.py).
+SENTRY_DSN = _read(env.str, "SENTRY_DSN", default="")
+if SENTRY_DSN and not TESTING:
+    from customs_feedback.core.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=_read(env.str, "SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=_read(env.float, "SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
+# --- Enterprise portal (issue 12) -----------------------------------------------------------
+ENTERPRISE_SIGN_IN_CODE_MINUTES = 10  # an emailed sign-in code works this long
+ENTERPRISE_SIGN_IN_CODE_ATTEMPTS = 5  # wrong codes before the code is dead
+# Sign-in requests (codes sent or verified) per hour, per email address and per tax code.
+ENTERPRISE_SIGN_IN_PER_ADDRESS_HOURLY = _read(env.int, "ENTERPRISE_SIGN_IN_PER_ADDRESS_HOURLY", default=10)
+ENTERPRISE_SIGN_IN_PER_TAX_CODE_HOURLY = _read(env.int, "ENTERPRISE_SIGN_IN_PER_TAX_CODE_HOURLY", default=30)
+ENTERPRISE_SESSION_HOURS = 10  # a portal session or an API token lasts this long
+ENTERPRISE_INVITATION_DAYS = 7
+CELERY_BEAT_SCHEDULE["ratings-daily-digest"] = {
+    "task": "ratings.daily_digests",
+    "schedule": crontab(hour=17, minute=30),
 }

@@ -3,13 +3,25 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from customs_feedback.core import enterprise as enterprise_shell
 from customs_feedback.core import views as core_views
 from customs_feedback.organization.security import StaffLoginForm
 from customs_feedback.organization.views import two_factor_setup
+from partnerships.member_urls import api_urlpatterns as enterprise_api_partnerships
+from partnerships.member_urls import urlpatterns as enterprise_partnerships
+from ratings.company_urls import api_urlpatterns as enterprise_api_ratings
+
+# The enterprise portal: the apps' own pages, then the shell's home and the sections the apps register.
+enterprise_urlpatterns = [
+    *enterprise_partnerships,
+    path("", enterprise_shell.enterprise_home, name="home"),
+    path("<slug:slug>/", enterprise_shell.enterprise_section, name="section"),
+]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz/", core_views.healthz, name="healthz"),
+    path("metrics", core_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/two-factor/", two_factor_setup, name="two_factor_setup"),
     path("admin/", admin.site.urls),
@@ -21,6 +33,8 @@ urlpatterns = [
     path("api/v1/", include("complaints.api_urls")),
     path("ratings/", include("ratings.urls")),
     path("api/v1/", include("ratings.api_urls")),
+    path("doanh-nghiep/", include((enterprise_urlpatterns, "enterprise"))),
+    path("api/v1/enterprise/", include([*enterprise_api_partnerships, *enterprise_api_ratings])),
 ]
 
 admin.site.site_header = _("Hai Phong Customs – back office")

@@ -1,20 +1,140 @@
-"""Statuses are data: each app keeps its allowed transitions as a plain table and checks them here."""
+"""One shape for every state change.
+
+Statuses are data: each app keeps its allowed transitions as a plain table (`transitions.py`). Every
+status-bearing model keeps its history in a subclass of `StatusEvent` whose foreign key to the model is
+named by `related_name="events"`, and every change of status goes through `transition()`: lock, check the
+table, save the named fields, write the event row. Notices are queued by the caller in the same transaction.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import InvalidTransition
+from customs_feedback.text import NFCTextField
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+STATUS_LENGTH = 32
+Actor: TypeAlias = "AbstractBaseUser | None"  # the staff user who made the change; None for the system
+
+Allowed = Mapping[str, Collection[str]]
+M = TypeVar("M", bound=models.Model)
 
 
-def ensure_transition(allowed: Mapping[str, Collection[str]], current: str, target: str, *, labels=None) -> None:
-    """Raise InvalidTransition unless `allowed[current]` contains `target`."""
+class StatusEvent(models.Model):
+    """One change of a record's status: who, when, from, to, why (a note alone keeps from = to)."""
+
+    at = models.DateTimeField(gettext_lazy("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("by"),
+    )
+    from_status = models.CharField(gettext_lazy("from"), max_length=STATUS_LENGTH, blank=True)
+    to_status = models.CharField(gettext_lazy("to"), max_length=STATUS_LENGTH)
+    note = NFCTextField(gettext_lazy("note"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self._status_label('from_status') or '–'} → {self._status_label('to_status')}"
+
+    def _status_label(self, name: str) -> str:
+        value = getattr(self, name)
+        return str(dict(self._meta.get_field(name).flatchoices).get(value, value))
+
+
+def status_fields(statuses: type[models.TextChoices]) -> tuple[models.CharField, models.CharField]:
+    """`from_status` and `to_status` with the model's status choices, so event rows show labels, not codes."""
+    return (
+        models.CharField(gettext_lazy("from"), max_length=STATUS_LENGTH, choices=statuses.choices, blank=True),
+        models.CharField(gettext_lazy("to"), max_length=STATUS_LENGTH, choices=statuses.choices),
+    )
+
+
+def _status_labels(model: type[models.Model]) -> dict[str, str]:
+    return {value: str(label) for value, label in model._meta.get_field("status").flatchoices}
+
+
+def ensure_transition(allowed: Allowed, current: str, target: str, *, labels=None, message: str | None = None) -> None:
+    """Raise InvalidTransition unless `allowed[current]` contains `target`.
+
+    `message` may name the current status as `%(status)s` for a sentence that fits the action.
+    """
     if target in allowed.get(current, ()):
         return
     label = labels or {}
+    if message is not None:
+        raise InvalidTransition(message % {"status": label.get(current, current)})
     raise InvalidTransition(
         _("Cannot change the status from “%(current)s” to “%(target)s”.")
         % {"current": label.get(current, current), "target": label.get(target, target)}
     )
+
+
+def record_event(
+    obj: models.Model, *, to_status: str, from_status: str = "", actor: Actor = None, note: str = "", **extra: Any
+) -> StatusEvent:
+    """Write one event row of `obj` (its StatusEvent subclass is found through `related_name="events"`)."""
+    relation = obj._meta.get_field("events")
+    event_model = relation.related_model
+    return event_model._default_manager.create(
+        **{relation.field.name: obj},
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=(note or "")[:2000],
+        **extra,
+    )
+
+
+def record_note(obj: models.Model, *, actor: Actor = None, note: str, **extra: Any) -> StatusEvent:
+    """An event that changes no status (findings recorded, escalated, …): from and to are the current status."""
+    status = obj.status  # type: ignore[attr-defined]
+    return record_event(obj, from_status=status, to_status=status, actor=actor, note=note, **extra)
+
+
+def transition(
+    obj: M,
+    to: str,
+    *,
+    allowed: Allowed,
+    actor: Actor = None,
+    note: str = "",
+    fields: Mapping[str, Any] | None = None,
+    message: str | None = None,
+    event_fields: Mapping[str, Any] | None = None,
+) -> M:
+    """Move `obj` to status `to` inside the caller's transaction and return it.
+
+    Locks the row (re-reading its status with SELECT … FOR UPDATE, so a stale instance cannot skip a
+    check), checks `allowed`, sets and saves only `fields` plus the status (and `updated_at` when the model
+    has one), and writes the event row. `event_fields` fills extra columns of the event (e.g. `attempt`).
+    """
+    model = type(obj)
+    current = model._default_manager.select_for_update().values_list("status", flat=True).get(pk=obj.pk)
+    ensure_transition(allowed, current, to, labels=_status_labels(model), message=message)
+    changed = dict(fields or {})
+    for name, value in changed.items():
+        setattr(obj, name, value)
+    obj.status = to  # type: ignore[attr-defined]
+    update_fields = [*changed, "status"]
+    if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+        update_fields.append("updated_at")
+    obj.save(update_fields=update_fields)
+    record_event(obj, from_status=current, to_status=to, actor=actor, note=note, **(event_fields or {}))
+    return obj

@@ -10,10 +10,24 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.exceptions import DomainError
-from customs_feedback.organization.admin_mixins import AuditedAdminMixin, ExportMixin, ReadOnlyInline, ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import (
+    AuditedAdminMixin,
+    ExportMixin,
+    ReadOnlyInline,
+    ScopedModelAdmin,
+    StatusEventInline,
+)
 from customs_feedback.validators import normalize_tax_code
 from partnerships import services
-from partnerships.models import Agreement, AgreementEvent, AgreementStatus, AgreementTemplate, Enterprise
+from partnerships.models import (
+    Agreement,
+    AgreementEvent,
+    AgreementStatus,
+    AgreementTemplate,
+    AgreementTextAcceptance,
+    Enterprise,
+)
+from partnerships.text_acceptance import with_current_text_accepted
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -52,10 +66,23 @@ class EnterpriseAdmin(ScopedModelAdmin):
     list_select_related = ["branch"]
     search_fields = ["tax_code", "name_vi", "name_en", "email"]
     date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "updated_at"]
+    # The company chooses how rating invitations arrive, in the enterprise portal's settings.
+    readonly_fields = ["rating_invitations", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["tax_code", "name_vi", "name_en", "address", "branch"]}),
-        (_("Contact"), {"fields": ["representative_name", "representative_title", "email", "phone", "language"]}),
+        (
+            _("Contact"),
+            {
+                "fields": [
+                    "representative_name",
+                    "representative_title",
+                    "email",
+                    "phone",
+                    "language",
+                    "rating_invitations",
+                ]
+            },
+        ),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -86,10 +113,28 @@ class AgreementTemplateAdmin(AuditedAdminMixin, ScopedModelAdmin):
         obj.version = published.version
 
 
-class AgreementEventInline(ReadOnlyInline):
+class AgreementEventInline(StatusEventInline):
     model = AgreementEvent
-    fields = ["created_at", "from_status", "to_status", "actor", "note"]
     verbose_name_plural = _("history")
+
+
+class AgreementTextAcceptanceInline(ReadOnlyInline):
+    model = AgreementTextAcceptance
+    fields = ["template", "accepted_at", "ip"]
+    verbose_name_plural = _("acceptances of new agreement texts")
+
+
+class CurrentTextAcceptedFilter(admin.SimpleListFilter):
+    title = _("accepted the current agreement text")
+    parameter_name = "current_text"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("Not yet"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(accepted_current_text=self.value() == "yes")
+        return queryset
 
 
 class ActivatedMonthFilter(admin.SimpleListFilter):
@@ -136,12 +181,20 @@ class AgreementAdmin(ExportMixin, ScopedModelAdmin):
         "signed_at",
         "activated_at",
         "branch",
+        "current_text_accepted",
     ]
-    list_filter = ["status", ActivatedMonthFilter, ("enterprise__branch", admin.RelatedOnlyFieldListFilter), "source"]
+    list_filter = [
+        "status",
+        ActivatedMonthFilter,
+        ("enterprise__branch", admin.RelatedOnlyFieldListFilter),
+        "source",
+        "signature_method",
+        CurrentTextAcceptedFilter,
+    ]
     list_select_related = ["enterprise", "enterprise__branch"]
     search_fields = ["reference", "=number", "enterprise__tax_code", "company_name", "enterprise__name_vi"]
     date_hierarchy = "signed_at"
-    inlines = [AgreementEventInline]
+    inlines = [AgreementEventInline, AgreementTextAcceptanceInline]
 
     class Media:
         css = {"all": ["partnerships/admin.css"]}
@@ -173,6 +226,9 @@ class AgreementAdmin(ExportMixin, ScopedModelAdmin):
                     "signed_user_agent",
                     "confirm_expires_at",
                     "email_confirmed_at",
+                    "signature_method",
+                    "signer_certificate",
+                    "signed_document_link",
                 ]
             },
         ),
@@ -186,6 +242,7 @@ class AgreementAdmin(ExportMixin, ScopedModelAdmin):
                     "reason",
                     "certificate_link",
                     "certificate_sha256",
+                    "certificate_seal_fingerprint",
                 ]
             },
         ),
@@ -207,6 +264,20 @@ class AgreementAdmin(ExportMixin, ScopedModelAdmin):
                 (name, actions[name][2]) for name in self.DECISIONS.get(agreement.status, []) if name in actions
             ]
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), "decisions": decisions})
+
+    def get_queryset(self, request):
+        return with_current_text_accepted(super().get_queryset(request))
+
+    @admin.display(description=_("current text accepted"), boolean=True, ordering="accepted_current_text")
+    def current_text_accepted(self, obj):
+        return obj.accepted_current_text if obj.status in (AgreementStatus.ACTIVE, AgreementStatus.SUSPENDED) else None
+
+    @admin.display(description=_("digitally signed agreement (PDF)"))
+    def signed_document_link(self, obj):
+        if not obj.signed_document:
+            return "–"
+        url = reverse("admin:partnerships_agreement_signed_document", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the file signed by the enterprise"))
 
     def get_readonly_fields(self, request, obj=None):
         return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
@@ -245,17 +316,28 @@ class AgreementAdmin(ExportMixin, ScopedModelAdmin):
                 self.admin_site.admin_view(self.certificate_view),
                 name="partnerships_agreement_certificate",
             ),
+            path(
+                "<int:object_id>/signed-document/",
+                self.admin_site.admin_view(self.signed_document_view),
+                name="partnerships_agreement_signed_document",
+            ),
             *super().get_urls(),
         ]
 
     def certificate_view(self, request, object_id: int):
+        return self._file_response(request, object_id, "certificate", "thoa-thuan-hop-tac-{number}.pdf")
+
+    def signed_document_view(self, request, object_id: int):
+        return self._file_response(request, object_id, "signed_document", "thoa-thuan-ky-so-{reference}.pdf")
+
+    def _file_response(self, request, object_id: int, field: str, filename: str):
         agreement = self.get_object(request, str(object_id))
-        if agreement is None or not self.has_view_permission(request, agreement) or not agreement.certificate:
+        if agreement is None or not self.has_view_permission(request, agreement) or not getattr(agreement, field):
             raise Http404
         return FileResponse(
-            agreement.certificate.open("rb"),
+            getattr(agreement, field).open("rb"),
             as_attachment=True,
-            filename=f"thoa-thuan-hop-tac-{agreement.number}.pdf",
+            filename=filename.format(number=agreement.number, reference=agreement.reference),
             content_type="application/pdf",
         )
 
@@ -326,3 +408,6 @@ class AgreementAdmin(ExportMixin, ScopedModelAdmin):
             _("Terminate agreements"),
             _("%(count)d agreement(s) terminated."),
         )
+
+
+from partnerships import member_admin  # noqa: E402, F401 (registers the enterprise users' admin)

@@ -7,11 +7,14 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from customs_feedback.exceptions import NotFound, PermissionDenied
-from partnerships import selectors, services
+from customs_feedback.inputs import SafeMultiPartParser
+from customs_feedback.openapi import PUBLIC_WRITE, STAFF_WRITE, error_responses
+from customs_feedback.throttling import ScopedRateThrottle
+from partnerships import digital_signing, selectors, services
+from partnerships.verification import document_verify, read_pdf_upload
 
 
 def client_ip(request) -> str | None:
@@ -41,7 +44,12 @@ class AgreementSignApi(APIView):
         reference = serializers.CharField()
         status = serializers.CharField()
 
-    @extend_schema(request=Input, responses={201: Output}, summary="Sign the partnership agreement")
+    @extend_schema(
+        request=Input,
+        responses={201: Output, **error_responses(*PUBLIC_WRITE, 409)},
+        summary="Sign the partnership agreement",
+        tags=["Partnerships"],
+    )
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -66,7 +74,12 @@ class AgreementConfirmApi(APIView):
         reference = serializers.CharField()
         status = serializers.CharField()
 
-    @extend_schema(request=Input, responses={200: Output}, summary="Confirm the signer's email")
+    @extend_schema(
+        request=Input,
+        responses={200: Output, **error_responses(*PUBLIC_WRITE, 409)},
+        summary="Confirm the signer's email",
+        tags=["Partnerships"],
+    )
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -82,7 +95,12 @@ class AgreementCountersignApi(APIView):
         status = serializers.CharField()
         number = serializers.IntegerField()
 
-    @extend_schema(request=None, responses={200: Output}, summary="Countersign an agreement (staff)")
+    @extend_schema(
+        request=None,
+        responses={200: Output, **error_responses(*STAFF_WRITE)},
+        summary="Countersign an agreement (staff)",
+        tags=["Partnerships"],
+    )
     def post(self, request, reference: str):
         if not request.user.has_perm("partnerships.decide_agreement"):
             raise PermissionDenied()
@@ -107,6 +125,83 @@ class PartnershipStatsApi(APIView):
         active = serializers.IntegerField()
         signed_by_month = serializers.ListField(child=MonthOutput())
 
-    @extend_schema(responses={200: Output}, summary="Public partnership statistics")
+    @extend_schema(
+        responses={200: Output, **error_responses(400)}, summary="Public partnership statistics", tags=["Partnerships"]
+    )
     def get(self, request):
         return Response(selectors.partnership_stats())
+
+
+class DocumentVerifyApi(APIView):
+    """Check an uploaded copy of a certificate: the department's seal, the agreement, in force today."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    parser_classes = [SafeMultiPartParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signature_verify"
+
+    @extend_schema_serializer(component_name="DocumentVerifyInput")
+    class Input(serializers.Serializer):
+        file = serializers.FileField(label=_("PDF file"))
+
+    @extend_schema_serializer(component_name="DocumentVerifyOutput")
+    class Output(serializers.Serializer):
+        signature = serializers.ChoiceField(choices=["valid", "modified", "untrusted", "absent"])
+        signed_by = serializers.CharField()
+        signed_at = serializers.DateTimeField(allow_null=True)
+        reference = serializers.CharField(allow_null=True)
+        status = serializers.CharField(allow_null=True)
+        in_force = serializers.BooleanField(allow_null=True)
+
+    @extend_schema(
+        request=Input,
+        responses={200: Output, **error_responses(*PUBLIC_WRITE)},
+        summary="Verify the seal of a certificate PDF",
+        tags=["Partnerships"],
+    )
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = document_verify(pdf=read_pdf_upload(data.validated_data["file"]))
+        return Response(self.Output(result).data)
+
+
+class AgreementSignedUploadApi(APIView):
+    """An agreement signed with the enterprise's digital certificate: it goes straight to review."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    parser_classes = [SafeMultiPartParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public_submit"
+
+    @extend_schema_serializer(component_name="AgreementSignedUploadInput")
+    class Input(serializers.Serializer):
+        file = serializers.FileField(label=_("signed agreement (PDF)"))
+        email = serializers.EmailField(label=_("email"))
+        language = serializers.ChoiceField(choices=["vi", "en"], required=False, default="")
+
+    @extend_schema_serializer(component_name="AgreementSignedUploadOutput")
+    class Output(serializers.Serializer):
+        reference = serializers.CharField()
+        status = serializers.CharField()
+        signature = serializers.CharField(source="signature_method")
+
+    @extend_schema(
+        request=Input,
+        responses={201: Output, **error_responses(*PUBLIC_WRITE, 401, 409)},
+        summary="Upload the agreement signed digitally",
+        tags=["Partnerships"],
+    )
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        agreement = digital_signing.agreement_sign_digital(
+            pdf=read_pdf_upload(data.validated_data["file"]),
+            email=data.validated_data["email"],
+            language=data.validated_data["language"],
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+        return Response(self.Output(agreement).data, status=status.HTTP_201_CREATED)

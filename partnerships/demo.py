@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from stdnum.vn import mst
 
 from customs_feedback.core.demo import DemoContext, seeder
@@ -142,4 +143,49 @@ def seed_agreements(context: DemoContext) -> None:
     context.out.write(
         f"Agreements: {Agreement.objects.filter(status=AgreementStatus.ACTIVE).count()} in force, "
         f"{Agreement.objects.filter(status=AgreementStatus.PENDING_REVIEW).count()} waiting for review."
+    )
+
+
+def demo_portal_companies() -> tuple[Enterprise | None, Enterprise | None]:
+    """(the company whose agreement was countersigned online: users and a certificate on the portal,
+    the company that chose the daily digest of rating invitations)."""
+    enterprises = list(Enterprise.objects.filter(tax_code__in=demo_tax_codes(DEMO_ENTERPRISES)).order_by("tax_code"))
+    if len(enterprises) <= HISTORICAL:
+        return None, None
+    return enterprises[HISTORICAL], enterprises[0]
+
+
+@seeder(order=27)
+def seed_enterprise_users(context: DemoContext) -> None:
+    """Users of the portal's demo company (its contact is the manager; a declarant and a viewer), and the
+    company that receives one daily digest instead of one mail per declaration."""
+    from partnerships.models import EnterpriseUser, MemberEvent, MemberRole, RatingInvitationMode
+
+    portal_company, digest_company = demo_portal_companies()
+    if portal_company is None:
+        return
+    people = [
+        (portal_company.email, portal_company.representative_name, MemberRole.MANAGER, True),
+        (f"khaibao.{portal_company.email}", "Trần Thị Thu", MemberRole.DECLARANT, False),
+        (f"ketoan.{portal_company.email}", "Lê Văn Minh", MemberRole.VIEWER, False),
+    ]
+    for email, name, role, representative in people:
+        member, created = EnterpriseUser.objects.get_or_create(
+            enterprise=portal_company,
+            email=email.lower(),
+            defaults={"name": name, "role": role, "is_representative": representative},
+        )
+        if created:
+            MemberEvent.objects.create(
+                enterprise=portal_company,
+                member=member,
+                subject_email=member.email,
+                to_status="active",
+                note=_("Representative contact registered") if representative else _("Invitation accepted"),
+            )
+    Enterprise.objects.filter(pk=digest_company.pk).update(rating_invitations=RatingInvitationMode.DAILY)
+    context.out.write(
+        f"Enterprise portal (/doanh-nghiep/): tax code {portal_company.tax_code}, sign in as {portal_company.email} "
+        f"(manager), khaibao.{portal_company.email} (declarant) or ketoan.{portal_company.email} (viewer); "
+        f"the code arrives by mail. {digest_company.tax_code} gets the daily digest of rating invitations."
     )

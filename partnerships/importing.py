@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from customs_feedback.inputs import field_problems
 from customs_feedback.organization.models import Branch
 from customs_feedback.text import nfc
 from customs_feedback.validators import normalize_tax_code
@@ -82,6 +83,11 @@ def parse_rows(lines: Iterable[str], report: ImportReport) -> list[ImportRow]:
     today = timezone.localdate()
     for line, raw in enumerate(reader, start=2):
         values = {key: nfc((value or "").strip()) for key, value in raw.items() if key}
+        refused = field_problems(values.items())
+        if refused:
+            column, messages = next(iter(refused.items()))
+            report.rejected.append((line, f"{column}: {messages[0]}"))
+            continue
         try:
             tax_code = normalize_tax_code(values.get("tax_code", ""))
         except ValidationError as error:
@@ -104,7 +110,7 @@ def parse_rows(lines: Iterable[str], report: ImportReport) -> list[ImportRow]:
         number = None
         if values.get("number"):
             try:
-                number = int(values["number"])
+                number = int(values["number"]) if values["number"].isascii() else 0  # int() reads any digits
                 if number <= 0:
                     raise ValueError
             except ValueError:

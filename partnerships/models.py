@@ -7,6 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from customs_feedback.organization.models import Branch
 from customs_feedback.text import NFCCharField, NFCTextField
 from customs_feedback.validators import validate_tax_code
+from customs_feedback.workflow import StatusEvent, status_fields
+from partnerships.member_models import (  # noqa: F401 (the app's models, registered on import)
+    EnterpriseUser,
+    MemberEvent,
+    MemberInvitation,
+    MemberRole,
+    MemberStatus,
+    MemberToken,
+    RatingInvitationMode,
+    SignInCode,
+)
 
 
 class Enterprise(models.Model):
@@ -28,6 +39,9 @@ class Enterprise(models.Model):
     phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     language = models.CharField(
         _("preferred language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    rating_invitations = models.CharField(
+        _("rating invitations"), max_length=8, choices=RatingInvitationMode.choices, default=RatingInvitationMode.EACH
     )
     branch = models.ForeignKey(
         Branch,
@@ -106,6 +120,11 @@ class AgreementSource(models.TextChoices):
     IMPORT = "import", _("Imported (historical signing)")
 
 
+class SignatureMethod(models.TextChoices):
+    EMAIL = "email", _("Signed on the portal, confirmed by email")
+    DIGITAL = "digital", _("Digitally signed with the enterprise's certificate")
+
+
 class Agreement(models.Model):
     """A Customs–Business partnership agreement (MoU) of one enterprise, from signing to its end."""
 
@@ -156,6 +175,16 @@ class Agreement(models.Model):
     reason = NFCTextField(_("reason of the last decision"), blank=True)
     certificate = models.FileField(_("certificate (PDF)"), upload_to="certificates/", blank=True)
     certificate_sha256 = models.CharField(_("certificate SHA-256"), max_length=64, blank=True)
+    # SHA-256 of the department certificate that sealed the PDF; empty when it is not sealed.
+    certificate_seal_fingerprint = models.CharField(_("sealed with certificate (SHA-256)"), max_length=64, blank=True)
+    signature_method = models.CharField(
+        _("signature"), max_length=10, choices=SignatureMethod.choices, default=SignatureMethod.EMAIL
+    )
+    # The agreement PDF as the enterprise signed it with its digital certificate, kept as uploaded.
+    signed_document = models.FileField(
+        _("digitally signed agreement (PDF)"), upload_to="signed-agreements/", blank=True
+    )
+    signer_certificate = models.CharField(_("enterprise's signing certificate"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -184,26 +213,20 @@ class Agreement(models.Model):
     def is_in_force(self) -> bool:
         return self.status == AgreementStatus.ACTIVE
 
+    @property
+    def is_digitally_signed(self) -> bool:
+        return self.signature_method == SignatureMethod.DIGITAL
 
-class AgreementEvent(models.Model):
+
+class AgreementEvent(StatusEvent):
     """One change of an agreement's status: who, when, from, to, why."""
 
     agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="events", verbose_name=_("agreement"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
-    from_status = models.CharField(_("from"), max_length=20, choices=AgreementStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=AgreementStatus.choices)
-    note = NFCTextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    from_status, to_status = status_fields(AgreementStatus)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("agreement event")
         verbose_name_plural = _("agreement events")
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display() or '–'} → {self.get_to_status_display()}"
 
 
 class AgreementNumberSequence(models.Model):
@@ -218,3 +241,28 @@ class AgreementNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_value}"
+
+
+class AgreementTextAcceptance(models.Model):
+    """A partner accepted a newer version of the agreement text than the one it signed."""
+
+    agreement = models.ForeignKey(
+        Agreement, models.CASCADE, related_name="text_acceptances", verbose_name=_("agreement")
+    )
+    template = models.ForeignKey(
+        AgreementTemplate, models.PROTECT, related_name="acceptances", verbose_name=_("agreement text")
+    )
+    accepted_at = models.DateTimeField(_("accepted at"))
+    ip = models.GenericIPAddressField(_("from IP"), null=True, blank=True)
+    user_agent = models.CharField(_("browser (user agent)"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        verbose_name = _("acceptance of a new agreement text")
+        verbose_name_plural = _("acceptances of new agreement texts")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "template"], name="one_acceptance_per_agreement_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} – v{self.template.version}"

@@ -6,20 +6,21 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customs_feedback.exceptions import Conflict, InvalidTransition, NotFound
+from customs_feedback.exceptions import Conflict, NotFound
 from customs_feedback.notifications.services import Attachment, notify
 from customs_feedback.text import nfc
 from customs_feedback.validators import normalize_tax_code
+from customs_feedback.workflow import Actor, Allowed, ensure_transition, record_event, transition
 from partnerships.models import (
     LIVE_STATUSES,
     Agreement,
@@ -30,7 +31,10 @@ from partnerships.models import (
     AgreementTemplate,
     Enterprise,
 )
+from partnerships.text_acceptance import agreement_text_request_acceptance
 from partnerships.transitions import ALLOWED
+
+STATUS_LABELS = dict(AgreementStatus.choices)
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
 
@@ -64,7 +68,8 @@ def template_current() -> AgreementTemplate:
 
 @transaction.atomic
 def template_publish(*, title_vi: str, title_en: str, body_vi: str, body_en: str) -> AgreementTemplate:
-    """Publish a new version of the agreement text; it becomes the current one."""
+    """Publish a new version of the agreement text; it becomes the current one, and every partner is asked
+    to accept it."""
     latest = AgreementTemplate.objects.select_for_update().order_by("-version").first()
     AgreementTemplate.objects.filter(is_current=True).update(is_current=False)
     template = AgreementTemplate(
@@ -77,6 +82,7 @@ def template_publish(*, title_vi: str, title_en: str, body_vi: str, body_en: str
     )
     template.sha256 = template.compute_sha256()
     template.save()
+    agreement_text_request_acceptance(template=template)
     return template
 
 
@@ -94,19 +100,19 @@ def enterprise_get_or_create(*, tax_code: str, defaults: dict | None = None) -> 
 # --- the lifecycle -----------------------------------------------------------------------------
 
 
-def _record(agreement: Agreement, *, to_status: str, fields: list[str], actor=None, note: str = "") -> AgreementEvent:
-    """Move the agreement to `to_status`, save the named fields and write the event row."""
-    from_status = agreement.status
-    agreement.status = to_status
-    agreement.save(update_fields=[*fields, "status", "updated_at"])
-    return AgreementEvent.objects.create(
-        agreement=agreement, actor=actor, from_status=from_status, to_status=to_status, note=note
-    )
-
-
-def _ensure(agreement: Agreement, target: str, message: str) -> None:
-    if target not in ALLOWED.get(agreement.status, ()):
-        raise InvalidTransition(message % {"status": AgreementStatus(agreement.status).label})
+def _move(
+    agreement: Agreement,
+    to: str,
+    *,
+    actor: Actor = None,
+    note: str = "",
+    fields: dict[str, Any] | None = None,
+    message: str | None = None,
+    allowed: Allowed = ALLOWED,
+) -> AgreementEvent:
+    """The agreement's transition (workflow.transition); returns the event row, whose id keys the notice."""
+    transition(agreement, to, allowed=allowed, actor=actor, note=note, fields=fields, message=message)
+    return agreement.events.order_by("-pk").first()
 
 
 def _lock(agreement_id: int) -> Agreement:
@@ -121,6 +127,33 @@ def _require_reason(reason: str) -> str:
     if not reason:
         raise ValidationError({"reason": [_("Please give the reason; it is sent to the enterprise.")]})
     return reason
+
+
+def enterprise_ready_to_sign(*, tax_code: str, defaults: dict) -> Enterprise:
+    """The enterprise about to sign, locked; Conflict when it already has an agreement in force or in review.
+
+    Requests still waiting for their email confirmation are superseded by the new signing.
+    """
+    enterprise = enterprise_get_or_create(tax_code=tax_code, defaults=defaults)
+    # Lock the enterprise so two requests of the same enterprise are decided one after the other.
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    open_agreements = list(
+        Agreement.objects.select_for_update()
+        .filter(enterprise=enterprise, status__in=[*LIVE_STATUSES, AgreementStatus.PENDING_REVIEW])
+        .only("status", "number")
+    )
+    for existing in open_agreements:
+        if existing.status in LIVE_STATUSES:
+            raise Conflict(
+                _("This enterprise already has a partnership agreement in force (No. %(number)s).")
+                % {"number": existing.number}
+            )
+        raise Conflict(_("This enterprise already has a signed agreement waiting for review by the department."))
+    for stale in Agreement.objects.select_for_update().filter(
+        enterprise=enterprise, status=AgreementStatus.PENDING_EMAIL
+    ):
+        _move(stale, AgreementStatus.EXPIRED, note="superseded by a new signing")
+    return enterprise
 
 
 @dataclass(frozen=True)
@@ -144,8 +177,13 @@ def agreement_sign(
     ip: str | None = None,
     user_agent: str = "",
     now: datetime | None = None,
+    email_proven: bool = False,
 ) -> SignedAgreement:
-    """An enterprise signs the current agreement text; the confirmation link goes to `email`."""
+    """An enterprise signs the current agreement text; the confirmation link goes to `email`.
+
+    With `email_proven` (a signed-in manager of the company signs), the mailbox is already proved: the
+    agreement goes straight to review, with no confirmation link.
+    """
     errors: dict[str, list[str]] = {}
     try:
         tax_code = normalize_tax_code(tax_code)
@@ -163,7 +201,7 @@ def agreement_sign(
     now = now or timezone.now()
     template = template_current()
 
-    enterprise = enterprise_get_or_create(
+    enterprise = enterprise_ready_to_sign(
         tax_code=tax_code,
         defaults={
             "name_vi": company_name.strip(),
@@ -175,25 +213,19 @@ def agreement_sign(
             "language": language,
         },
     )
-    # Lock the enterprise so two requests of the same enterprise are decided one after the other.
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    open_agreements = list(
-        Agreement.objects.select_for_update()
-        .filter(enterprise=enterprise, status__in=[*LIVE_STATUSES, AgreementStatus.PENDING_REVIEW])
-        .only("status", "number")
-    )
-    for existing in open_agreements:
-        if existing.status in LIVE_STATUSES:
-            raise Conflict(
-                _("This enterprise already has a partnership agreement in force (No. %(number)s).")
-                % {"number": existing.number}
-            )
-        raise Conflict(_("This enterprise already has a signed agreement waiting for review by the department."))
-    for stale in Agreement.objects.select_for_update().filter(
-        enterprise=enterprise, status=AgreementStatus.PENDING_EMAIL
-    ):
-        _record(stale, to_status=AgreementStatus.EXPIRED, fields=[], note="superseded by a new signing")
 
+    if email_proven:
+        given = {
+            "company_name": company_name,
+            "address": address,
+            "representative_name": representative_name,
+            "representative_title": representative_title,
+            "email": email,
+            "phone": phone,
+            "ip": ip,
+            "user_agent": user_agent,
+        }
+        return _agreement_create_proven(enterprise, template, now, language, given)
     token = secrets.token_urlsafe(32)
     agreement = Agreement.objects.create(
         reference=new_reference(),
@@ -216,7 +248,7 @@ def agreement_sign(
         confirm_token_hash=token_hash(token),
         confirm_expires_at=now + timedelta(hours=settings.PARTNERSHIP_CONFIRM_LINK_HOURS),
     )
-    AgreementEvent.objects.create(agreement=agreement, to_status=agreement.status, note="signed on the portal")
+    record_event(agreement, to_status=agreement.status, note="signed on the portal")
     notify(
         kind="agreement_confirm_email",
         recipient=agreement.email,
@@ -231,6 +263,30 @@ def agreement_sign(
         obj=agreement,
     )
     return SignedAgreement(agreement=agreement, token=token)
+
+
+def _agreement_create_proven(enterprise, template, now, language, given: dict) -> SignedAgreement:
+    """Signed by a signed-in manager: recorded as signed and email-confirmed at once, then waits for review."""
+    fields = ["company_name", "address", "representative_name", "representative_title", "email", "phone"]
+    agreement = Agreement.objects.create(
+        reference=new_reference(),
+        enterprise=enterprise,
+        status=AgreementStatus.PENDING_REVIEW,
+        source=AgreementSource.PORTAL,
+        language=language,
+        **{name: (given[name] or "").strip() for name in fields},
+        template=template,
+        template_version=template.version,
+        template_sha256=template.sha256,
+        signed_at=now,
+        signed_ip=given["ip"] or None,
+        signed_user_agent=(given["user_agent"] or "")[:500],
+        email_confirmed_at=now,
+    )
+    AgreementEvent.objects.create(
+        agreement=agreement, to_status=agreement.status, note="signed on the enterprise portal by a signed-in manager"
+    )
+    return SignedAgreement(agreement=agreement, token="")
 
 
 def agreement_for_token(*, token: str, now: datetime | None = None, lock: bool = False) -> Agreement:
@@ -255,8 +311,7 @@ def agreement_confirm(*, token: str, now: datetime | None = None) -> Agreement:
     """The signer proved the email address: the agreement goes to the partnership desk for review."""
     now = now or timezone.now()
     agreement = agreement_for_token(token=token, now=now, lock=True)
-    agreement.email_confirmed_at = now
-    _record(agreement, to_status=AgreementStatus.PENDING_REVIEW, fields=["email_confirmed_at"], note="email confirmed")
+    _move(agreement, AgreementStatus.PENDING_REVIEW, fields={"email_confirmed_at": now}, note="email confirmed")
     return agreement
 
 
@@ -270,30 +325,32 @@ def _next_number() -> int:
 
 
 @transaction.atomic
-def agreement_countersign(*, agreement_id: int, actor, now: datetime | None = None) -> Agreement:
+def agreement_countersign(*, agreement_id: int, actor: Actor, now: datetime | None = None) -> Agreement:
     """The department countersigns: number, certificate, registry update and the activation notice."""
-    from partnerships.certificates import certificate_render
+    from partnerships.certificates import certificate_issue
 
     agreement = _lock(agreement_id)
-    _ensure(
-        agreement,
-        AgreementStatus.ACTIVE,
-        _("Only an agreement waiting for review can be countersigned; this one is “%(status)s”."),
-    )
+    message = _("Only an agreement waiting for review can be countersigned; this one is “%(status)s”.")
+    # Checked before the number is taken and the certificate drawn; transition() checks again under its lock.
+    ensure_transition(ALLOWED, agreement.status, AgreementStatus.ACTIVE, labels=STATUS_LABELS, message=message)
     if Agreement.objects.filter(enterprise_id=agreement.enterprise_id, status__in=LIVE_STATUSES).exists():
         raise Conflict(_("This enterprise already has a partnership agreement in force."))
     agreement.number = _next_number()
     agreement.activated_at = now or timezone.now()
     agreement.countersigned_by = actor
-    pdf = certificate_render(agreement)
-    agreement.certificate_sha256 = hashlib.sha256(pdf).hexdigest()
-    agreement.certificate.save(f"{agreement.reference}.pdf", ContentFile(pdf), save=False)
-    event = _record(
+    certificate_fields = certificate_issue(agreement)
+    event = _move(
         agreement,
-        to_status=AgreementStatus.ACTIVE,
-        fields=["number", "activated_at", "countersigned_by", "certificate", "certificate_sha256"],
+        AgreementStatus.ACTIVE,
+        fields={
+            "number": agreement.number,
+            "activated_at": agreement.activated_at,
+            "countersigned_by": actor,
+            **{name: getattr(agreement, name) for name in certificate_fields},
+        },
         actor=actor,
         note=f"countersigned, No. {agreement.number}",
+        message=message,
     )
     _update_registry(agreement)
     notify(
@@ -335,17 +392,14 @@ def _update_registry(agreement: Agreement) -> None:
 
 
 def _decide(
-    *, agreement_id: int, actor, reason: str, target: str, message: str, kind: str, fields=(), now=None
+    *, agreement_id: int, actor: Actor, reason: str, target: str, message: str, kind: str, now: datetime | None = None
 ) -> Agreement:
     reason = _require_reason(reason)
     agreement = _lock(agreement_id)
-    _ensure(agreement, target, message)
-    agreement.reason = reason
-    changed = ["reason", *fields]
-    if target in (AgreementStatus.TERMINATED,):
-        agreement.ended_at = now or timezone.now()
-        changed.append("ended_at")
-    event = _record(agreement, to_status=target, fields=changed, actor=actor, note=reason)
+    changed: dict[str, Any] = {"reason": reason}
+    if target == AgreementStatus.TERMINATED:
+        changed["ended_at"] = now or timezone.now()
+    event = _move(agreement, target, fields=changed, actor=actor, note=reason, message=message)
     notify(
         kind=kind,
         recipient=agreement.email or agreement.enterprise.email,
@@ -363,7 +417,7 @@ def _decide(
 
 
 @transaction.atomic
-def agreement_reject(*, agreement_id: int, actor, reason: str) -> Agreement:
+def agreement_reject(*, agreement_id: int, actor: Actor, reason: str) -> Agreement:
     """The partnership desk does not accept a signed request; the enterprise is told why."""
     return _decide(
         agreement_id=agreement_id,
@@ -376,7 +430,7 @@ def agreement_reject(*, agreement_id: int, actor, reason: str) -> Agreement:
 
 
 @transaction.atomic
-def agreement_suspend(*, agreement_id: int, actor, reason: str) -> Agreement:
+def agreement_suspend(*, agreement_id: int, actor: Actor, reason: str) -> Agreement:
     """Suspend an agreement in force; the verification page shows it is no longer in force."""
     return _decide(
         agreement_id=agreement_id,
@@ -389,7 +443,7 @@ def agreement_suspend(*, agreement_id: int, actor, reason: str) -> Agreement:
 
 
 @transaction.atomic
-def agreement_terminate(*, agreement_id: int, actor, reason: str, now: datetime | None = None) -> Agreement:
+def agreement_terminate(*, agreement_id: int, actor: Actor, reason: str, now: datetime | None = None) -> Agreement:
     """End an agreement in force or suspended; the enterprise may sign a new one."""
     return _decide(
         agreement_id=agreement_id,
@@ -403,15 +457,33 @@ def agreement_terminate(*, agreement_id: int, actor, reason: str, now: datetime 
 
 
 @transaction.atomic
-def agreement_reinstate(*, agreement_id: int, actor, note: str = "") -> Agreement:
-    """Lift a suspension: the agreement is in force again under the same number."""
+def agreement_reinstate(*, agreement_id: int, actor: Actor, note: str = "") -> Agreement:
+    """Lift a suspension: the agreement is in force again under the same number; the enterprise is told."""
     agreement = _lock(agreement_id)
-    if agreement.status != AgreementStatus.SUSPENDED:
-        raise InvalidTransition(
-            _("Only a suspended agreement can be reinstated; this one is “%(status)s”.")
-            % {"status": AgreementStatus(agreement.status).label}
-        )
-    _record(agreement, to_status=AgreementStatus.ACTIVE, fields=[], actor=actor, note=nfc(note.strip()))
+    note = nfc(note.strip())
+    event = _move(
+        agreement,
+        AgreementStatus.ACTIVE,
+        actor=actor,
+        note=note,
+        # Only the suspended row of the table: a pending agreement becomes active by countersigning, not here.
+        allowed={AgreementStatus.SUSPENDED: ALLOWED[AgreementStatus.SUSPENDED]},
+        message=_("Only a suspended agreement can be reinstated; this one is “%(status)s”."),
+    )
+    notify(
+        kind="agreement_reinstated",
+        recipient=agreement.email or agreement.enterprise.email,
+        language=agreement.language,
+        context={
+            "company_name": agreement.company_name,
+            "reference": agreement.reference,
+            "number": agreement.number,
+            "note": note,
+            "verify_url": verify_url(agreement),
+        },
+        idempotency_key=f"agreement:{agreement.pk}:event:{event.pk}",
+        obj=agreement,
+    )
     return agreement
 
 
@@ -427,7 +499,7 @@ def agreements_expire_unconfirmed(*, now: datetime | None = None, batch: int = 5
                 )[:batch]
             )
             for agreement in due:
-                _record(agreement, to_status=AgreementStatus.EXPIRED, fields=[], note="confirmation link expired")
+                _move(agreement, AgreementStatus.EXPIRED, note="confirmation link expired")
         expired += len(due)
         if len(due) < batch:
             return expired

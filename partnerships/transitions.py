@@ -11,3 +11,12 @@ ALLOWED: dict[str, set[str]] = {
     S.TERMINATED: set(),
     S.EXPIRED: set(),
 }
+
+# A company user's lifecycle: invited by a manager, active once the single-use link is accepted, removed.
+from partnerships.member_models import MemberStatus as M  # noqa: E402
+
+MEMBER_ALLOWED: dict[str, set[str]] = {
+    M.INVITED: {M.ACTIVE, M.REMOVED},
+    M.ACTIVE: {M.REMOVED},
+    M.REMOVED: {M.INVITED},
+}

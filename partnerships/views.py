@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,12 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.throttling import AnonRateThrottle
 
 from customs_feedback.exceptions import DomainError
-from partnerships import selectors, services
+from customs_feedback.throttling import ResilientThrottleMixin, lookup_throttled, throttled_page
+from partnerships import selectors, services, text_acceptance
 from partnerships.forms import SignForm
 from partnerships.models import AgreementStatus
 
 
-class PortalSubmitThrottle(AnonRateThrottle):
+class PortalSubmitThrottle(ResilientThrottleMixin, AnonRateThrottle):
     """The portal form shares the API's public submission budget per client address."""
 
     scope = "public_submit"
@@ -99,6 +101,8 @@ def agreement_confirm(request, token: str):
 
 @require_GET
 def agreement_verify(request, reference: str):
+    if lookup_throttled(request):
+        return throttled_page(request)
     agreement = selectors.agreement_for_verification(reference=reference)
     return render(
         request,
@@ -108,4 +112,40 @@ def agreement_verify(request, reference: str):
             "in_force": agreement is not None and agreement.status == AgreementStatus.ACTIVE,
         },
         status=200 if agreement else 404,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def agreement_text_accept(request, token: str):
+    """GET shows the new text and a button; only the POST records the acceptance (mail scanners prefetch)."""
+    agreement = template = error = None
+    accepted = False
+    try:
+        agreement, template = text_acceptance.acceptance_request(token=token)
+        if request.method == "POST":
+            text_acceptance.agreement_text_accept(
+                token=token, ip=request.META.get("REMOTE_ADDR"), user_agent=request.META.get("HTTP_USER_AGENT", "")
+            )
+            accepted = True
+        else:
+            accepted = agreement.text_acceptances.filter(template=template).exists()
+    except ValidationError as invalid:
+        error = " ".join(invalid.messages)
+    language = agreement.language if agreement else "vi"
+    return render(
+        request,
+        "partnerships/accept_text.html",
+        {"agreement": agreement, "template": template, "language": language, "error": error, "accepted": accepted},
+        status=400 if error else 200,
+    )
+
+
+def certificate_response(agreement) -> FileResponse:
+    """The agreement's certificate PDF as a download (the caller has decided the reader may have it)."""
+    return FileResponse(
+        agreement.certificate.open("rb"),
+        as_attachment=True,
+        filename=f"thoa-thuan-hop-tac-{agreement.number}.pdf",
+        content_type="application/pdf",
     )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.exceptions import DomainError
-from customs_feedback.organization.admin_mixins import ExportMixin, ReadOnlyInline, ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import ExportMixin, ScopedModelAdmin, StatusEventInline
 from customs_feedback.organization.models import Branch
 from customs_feedback.organization.scoping import sees_everything, staff_official, user_branch_ids
 from customs_feedback.validators import DECLARATION_NUMBER, normalize_tax_code
@@ -84,7 +84,7 @@ class DeclarationAdmin(ScopedModelAdmin):
         return False
 
 
-class RatingEventInline(ReadOnlyInline):
+class RatingEventInline(StatusEventInline):
     model = RatingEvent
 
 
@@ -211,7 +211,7 @@ class RatingAdmin(ExportMixin, ScopedModelAdmin):
         self._reject(request, queryset, RejectionReason.MISTARGETED)
 
 
-class FollowUpCaseEventInline(ReadOnlyInline):
+class FollowUpCaseEventInline(StatusEventInline):
     model = FollowUpCaseEvent
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
@@ -18,9 +18,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from customs_feedback.openapi import API_CLIENT_WRITE, FIELD_ERRORS, error_responses
 from customs_feedback.organization.models import Branch, Official, Team
 from customs_feedback.organization.roles import Role, user_roles
 from customs_feedback.organization.scoping import staff_official, user_branch_ids
+from customs_feedback.throttling import ResilientThrottleMixin
 from ratings.models import ApiClient, ApiScope, LowScoreReason
 from ratings.selectors import StatsFilter, min_sample, rating_stats
 from ratings.services import MAX_BATCH, RatingInput, declarations_upsert, rating_submit
@@ -89,7 +91,7 @@ class RatingsScope(HasScope):
     scope = ApiScope.RATINGS
 
 
-class ApiClientThrottle(SimpleRateThrottle):
+class ApiClientThrottle(ResilientThrottleMixin, SimpleRateThrottle):
     """A request budget per API client (THROTTLE_API_CLIENT)."""
 
     scope = "api_client"
@@ -120,12 +122,31 @@ class UpsertOut(serializers.Serializer):
     updated = serializers.IntegerField()
 
 
+# The body is one declaration or a list of them; a refused list answers one error object per item.
+DeclarationsIn = PolymorphicProxySerializer(
+    component_name="DeclarationsIn",
+    serializers=[DeclarationIn, DeclarationIn(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+DECLARATION_ERRORS = {"oneOf": [FIELD_ERRORS, {"type": "array", "items": FIELD_ERRORS}]}
+
+
 class DeclarationUpsertApi(ApiClientView):
     """Push one declaration, or a list of up to 1000, from the clearance system (upsert by number)."""
 
     permission_classes = [DeclarationsScope]
+    body_may_be_a_list = True  # refused items answer one error object each (customs_feedback.inputs)
 
-    @extend_schema(request=DeclarationIn(many=True), responses={200: UpsertOut})
+    @extend_schema(
+        request=DeclarationsIn,
+        responses={
+            200: UpsertOut,
+            **error_responses(*API_CLIENT_WRITE, validation=DECLARATION_ERRORS),
+        },
+        summary="Push declarations from the clearance system",
+        tags=["Ratings"],
+    )
     def post(self, request):
         payload = request.data
         single = isinstance(payload, dict)
@@ -169,7 +190,12 @@ class RatingSubmitApi(ApiClientView):
         id = serializers.IntegerField()
         status = serializers.CharField()
 
-    @extend_schema(request=Input, responses={201: Output})
+    @extend_schema(
+        request=Input,
+        responses={201: Output, **error_responses(*API_CLIENT_WRITE, 404, 409)},
+        summary="Submit a rating on behalf of the declaring enterprise",
+        tags=["Ratings"],
+    )
     def post(self, request):
         serializer = self.Input(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -195,7 +221,10 @@ def _stats_filter(request) -> tuple[StatsFilter, int]:
     dates = {}
     for name in ("date_from", "date_to"):
         raw = params.get(name, "")
-        dates[name] = parse_date(raw) if raw else None
+        try:
+            dates[name] = parse_date(raw) if raw else None
+        except ValueError:  # well formed but impossible, such as 2020-02-30
+            dates[name] = None
         if raw and dates[name] is None:
             errors[name] = [_("Use a date such as 2020-05-31.")]
     branch_code, team_code, official_code = (params.get(name, "").strip() for name in ("branch", "team", "official"))
@@ -252,7 +281,9 @@ class RatingStatsApi(APIView):
             OpenApiParameter(name, str, required=False)
             for name in ("branch", "team", "official", "date_from", "date_to")
         ],
-        responses={200: dict},
+        responses={200: dict, **error_responses(400, 401, 403)},
+        summary="Satisfaction statistics",
+        tags=["Ratings"],
     )
     def get(self, request):
         stats_filter, sample = _stats_filter(request)

@@ -47,3 +47,20 @@ class RatingsConfig(AppConfig):
             description=_("How satisfied businesses are with each customs branch, week by week."),
             order=20,
         )
+        from customs_feedback.core.enterprise import register_enterprise_section
+        from ratings import company_views
+
+        register_enterprise_section(
+            slug="declarations",
+            label=_("Declarations"),
+            order=20,
+            view=company_views.declarations_section,
+            summary=company_views.declarations_summary,
+        )
+        register_enterprise_section(
+            slug="ratings",
+            label=_("Ratings"),
+            order=30,
+            view=company_views.ratings_section,
+            summary=company_views.ratings_summary,
+        )

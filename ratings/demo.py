@@ -106,3 +106,35 @@ def _seed_overdue_case(rows: list[dict], now) -> int:
         FollowUpCase.objects.filter(rating=rating).update(due_date=timezone.localdate(now) - timedelta(days=1))
         return 1
     return 0
+
+
+@seeder(order=35)
+def seed_daily_digest(context: DemoContext) -> None:
+    """Declarations cleared today for the company that chose the daily digest, and today's digest mail."""
+    from partnerships.demo import demo_portal_companies
+    from ratings.services import rating_digests_send
+
+    _portal_company, digest_company = demo_portal_companies()
+    official = Official.objects.filter(team__isnull=False).select_related("branch", "team").order_by("code").first()
+    if digest_company is None or official is None:
+        return
+    now = timezone.now()
+    rows = [
+        {
+            "number": f"20{index:010d}",
+            "tax_code": digest_company.tax_code,
+            "branch_code": official.branch.code,
+            "team_code": official.team.code,
+            "official_code": official.code,
+            "registered_at": (now - timedelta(hours=6 + index)).isoformat(),
+            "cleared_at": (now - timedelta(minutes=30 * index)).isoformat(),
+        }
+        for index in range(1, 4)
+        if not Declaration.objects.filter(number=f"20{index:010d}").exists()
+    ]
+    if rows:
+        declarations_upsert(rows=rows)  # invitations are queued as usual; this company's come in the digest
+    result = rating_digests_send()
+    context.out.write(
+        f"Daily digest: {result.declarations} declarations of {digest_company.tax_code} listed in today's mail."
+    )

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
@@ -6,6 +5,7 @@ from rest_framework_api_key.models import AbstractAPIKey
 from customs_feedback.organization.models import Branch, Official, Team
 from customs_feedback.text import NFCTextField
 from customs_feedback.validators import validate_declaration_number
+from customs_feedback.workflow import StatusEvent, status_fields
 from partnerships.models import Enterprise
 
 
@@ -109,6 +109,7 @@ class LowScoreReason(models.TextChoices):
 class Channel(models.TextChoices):
     SOFTWARE = "software", _("Declaration software")
     EMAIL_LINK = "email_link", _("Emailed link")
+    PORTAL = "portal", _("Enterprise portal")
 
 
 class RatingStatus(models.TextChoices):
@@ -175,23 +176,13 @@ class Rating(models.Model):
         return self.official_score, self.team_score, self.branch_score
 
 
-class RatingEvent(models.Model):
+class RatingEvent(StatusEvent):
     rating = models.ForeignKey(Rating, models.CASCADE, related_name="events", verbose_name=_("rating"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name=_("by"), related_name="+"
-    )
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    from_status, to_status = status_fields(RatingStatus)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("rating event")
         verbose_name_plural = _("rating events")
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
 
 
 class RatingInvitation(models.Model):
@@ -253,23 +244,13 @@ class FollowUpCase(models.Model):
         return self.reference
 
 
-class FollowUpCaseEvent(models.Model):
+class FollowUpCaseEvent(StatusEvent):
     case = models.ForeignKey(FollowUpCase, models.CASCADE, related_name="events", verbose_name=_("case"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name=_("by"), related_name="+"
-    )
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    from_status, to_status = status_fields(CaseStatus)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("follow-up case event")
         verbose_name_plural = _("follow-up case events")
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
 
 
 SCORE_COLUMNS = [f"{target}_{score}" for target in ("official", "team", "branch") for score in range(1, 6)]

@@ -51,3 +51,11 @@ def cases_overdue_task() -> list[int]:
     from ratings.services import cases_remind_overdue
 
     return list(cases_remind_overdue())
+
+
+@shared_task(name="ratings.daily_digests", ignore_result=True)
+def daily_digests() -> int:
+    """Evening digest of the day's cleared declarations for companies that chose it."""
+    from ratings.services import rating_digests_send
+
+    return rating_digests_send().declarations

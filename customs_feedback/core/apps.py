@@ -22,3 +22,5 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("dashboard")
+        # Likewise their health checks and /metrics gauges (core/health.py, core/metrics.py).
+        autodiscover_modules("monitoring")

@@ -15,6 +15,15 @@ def heartbeat_record(*, component: str) -> Heartbeat:
     return heartbeat
 
 
+def periodic_job_record(*, task_name: str, error: BaseException | None = None) -> Heartbeat:
+    """Note that the periodic job `task_name` just ran, and how it ended (read by /healthz/?full=1)."""
+    outcome = "ok" if error is None else f"failed: {error.__class__.__name__}"
+    heartbeat, _created = Heartbeat.objects.update_or_create(
+        component=f"job:{task_name}"[:50], defaults={"last_seen": timezone.now(), "detail": outcome[:200]}
+    )
+    return heartbeat
+
+
 def _plain(value):
     """A JSON-safe rendering of a field value for the audit trail."""
     if value is None or isinstance(value, bool | int | float | str):

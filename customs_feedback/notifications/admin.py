@@ -9,10 +9,10 @@ from django.utils.translation import ngettext
 from customs_feedback.exceptions import DomainError
 from customs_feedback.notifications.models import Notification, NotificationEvent, NotificationStatus
 from customs_feedback.notifications.services import notification_resend
-from customs_feedback.organization.admin_mixins import ReadOnlyInline, ScopedModelAdmin
+from customs_feedback.organization.admin_mixins import ScopedModelAdmin, StatusEventInline
 
 
-class NotificationEventInline(ReadOnlyInline):
+class NotificationEventInline(StatusEventInline):
     model = NotificationEvent
     fields = ["at", "from_status", "to_status", "attempt", "actor", "note"]
     verbose_name_plural = _("Attempt history")

@@ -40,9 +40,32 @@ KINDS: dict[str, NoticeKind] = {
         NoticeKind("agreement_suspended", _("Agreement: suspended"), ("company_name", "number", "reason")),
         NoticeKind("agreement_terminated", _("Agreement: terminated"), ("company_name", "number", "reason")),
         NoticeKind(
+            "agreement_reinstated",
+            _("Agreement: suspension lifted"),
+            ("company_name", "reference", "number", "note", "verify_url"),
+        ),
+        NoticeKind(
+            "agreement_text_updated",
+            _("Agreement: new text to accept"),
+            ("company_name", "number", "version", "title", "accept_url"),
+        ),
+        NoticeKind(
             "rating_invitation",
             _("Rating: invitation"),
             ("company_name", "declaration_number", "cleared_at", "branch_name", "rate_url", "expires_at"),
+        ),
+        NoticeKind(
+            "rating_digest",
+            _("Rating: daily digest of cleared declarations"),
+            ("company_name", "day", "declarations", "portal_url"),
+        ),
+        NoticeKind(
+            "enterprise_sign_in_code", _("Enterprise portal: sign-in code"), ("company_name", "code", "minutes")
+        ),
+        NoticeKind(
+            "enterprise_invitation",
+            _("Enterprise portal: invitation of a colleague"),
+            ("company_name", "tax_code", "invited_by", "role", "accept_url", "expires_at"),
         ),
         NoticeKind(
             "rating_outcome",

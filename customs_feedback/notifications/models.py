@@ -4,6 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from customs_feedback.workflow import StatusEvent, status_fields
+
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -52,27 +54,21 @@ class Notification(models.Model):
                 fields=["leased_until"], name="notification_sending_lease", condition=models.Q(status="sending")
             ),
             models.Index(fields=["content_type", "object_id"], name="notification_related_object"),
+            # /metrics counts failed notices on every scrape: a small index over the few that failed.
+            models.Index(fields=["updated_at"], name="notification_failed", condition=models.Q(status="failed")),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient} ({self.get_status_display()})"
 
 
-class NotificationEvent(models.Model):
+class NotificationEvent(StatusEvent):
     """A change of a notice's status: claims, deliveries, failures, retries, resends."""
 
     notification = models.ForeignKey(Notification, models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("time"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name=_("by"))
-    from_status = models.CharField(_("from"), max_length=10, choices=NotificationStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, choices=NotificationStatus.choices)
+    from_status, to_status = status_fields(NotificationStatus)
     attempt = models.PositiveSmallIntegerField(_("attempt"), default=0)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("notification event")
         verbose_name_plural = _("notification events")
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"

@@ -4,9 +4,11 @@ Guarantees: a notice is written in the caller's transaction (a rollback writes n
 nothing); it is enqueued after commit; the task claims the row under a lock and a lease, so a task
 delivered twice sends once; transient SMTP failures are retried with backoff and jitter, permanent ones
 mark the notice failed for staff to resend; a periodic sweep re-enqueues notices whose enqueue was
-lost (broker down, Redis flushed) and reclaims leases of workers that died mid-send. The one window
-left: a worker killed after the SMTP server accepted the message but before the row was marked sent
-sends that notice once more after its lease expires (with the same Message-ID).
+lost (broker down, Redis flushed) and reclaims leases of workers that died mid-send. A live worker
+whose database connection dropped after the SMTP server accepted the message marks it sent on a new
+connection; a notice being sent is never claimed again inside its lease. The one window left: a worker
+killed (or a database down for seconds) between the SMTP acceptance and the mark sends that notice once
+more after its lease expires (with the same Message-ID).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import logging
 import random
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -21,14 +24,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import get_connection
-from django.db import models, transaction
+from django.db import InterfaceError, OperationalError, models, transaction
 from django.utils import timezone
 
-from customs_feedback.notifications.models import Notification, NotificationEvent, NotificationStatus
+from customs_feedback.notifications.models import Notification, NotificationStatus
 from customs_feedback.notifications.rendering import build_message, message_id_for, render_notice
 from customs_feedback.notifications.transitions import ALLOWED
 from customs_feedback.text import nfc
-from customs_feedback.workflow import ensure_transition
+from customs_feedback.workflow import Actor, record_event, transition
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +77,7 @@ def notify(
         next_attempt_at=timezone.now(),
         provider_message_id=message_id_for(idempotency_key),
     )
-    NotificationEvent.objects.create(notification=notification, to_status=NotificationStatus.PENDING)
+    record_event(notification, to_status=NotificationStatus.PENDING)
     enqueue_after_commit(notification.pk)
     return notification
 
@@ -93,18 +96,13 @@ def _enqueue(notification_id: int) -> None:
         logger.warning("could not enqueue notification %s; the sweep will retry", notification_id, exc_info=True)
 
 
-def _record(notification: Notification, *, to_status: str, fields: list[str], note: str = "", actor=None) -> None:
-    from_status = notification.status
-    ensure_transition(ALLOWED, from_status, to_status)
-    notification.status = to_status
-    notification.save(update_fields=[*fields, "status", "updated_at"])
-    NotificationEvent.objects.create(
-        notification=notification,
-        actor=actor,
-        from_status=from_status,
-        to_status=to_status,
-        attempt=notification.attempts,
-        note=note[:2000],
+def _move(
+    notification: Notification, to: str, *, fields: dict[str, Any], note: str = "", actor: Actor = None
+) -> Notification:
+    """A notice's transition; its event row names the delivery attempt it belongs to."""
+    attempt = fields.get("attempts", notification.attempts)
+    return transition(
+        notification, to, allowed=ALLOWED, actor=actor, note=note, fields=fields, event_fields={"attempt": attempt}
     )
 
 
@@ -133,10 +131,14 @@ def _claim(notification_id: int) -> Notification | None:
         # A retry is due at next_attempt_at; allow for clock skew between workers.
         if notification.next_attempt_at and notification.next_attempt_at > now + timedelta(seconds=5):
             return None
-        notification.attempts += 1
-        notification.leased_until = now + timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
-        _record(notification, to_status=NotificationStatus.SENDING, fields=["attempts", "leased_until"])
-        return notification
+        return _move(
+            notification,
+            NotificationStatus.SENDING,
+            fields={
+                "attempts": notification.attempts + 1,
+                "leased_until": now + timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS),
+            },
+        )
 
 
 def is_transient(error: Exception) -> bool:
@@ -163,6 +165,39 @@ def notification_deliver(*, notification_id: int, connection=None) -> DeliveryRe
         build_message(notification, connection=connection or get_connection()).send()
     except Exception as error:  # noqa: BLE001 - every failure is recorded; is_transient() decides on a retry
         return _record_failure(notification.pk, error)
+    _mark_sent_retrying(notification)
+    return DeliveryResult(DeliveryOutcome.SENT)
+
+
+MARK_SENT_ATTEMPTS = 4
+
+
+def _mark_sent_retrying(notification: Notification) -> None:
+    """Record the accepted message, on a new database connection if the old one died meanwhile.
+
+    The SMTP server has the message now: losing this mark is what sends a notice twice (the lease
+    expires and the sweep hands the notice to a worker again). So a dropped connection or a database
+    restart is waited out briefly before giving up.
+    """
+    for attempt in range(1, MARK_SENT_ATTEMPTS + 1):
+        try:
+            _mark_sent(notification)
+            return
+        except (OperationalError, InterfaceError) as error:
+            connection = transaction.get_connection()
+            if attempt == MARK_SENT_ATTEMPTS or connection.in_atomic_block:
+                logger.error(
+                    "notification %s was sent but could not be marked sent (%s); after its lease it may go once more",
+                    notification.pk,
+                    error,
+                )
+                raise
+            logger.warning("marking notification %s sent failed (%s); retrying", notification.pk, error)
+            connection.close()
+            time.sleep(0.25 * 2 ** (attempt - 1))
+
+
+def _mark_sent(notification: Notification) -> None:
     # This worker holds the lease, so the row needs no second lock: the update is conditional on the
     # claim still being ours (a sweep reclaims only an expired lease, which outlives the task time limit).
     with transaction.atomic():
@@ -172,37 +207,34 @@ def notification_deliver(*, notification_id: int, connection=None) -> DeliveryRe
         ).update(status=NotificationStatus.SENT, sent_at=now, leased_until=None, last_error="", updated_at=now)
         if not still_ours:
             logger.warning("notification %s was reclaimed while this worker sent it", notification.pk)
-            return DeliveryResult(DeliveryOutcome.SENT)
-        NotificationEvent.objects.create(
-            notification=notification,
+            return
+        # The conditional update above is this transition's check and lock (sending → sent, our attempt).
+        record_event(
+            notification,
             from_status=NotificationStatus.SENDING,
             to_status=NotificationStatus.SENT,
             attempt=notification.attempts,
             note=notification.provider_message_id,
         )
-    return DeliveryResult(DeliveryOutcome.SENT)
 
 
 def _record_failure(notification_id: int, error: Exception) -> DeliveryResult:
     description = f"{type(error).__name__}: {error}"
     with transaction.atomic():
-        notification = Notification.objects.select_for_update().get(pk=notification_id)
-        notification.last_error = description
-        notification.leased_until = None
+        notification = Notification.objects.get(pk=notification_id)
+        failure = {"last_error": description, "leased_until": None}
         if is_transient(error) and notification.attempts < settings.NOTIFICATION_MAX_ATTEMPTS:
             delay = retry_delay(notification.attempts)
-            notification.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-            _record(
+            next_attempt_at = timezone.now() + timedelta(seconds=delay)
+            _move(
                 notification,
-                to_status=NotificationStatus.PENDING,
-                fields=["last_error", "leased_until", "next_attempt_at"],
+                NotificationStatus.PENDING,
+                fields={**failure, "next_attempt_at": next_attempt_at},
                 note=description,
             )
             logger.info("notification %s failed (%s); retry in %.0fs", notification_id, description, delay)
             return DeliveryResult(DeliveryOutcome.RETRY, retry_in=delay)
-        _record(
-            notification, to_status=NotificationStatus.FAILED, fields=["last_error", "leased_until"], note=description
-        )
+        _move(notification, NotificationStatus.FAILED, fields=failure, note=description)
     logger.warning("notification %s failed for good: %s", notification_id, description)
     return DeliveryResult(DeliveryOutcome.FAILED)
 
@@ -215,12 +247,10 @@ def notification_sweep(*, now=None) -> int:
         for notification in Notification.objects.select_for_update(skip_locked=True).filter(
             status=NotificationStatus.SENDING, leased_until__lt=now
         ):
-            notification.leased_until = None
-            notification.next_attempt_at = now
-            _record(
+            _move(
                 notification,
-                to_status=NotificationStatus.PENDING,
-                fields=["leased_until", "next_attempt_at"],
+                NotificationStatus.PENDING,
+                fields={"leased_until": None, "next_attempt_at": now},
                 note="lease expired: the worker stopped while sending",
             )
             expired.append(notification.pk)
@@ -236,15 +266,12 @@ def notification_sweep(*, now=None) -> int:
 
 
 @transaction.atomic
-def notification_resend(*, notification_id: int, actor) -> Notification:
+def notification_resend(*, notification_id: int, actor: Actor) -> Notification:
     """Staff send a failed notice again (after fixing the address or once the server accepts it)."""
-    notification = Notification.objects.select_for_update().get(pk=notification_id)
-    notification.attempts = 0
-    notification.next_attempt_at = timezone.now()
-    _record(
-        notification,
-        to_status=NotificationStatus.PENDING,
-        fields=["attempts", "next_attempt_at"],
+    notification = _move(
+        Notification.objects.get(pk=notification_id),
+        NotificationStatus.PENDING,
+        fields={"attempts": 0, "next_attempt_at": timezone.now()},
         note="resent by staff",
         actor=actor,
     )

@@ -52,6 +52,12 @@ class ReadOnlyInline(admin.TabularInline):
         return [field.name for field in self.model._meta.fields]
 
 
+class StatusEventInline(ReadOnlyInline):
+    """The history of a status-bearing record (a customs_feedback.workflow.StatusEvent subclass)."""
+
+    fields = ["at", "from_status", "to_status", "actor", "note"]
+
+
 class AuditedAdminMixin:
     """Record who added, changed or deleted a configuration record, field by field (core.ConfigurationChange)."""
 

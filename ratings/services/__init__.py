@@ -8,6 +8,7 @@ from ratings.services.cases import (
     case_record_findings,
     cases_remind_overdue,
 )
+from ratings.services.company import RatingsRefused, rating_digests_send, ratings_submit_for_company
 from ratings.services.declarations import (
     DECLARATION_FIELDS,
     CleanDeclaration,
@@ -36,6 +37,9 @@ from ratings.services.ratings import (
 )
 
 __all__ = [
+    "RatingsRefused",
+    "rating_digests_send",
+    "ratings_submit_for_company",
     "DECLARATION_FIELDS",
     "INVITATION_SALT",
     "MAX_BATCH",

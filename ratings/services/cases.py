@@ -17,8 +17,8 @@ from customs_feedback.notifications.services import notify
 from customs_feedback.organization.models import Official
 from customs_feedback.organization.roles import Role
 from customs_feedback.workdays import add_working_days, working_days_between
-from customs_feedback.workflow import ensure_transition
-from ratings.models import CaseStatus, Conclusion, Declaration, FollowUpCase, FollowUpCaseEvent, Rating
+from customs_feedback.workflow import Actor, record_event, record_note, transition
+from ratings.models import CaseStatus, Conclusion, Declaration, FollowUpCase, Rating
 from ratings.transitions import CASE_ALLOWED
 
 
@@ -57,7 +57,7 @@ def case_open(*, rating: Rating, declaration: Declaration) -> FollowUpCase:
         opened_at=now,
         due_date=add_working_days(now, settings.RATING_FOLLOWUP_WORKING_DAYS),
     )
-    FollowUpCaseEvent.objects.create(case=case, to_status=CaseStatus.OPEN)
+    record_event(case, to_status=CaseStatus.OPEN)
     recipient = _staff_email(leader)
     if recipient:
         notify(
@@ -77,21 +77,21 @@ def case_open(*, rating: Rating, declaration: Declaration) -> FollowUpCase:
 
 
 @transaction.atomic
-def case_record_findings(*, case_id: int, findings: str, actor) -> FollowUpCase:
+def case_record_findings(*, case_id: int, findings: str, actor: Actor) -> FollowUpCase:
     """Save what the investigation found so far (the case stays open)."""
     case = FollowUpCase.objects.select_for_update().get(pk=case_id)
     if case.status != CaseStatus.OPEN:
         raise DomainError(_("This case is closed."))
     case.findings = findings.strip()
     case.save(update_fields=["findings"])
-    FollowUpCaseEvent.objects.create(
-        case=case, actor=actor, from_status=case.status, to_status=case.status, note=_("Findings recorded.")
-    )
+    record_note(case, actor=actor, note=_("Findings recorded."))
     return case
 
 
 @transaction.atomic
-def case_close(*, case_id: int, conclusion: str, action_taken: str, actor, findings: str | None = None) -> FollowUpCase:
+def case_close(
+    *, case_id: int, conclusion: str, action_taken: str, actor: Actor, findings: str | None = None
+) -> FollowUpCase:
     """Close a case with the conclusion on the official's responsibility; the enterprise hears the outcome."""
     case = FollowUpCase.objects.select_for_update().select_related("rating__declaration__enterprise").get(pk=case_id)
     errors = {}
@@ -105,13 +105,18 @@ def case_close(*, case_id: int, conclusion: str, action_taken: str, actor, findi
         errors["findings"] = [_("Record the findings before closing the case.")]
     if errors:
         raise ValidationError(errors)
-    ensure_transition(CASE_ALLOWED, case.status, CaseStatus.CLOSED, labels=dict(CaseStatus.choices))
-    from_status = case.status
-    case.status, case.conclusion, case.action_taken = CaseStatus.CLOSED, conclusion, action_taken.strip()
-    case.closed_at = timezone.now()
-    case.save(update_fields=["status", "conclusion", "action_taken", "findings", "closed_at"])
-    FollowUpCaseEvent.objects.create(
-        case=case, actor=actor, from_status=from_status, to_status=case.status, note=case.get_conclusion_display()
+    transition(
+        case,
+        CaseStatus.CLOSED,
+        allowed=CASE_ALLOWED,
+        actor=actor,
+        note=str(Conclusion(conclusion).label),
+        fields={
+            "conclusion": conclusion,
+            "action_taken": action_taken.strip(),
+            "findings": case.findings,
+            "closed_at": timezone.now(),
+        },
     )
     declaration = case.rating.declaration
     enterprise = declaration.enterprise
@@ -188,9 +193,7 @@ def cases_remind_overdue(*, today: date | None = None) -> tuple[int, int]:
                         idempotency_key=f"followup-escalated:{case.pk}:{address}",
                         obj=case,
                     )
-                FollowUpCaseEvent.objects.create(
-                    case=case, from_status=case.status, to_status=case.status, note=_("Escalated: overdue.")
-                )
+                record_note(case, note=_("Escalated: overdue."))
                 escalated += 1
             case.save(update_fields=fields)
             reminded += 1

@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from customs_feedback.organization.models import Branch, Official, Team
-from customs_feedback.validators import DECLARATION_NUMBER, normalize_tax_code
+from customs_feedback.validators import DECLARATION_NUMBER, normalize_tax_code, validate_not_future
 from ratings.rollups import empty_deltas, rollup_add
 from ratings.services.declarations_bulk import _existing_declarations, _write_declarations, ensure_enterprises
 
@@ -35,12 +35,20 @@ def _parse_moment(value: Any, errors: dict, name: str, *, required: bool) -> dat
         if required:
             errors[name] = [_("This field is required.")]
         return None
-    moment = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible, such as 2020-02-30
+        moment = None
     if moment is None:
         errors[name] = [_("Use an ISO 8601 date and time, for example 2020-05-04T08:30:00+07:00.")]
         return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    try:
+        validate_not_future(moment)
+    except ValidationError as error:
+        errors[name] = list(error.messages)
+        return None
     return moment
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from customs_feedback.exceptions import DomainError
 from customs_feedback.notifications.services import notify
+from partnerships.models import RatingInvitationMode
 from ratings.models import Declaration, Rating, RatingInvitation
 
 INVITATION_SALT = "ratings.invitation"
@@ -61,6 +62,8 @@ def invitations_send(*, numbers: Sequence[str]) -> int:
             number__in=numbers, cleared_at__isnull=False, invitation__isnull=True, rating__isnull=True
         )
         .exclude(enterprise__email="")
+        # Companies that chose the daily digest (or no invitations) get no per-declaration mail.
+        .filter(enterprise__rating_invitations=RatingInvitationMode.EACH)
         .select_related("enterprise", "branch")
         .order_by("cleared_at", "pk")
         if sampled(declaration.number, settings.RATING_INVITATION_SAMPLE_RATE) and declaration.cleared_at + window > now

@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
 from customs_feedback.validators import DECLARATION_NUMBER
-from customs_feedback.workflow import ensure_transition
+from customs_feedback.workflow import Actor, record_event, transition
 from ratings.models import (
     Channel,
     Declaration,
     LowScoreReason,
     Rating,
-    RatingEvent,
     RatingInvitation,
     RatingStatus,
     RejectionReason,
@@ -137,7 +136,7 @@ def _rating_create(
         submitted_on=timezone.localdate(now),
         **values,
     )
-    RatingEvent.objects.create(rating=rating, to_status=RatingStatus.RECEIVED)
+    record_event(rating, to_status=RatingStatus.RECEIVED)
     rollup_add({(rating.submitted_on, rating.branch_id, rating.team_id, rating.official_id): rating_counters(rating)})
     if invitation is not None:
         RatingInvitation.objects.filter(pk=invitation.pk).update(used_at=now)
@@ -168,30 +167,26 @@ def rating_submit_by_invitation(*, token: str, data: RatingInput) -> Rating:
             ) from None
 
 
-def _record_rating(rating: Rating, *, to_status: str, fields: list[str], actor, note: str = "") -> None:
-    from_status = rating.status
-    ensure_transition(RATING_ALLOWED, from_status, to_status, labels=dict(RatingStatus.choices))
-    rating.status = to_status
-    rating.save(update_fields=[*fields, "status", "updated_at"])
-    RatingEvent.objects.create(rating=rating, actor=actor, from_status=from_status, to_status=to_status, note=note)
-
-
 @transaction.atomic
-def rating_verify(*, rating_id: int, actor) -> Rating:
+def rating_verify(*, rating_id: int, actor: Actor) -> Rating:
     """Confirm a received rating as genuine."""
-    rating = Rating.objects.select_for_update().get(pk=rating_id)
-    _record_rating(rating, to_status=RatingStatus.VERIFIED, fields=[], actor=actor)
-    return rating
+    rating = Rating.objects.get(pk=rating_id)
+    return transition(rating, RatingStatus.VERIFIED, allowed=RATING_ALLOWED, actor=actor)
 
 
 @transaction.atomic
-def rating_reject(*, rating_id: int, reason: str, actor, note: str = "") -> Rating:
+def rating_reject(*, rating_id: int, reason: str, actor: Actor, note: str = "") -> Rating:
     """Set a rating aside as invalid, abusive or mistargeted: kept, but no longer counted in statistics."""
     if reason not in RejectionReason.values:
         raise ValidationError({"rejection_reason": [_("Choose why the rating is rejected.")]})
-    rating = Rating.objects.select_for_update().get(pk=rating_id)
-    rating.rejection_reason = reason
-    _record_rating(rating, to_status=RatingStatus.REJECTED, fields=["rejection_reason"], actor=actor, note=note)
+    rating = transition(
+        Rating.objects.get(pk=rating_id),
+        RatingStatus.REJECTED,
+        allowed=RATING_ALLOWED,
+        actor=actor,
+        note=note,
+        fields={"rejection_reason": reason},
+    )
     rollup_add(
         {(rating.submitted_on, rating.branch_id, rating.team_id, rating.official_id): rating_counters(rating, -1)}
     )

@@ -32,6 +32,7 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, settings, mo
         "status": "unavailable",
         "database": "ok",
         "broker": "unavailable",
+        "cache": "ok",
         "heartbeats": None,
     }
 
@@ -42,7 +43,7 @@ def test_healthz_answers_503_when_the_database_fails(client, settings):
         response = client.get("/healthz/")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "unavailable", "broker": "eager"}
+    assert response.json() == {"status": "unavailable", "database": "unavailable", "broker": "eager", "cache": "ok"}
 
 
 def test_healthz_reports_the_last_worker_heartbeat(client, settings):

@@ -31,6 +31,10 @@ SAMPLE_VALUES = {
     "tracking_url": "http://testserver/vuong-mac/VM-4K7P-9QX2/",
     "answer": "Doanh nghiệp thực hiện theo Điều 86 Thông tư 38/2015/TT-BTC.",
     "unit_name": "Cục Hải quan thành phố Hải Phòng",
+    "note": "Doanh nghiệp đã khắc phục vi phạm",
+    "version": 2,
+    "title": "Thỏa thuận hợp tác Hải quan – Doanh nghiệp (sửa đổi)",
+    "accept_url": "http://testserver/partnerships/accept/abc/",
 }
 
 

@@ -106,3 +106,21 @@ def test_rejected_rows_can_be_written_to_a_file(tmp_path):
     run(path, "--rejects", str(rejects))
 
     assert rejects.read_text(encoding="utf-8").splitlines()[1].startswith("2,tax code '0100233489'")
+
+
+def test_rows_with_control_characters_or_other_digits_are_rejected(tmp_path):
+    path = write(
+        tmp_path,
+        [
+            "0100233488,Công ty\x00 A,,,,2020-05-12,,",
+            f"{valid_tax_code(3)},Công ty B,,,,2020-05-12,１５,",
+            f"{valid_tax_code(4)},\u200b,,,,2020-05-12,,",
+        ],
+    )
+
+    output = run(path)
+
+    assert "created: 0, already present: 0, rejected: 3" in output
+    assert "line 2: company_name: This text contains a control character" in output
+    assert "line 3: number '１５' is not a positive whole number" in output
+    assert "line 4: company_name: This text contains only invisible characters" in output

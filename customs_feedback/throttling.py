@@ -1,0 +1,92 @@
+"""Throttles that keep counting when the shared cache is down.
+
+The counts live in the cache (Redis when CACHE_URL says so, shared by every process). When that cache
+cannot be reached, a submission must still be accepted: the throttle falls back to a count in this
+process's memory (a per-process limit is weaker, not absent) and logs a warning, at most once a minute.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+
+from django.core.cache.backends.locmem import LocMemCache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from rest_framework import throttling
+from rest_framework.exceptions import Throttled
+
+logger = logging.getLogger(__name__)
+
+_local_counts = LocMemCache("customs-feedback-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+_last_warning = 0.0
+_cache_down_since: float | None = None
+
+
+def shared_cache_degraded() -> bool:
+    """Whether a throttle found the shared cache unreachable in the last minute (for /healthz/)."""
+    return _cache_down_since is not None and time.monotonic() - _cache_down_since < 60
+
+
+def _note_cache_down(error: Exception) -> None:
+    global _last_warning, _cache_down_since
+    now = time.monotonic()
+    _cache_down_since = now
+    if now - _last_warning >= 60:
+        _last_warning = now
+        logger.warning("throttle cache unreachable (%s); counting in this process until it returns", error)
+
+
+class ResilientThrottleMixin:
+    """Count in the shared cache; in this process's memory while that cache is unreachable."""
+
+    def allow_request(self, request, view) -> bool:
+        global _cache_down_since
+        try:
+            allowed = super().allow_request(request, view)  # type: ignore[misc]
+        except Exception as error:  # noqa: BLE001 - any cache backend failure (redis, memcached, socket)
+            _note_cache_down(error)
+            self.cache = _local_counts
+            return super().allow_request(request, view)  # type: ignore[misc]
+        _cache_down_since = None
+        return allowed
+
+
+class ScopedRateThrottle(ResilientThrottleMixin, throttling.ScopedRateThrottle):
+    """DRF's per-scope throttle (THROTTLE_* rates in REST_FRAMEWORK), resilient to a cache outage."""
+
+
+class PublicLookupThrottle(ResilientThrottleMixin, throttling.SimpleRateThrottle):
+    """Lookups by a code anyone could guess at (tracking, verification): a budget per client address."""
+
+    scope = "public_lookup"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def lookup_throttled(request: HttpRequest) -> bool:
+    """For portal views: True when this address has used up its lookup budget."""
+    return not PublicLookupThrottle().allow_request(request, None)
+
+
+def throttled_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/throttled.html",
+        {"message": _("Too many lookups from your address. Please try again later.")},
+        status=429,
+    )
+
+
+class LookupThrottledMixin:
+    """For API views: the lookup throttle and a translated 429 with Retry-After."""
+
+    throttle_classes = [PublicLookupThrottle]
+
+    def throttled(self, request, wait):
+        error = Throttled(detail=_("Too many lookups from your address. Please try again later."))
+        error.wait = math.ceil(wait) if wait is not None else None
+        raise error

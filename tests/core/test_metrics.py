@@ -1,0 +1,151 @@
+"""/metrics: Prometheus text for the metrics token or an allowed address, with the system's own gauges."""
+
+import re
+
+import pytest
+from django.db import transaction
+
+from customs_feedback.notifications.services import notify
+from tests.notifications.conftest import sample_context
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "a-long-random-metrics-token-for-tests"
+
+
+@pytest.fixture(autouse=True)
+def metrics_settings(settings):
+    settings.METRICS_TOKEN = TOKEN
+    settings.METRICS_ALLOWED_NETWORKS = []
+    return settings
+
+
+def scrape(client) -> dict[str, float]:
+    response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain; version=")
+    return {
+        name: float(value)
+        for name, value in re.findall(r"^(customs_feedback_\w+) (\S+)$", response.content.decode(), re.MULTILINE)
+    }
+
+
+def queue_a_notice(key: str):
+    return notify(
+        kind="inquiry_acknowledged",
+        recipient="dn@example.vn",
+        language="vi",
+        context=sample_context("inquiry_acknowledged"),
+        idempotency_key=key,
+    )
+
+
+def test_the_outbox_gauges_move_when_a_notice_is_queued_and_then_sent(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    before = scrape(client)
+    assert before["customs_feedback_outbox_pending"] == 0
+    assert before["customs_feedback_outbox_oldest_pending_seconds"] == 0
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queue_a_notice("metrics-1")
+    queued = scrape(client)  # written, its delivery not yet run
+    assert queued["customs_feedback_outbox_pending"] == 1
+    assert queued["customs_feedback_outbox_oldest_pending_seconds"] >= 0
+
+    for callback in callbacks:
+        callback()  # the delivery task, in-process
+    sent = scrape(client)
+    assert len(mailoutbox) == 1
+    assert sent["customs_feedback_outbox_pending"] == 0
+    assert sent["customs_feedback_outbox_failed"] == 0
+
+
+def test_a_notice_given_up_on_counts_as_failed(client, django_capture_on_commit_callbacks, monkeypatch):
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    def refuse(self, messages):
+        raise smtplib.SMTPRecipientsRefused({"dn@example.vn": (550, b"no such user")})
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_a_notice("metrics-2")
+
+    assert scrape(client)["customs_feedback_outbox_failed"] == 1
+
+
+def test_the_oldest_pending_age_is_measured_from_when_the_notice_was_queued(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from customs_feedback.notifications.models import Notification
+
+    with transaction.atomic():
+        notification = queue_a_notice("metrics-3")
+    Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    # Delivery ran at commit (tasks are eager); put it back in the queue as if it waited there.
+    Notification.objects.filter(pk=notification.pk).update(status="pending")
+
+    assert scrape(client)["customs_feedback_outbox_oldest_pending_seconds"] == pytest.approx(600, abs=5)
+
+
+def test_metrics_include_the_heartbeat_and_the_apps_gauges(client):
+    from customs_feedback.core.tasks import worker_heartbeat
+
+    worker_heartbeat.delay()
+    figures = scrape(client)
+
+    assert 0 <= figures["customs_feedback_worker_heartbeat_age_seconds"] < 60
+    for name in ["followup_cases_overdue", "inquiries_overdue", "certificates_waiting", "gauge_errors"]:
+        assert figures[f"customs_feedback_{name}"] == 0
+
+
+def test_metrics_include_django_prometheus_request_and_database_metrics(client):
+    client.get("/healthz/")
+    text = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
+
+    assert "django_http_requests_total_by_view_transport_method_total" in text
+    assert "django_db_execute_total" in text
+
+
+@pytest.mark.parametrize(
+    ("authorization", "why"),
+    [
+        ("", "no token"),
+        ("Bearer wrong-token", "a wrong token"),
+        (f"Token {TOKEN}", "the right token under another scheme"),
+        (f"Bearer {TOKEN}x", "a longer token"),
+    ],
+)
+def test_metrics_are_refused_without_the_token(client, authorization, why):
+    headers = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
+
+    response = client.get("/metrics", **headers)
+
+    assert response.status_code == 403, why
+    assert response.json() == {"detail": "Số liệu giám sát chỉ dành cho mã truy cập giám sát hoặc địa chỉ được phép."}
+    assert b"customs_feedback_outbox_pending" not in response.content
+
+
+def test_no_token_is_accepted_when_none_is_configured(client, settings):
+    settings.METRICS_TOKEN = ""
+
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer ").status_code == 403
+
+
+def test_metrics_are_served_to_an_allowed_network_without_a_token(client, settings):
+    import ipaddress
+
+    settings.METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network("10.20.0.0/16")]
+
+    assert client.get("/metrics", REMOTE_ADDR="10.20.3.4").status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="10.21.3.4").status_code == 403
+    # A forwarded header is not the scraper's address: anyone can send one.
+    assert client.get("/metrics", REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_FOR="10.20.3.4").status_code == 403
+
+
+def test_metrics_do_not_accept_writes(client):
+    assert client.post("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 405
