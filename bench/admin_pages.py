@@ -25,7 +25,7 @@ def setup() -> None:
     os.environ.update({
         "DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING", "DJANGO_SECRET_KEY": "bench-" + "x" * 60,
         "DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SETTINGS_MODULE": "customs_feedback.settings",
+        "DJANGO_SETTINGS_MODULE": "customs_feedback.settings", "CERTIFICATE_SIGNING": "off",
     })  # fmt: skip
     os.environ.pop("CELERY_BROKER_URL", None)
     import django

@@ -89,6 +89,7 @@ def project_env(database_url: str, broker_url: str) -> dict:
         "THROTTLE_PUBLIC_SUBMIT": "100000000/hour",
         "THROTTLE_INQUIRY_PORTAL": "100000000/hour",
         "LOG_LEVEL": "WARNING",
+        "CERTIFICATE_SIGNING": "off",  # no certificate is issued on these paths; production settings otherwise
     }
 
 

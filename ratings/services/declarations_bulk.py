@@ -20,6 +20,11 @@ def ensure_enterprises(tax_codes: Iterable[str]) -> dict[str, int]:
     wanted = set(tax_codes)
     if connection.vendor == "postgresql":
         return _ensure_enterprises_postgresql(sorted(wanted))
+    return _ensure_enterprises_portable(wanted)
+
+
+def _ensure_enterprises_portable(wanted: set[str]) -> dict[str, int]:
+    """bulk_create of model instances: the path for SQLite (and the one PostgreSQL took before)."""
     known = _ids_by_key(Enterprise, "tax_code", wanted)
     missing = wanted - known.keys()
     if missing:
