@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,15 +50,19 @@ def database_create(name: str) -> None:
     subprocess.run(["createdb", *PG, name], check=True)
 
 
-def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 180) -> None:
+    """Wait until a worker answers HTTP (gunicorn's master opens the port before its workers have loaded)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server on port {port} exited with {process.returncode}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30)
+            return
+        except urllib.error.HTTPError:
+            return  # any HTTP answer (404, 405, …) means a worker is serving
+        except OSError:
+            time.sleep(0.5)
     raise RuntimeError(f"nothing answered on port {port} within {seconds} s")
 
 
@@ -169,8 +174,8 @@ def wrk(url: str, script: str, args: list[str], *, seconds: int, connections: in
     """Requests per second of one wrk run, with the count of failed (non-2xx/3xx) answers."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "-s", str(HERE / "wrk" / script),
-               url, "--", *args]  # fmt: skip
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
+               "-s", str(HERE / "wrk" / script), url, "--", *args]  # fmt: skip
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     bad = WRK_BAD.search(output)
     errors = WRK_ERRORS.search(output)
