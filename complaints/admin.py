@@ -27,13 +27,17 @@ from complaints.models import (
     InquiryNote,
     InquiryStatus,
 )
+from customs_feedback.core.admin import SubjectExportMixin
 from customs_feedback.exceptions import DomainError
+from customs_feedback.forms import add_service_errors
 from customs_feedback.organization.admin_mixins import (
     AuditedAdminMixin,
     ExportMixin,
     ReadOnlyInline,
     ScopedModelAdmin,
+    ServiceWrittenAdminMixin,
     StatusEventInline,
+    branch_column,
 )
 from customs_feedback.organization.scoping import for_user
 
@@ -81,7 +85,7 @@ class EventInline(StatusEventInline):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(ExportMixin, ScopedModelAdmin):
+class InquiryAdmin(SubjectExportMixin, ServiceWrittenAdminMixin, ExportMixin, ScopedModelAdmin):
     change_form_template = "admin/complaints/inquiry/change_form.html"
     change_list_template = "admin/complaints/inquiry/change_list.html"
     list_display = [
@@ -89,12 +93,13 @@ class InquiryAdmin(ExportMixin, ScopedModelAdmin):
         "subject",
         "category",
         "status",
-        "branch",
+        "branch_code",
         "assignee",
         "due_date",
         "overdue",
         "submitted_at",
     ]
+    branch_code = branch_column("branch")
     # A date filter rather than date_hierarchy, whose year links read DISTINCT years over every inquiry.
     list_filter = [QueueFilter, "status", "category", "branch", "language", ("submitted_at", admin.DateFieldListFilter)]
     search_fields = ["tracking_code", "subject", "name", "email", "tax_code", "declaration_number"]
@@ -113,11 +118,16 @@ class InquiryAdmin(ExportMixin, ScopedModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Inquiry._meta.fields] + ["enterprise"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_fieldsets(self, request, obj=None):
+        """The answer and closure sections appear once there is something in them."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [
+            (title, options)
+            for title, options in fieldsets
+            if title is None or any(getattr(obj, name, None) not in (None, "") for name in options["fields"])
+        ]
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, inquiry):
@@ -168,8 +178,7 @@ class InquiryAdmin(ExportMixin, ScopedModelAdmin):
         try:
             call()
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
             return None
         except DomainError as error:
             self.message_user(request, error.message, messages.ERROR)
@@ -285,7 +294,7 @@ class InquiryAdmin(ExportMixin, ScopedModelAdmin):
         inquiry = self._inquiry(request, pk, "complaints.add_faqentry")
         initial = {
             "question": services.anonymise(inquiry, inquiry.body),
-            "answer": services.anonymise(inquiry, inquiry.answer),
+            "answer": services.anonymise(inquiry, selectors.first_answer_text(inquiry)),
         }
         form = FaqForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():

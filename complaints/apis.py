@@ -18,13 +18,9 @@ from complaints.models import Inquiry
 from customs_feedback.inputs import SafeJSONParser, SafeMultiPartParser
 from customs_feedback.openapi import PUBLIC_READ, PUBLIC_WRITE, STAFF_WRITE, error_responses
 from customs_feedback.organization.scoping import for_user
-from customs_feedback.throttling import LookupThrottledMixin, ScopedRateThrottle
+from customs_feedback.throttling import LookupThrottledMixin, ScopedRateThrottle, client_ip
 
 HONEYPOT = "website"
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def honeypot_check(value: str) -> None:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Count, DurationField, F, Q, QuerySet
 from django.utils import timezone
 
-from complaints.models import OPEN_STATUSES, FaqEntry, Inquiry, InquiryCategory, InquiryStatus
+from complaints.models import OPEN_STATUSES, FaqEntry, Inquiry, InquiryCategory, InquiryMessage, InquiryStatus
 from complaints.services import tracking_code_normalize
 from customs_feedback.aggregates import Median
 from customs_feedback.organization.models import Branch
@@ -61,6 +61,12 @@ def inquiry_public_view(inquiry: Inquiry) -> dict:
     }
 
 
+def first_answer_text(inquiry: Inquiry) -> str:
+    """The answer given to the question as first asked (a FAQ entry pairs the two, not a later follow-up)."""
+    first = inquiry.messages.filter(author=InquiryMessage.Author.STAFF).order_by("created_at", "pk").first()
+    return first.text if first is not None else inquiry.answer
+
+
 QUEUES = ("new", "mine", "overdue", "due_soon")
 
 
@@ -78,12 +84,6 @@ def inquiry_queue(queryset: QuerySet[Inquiry], *, queue: str, user, today: date 
         horizon = add_working_days(today, settings.INQUIRY_DUE_SOON_DAYS)
         return queryset.filter(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=horizon)
     return queryset
-
-
-def inquiry_list(*, user, queue: str = "", today: date | None = None) -> QuerySet[Inquiry]:
-    """The staff user's inquiries, optionally one work queue."""
-    queryset = for_user(user, Inquiry.objects.select_related("category", "branch", "assignee"))
-    return inquiry_queue(queryset, queue=queue, user=user, today=today)
 
 
 def enterprise_name(tax_code: str) -> str:

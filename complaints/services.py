@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
@@ -36,6 +35,7 @@ from customs_feedback.notifications.services import notify
 from customs_feedback.organization.models import Branch, Official
 from customs_feedback.organization.roles import Role
 from customs_feedback.organization.scoping import for_user
+from customs_feedback.organization.selectors import emails_of_role, official_email
 from customs_feedback.text import nfc, strip_accents
 from customs_feedback.validators import normalize_tax_code, validate_declaration_number
 from customs_feedback.workdays import add_working_days, working_days_between
@@ -45,6 +45,10 @@ from customs_feedback.workflow import Actor, record_event, record_note, transiti
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 TRACKING_PREFIX = "VM"
 TRACKING_CODE = re.compile(rf"^{TRACKING_PREFIX}-[{TRACKING_ALPHABET}]{{4}}-[{TRACKING_ALPHABET}]{{4}}$")
+
+
+# A line that is only "…" (or "...") is where a template expects the answer: it is never sent as is.
+TEMPLATE_PLACEHOLDER = re.compile(r"^\s*(…|\.\.\.)\s*$", re.MULTILINE)
 
 
 def tracking_code_new() -> str:
@@ -292,6 +296,8 @@ def inquiry_answer(*, inquiry_id: int, text: str, actor: Actor) -> Inquiry:
     text = nfc((text or "").strip())
     if not text:
         raise ValidationError({"text": _("Write the answer.")})
+    if TEMPLATE_PLACEHOLDER.search(text):
+        raise ValidationError({"text": _("Replace the “…” of the template with the answer before sending it.")})
     inquiry = _locked(inquiry_id)
     now = timezone.now()
     transition(
@@ -416,20 +422,6 @@ def inquiries_close_quiet(*, now: datetime | None = None) -> int:
     return closed
 
 
-def _emails_of_role(role: str, *, branch_id: int | None = None) -> list[str]:
-    users = get_user_model().objects.filter(is_active=True, is_staff=True, groups__name=role)
-    if branch_id is not None:
-        users = users.filter(official__branch_id=branch_id, official__is_active=True)
-    return sorted({email for email in users.values_list("email", flat=True) if email})
-
-
-def _assignee_email(inquiry: Inquiry) -> str:
-    official = inquiry.assignee
-    if official is None:
-        return ""
-    return official.email or (official.user.email if official.user_id else "")
-
-
 def inquiries_remind_overdue(*, today: date | None = None) -> int:
     """Remind the assignee (or the desk) of overdue inquiries daily; escalate to the branch leader once."""
     today = today or timezone.localdate()
@@ -439,9 +431,9 @@ def inquiries_remind_overdue(*, today: date | None = None) -> int:
     )
     for inquiry in overdue:
         with transaction.atomic():
-            recipients = [_assignee_email(inquiry)] if inquiry.assignee_id else []
+            recipients = [official_email(inquiry.assignee)] if inquiry.assignee_id else []
             if not any(recipients):
-                recipients = _emails_of_role(Role.INQUIRY_DESK)
+                recipients = emails_of_role(Role.INQUIRY_DESK)
             context = {
                 "tracking_code": inquiry.tracking_code,
                 "subject": inquiry.subject,
@@ -461,7 +453,7 @@ def inquiries_remind_overdue(*, today: date | None = None) -> int:
                 sent += 1
             late_by = working_days_between(inquiry.due_date, today)
             if inquiry.branch_id and inquiry.escalated_at is None and late_by >= settings.INQUIRY_ESCALATE_AFTER_DAYS:
-                for recipient in _emails_of_role(Role.BRANCH_LEADER, branch_id=inquiry.branch_id):
+                for recipient in emails_of_role(Role.BRANCH_LEADER, branch_id=inquiry.branch_id):
                     notify(
                         kind="inquiry_overdue",
                         recipient=recipient,

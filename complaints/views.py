@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,13 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints import selectors, services
 from complaints.forms import FaqSearchForm, InquiryForm, ReplyForm, TrackingLookupForm
-from complaints.throttles import PortalSubmitThrottle
-from customs_feedback.throttling import lookup_throttled, throttled_page
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
+from customs_feedback.forms import add_service_errors
+from customs_feedback.throttling import client_ip, lookup_throttled, portal_throttled, throttled_page
 
 
 def _private_link(inquiry) -> str:
@@ -31,18 +27,16 @@ def _private_link(inquiry) -> str:
 def inquiry_submit(request):
     form = InquiryForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not PortalSubmitThrottle().allow_request(request, None):
+        if portal_throttled(request, "inquiry_portal", settings.INQUIRY_PORTAL_RATE):
             form.add_error(None, _("Too many submissions from your address. Please try again later."))
             return render(request, "complaints/submit.html", {"form": form}, status=429)
         if form.is_valid() and form.cleaned_data["website"].strip():
             form.add_error(None, _("This submission looks automated and was not accepted."))
         elif form.is_valid():
             try:
-                inquiry = services.inquiry_submit(
-                    **form.submission(), language=get_language(), ip=request.META.get("REMOTE_ADDR")
-                )
+                inquiry = services.inquiry_submit(**form.submission(), language=get_language(), ip=client_ip(request))
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -82,7 +76,7 @@ def tracking_page(request, tracking_code: str, token: str):
         raise Http404
     form = ReplyForm(request.POST or None)
     status = 200
-    if request.method == "POST" and not PortalSubmitThrottle().allow_request(request, None):
+    if request.method == "POST" and portal_throttled(request, "inquiry_portal", settings.INQUIRY_PORTAL_RATE):
         form.add_error(None, _("Too many submissions from your address. Please try again later."))
         status = 429
     elif request.method == "POST":
@@ -90,7 +84,7 @@ def tracking_page(request, tracking_code: str, token: str):
             try:
                 services.inquiry_reply(inquiry_id=inquiry.pk, text=form.cleaned_data["text"])
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Your message has been added. We will answer it."))
                 return redirect(request.path)

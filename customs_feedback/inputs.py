@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -47,14 +46,6 @@ def text_problem(value: str) -> str | None:
     if value and not value.isspace() and all(_invisible(char) for char in value):
         return _("This text contains only invisible characters; type visible text.")
     return None
-
-
-def validate_text(value: Any) -> None:
-    """A model/form field validator: the same rule as the gate, for values set in code or forms."""
-    if isinstance(value, str):
-        problem = text_problem(value)
-        if problem:
-            raise DjangoValidationError(problem, code="invalid_text")
 
 
 def field_problems(items: Iterable[tuple[str, Any]]) -> dict[str, list[str]]:

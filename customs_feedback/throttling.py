@@ -90,3 +90,30 @@ class LookupThrottledMixin:
         error = Throttled(detail=_("Too many lookups from your address. Please try again later."))
         error.wait = math.ceil(wait) if wait is not None else None
         raise error
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address the request came from (the proxy in front sets REMOTE_ADDR; see settings)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class PortalThrottle(ResilientThrottleMixin, throttling.SimpleRateThrottle):
+    """The per-address limit of a portal form (a Django view, where DRF's throttles do not run): `scope` at
+    `rate`, or else the scope's rate in DEFAULT_THROTTLE_RATES. The key is the one DRF's scoped throttle
+    uses, so a portal form and its API endpoint share a budget by sharing a scope."""
+
+    def __init__(self, scope: str, rate: str | None = None) -> None:
+        self.scope = scope
+        self._rate = rate
+        super().__init__()
+
+    def get_rate(self) -> str | None:
+        return self._rate or super().get_rate()
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def portal_throttled(request: HttpRequest, scope: str, rate: str | None = None) -> bool:
+    """Count this POST against the address's budget of `scope`; True when the budget is spent."""
+    return not PortalThrottle(scope, rate).allow_request(request, None)

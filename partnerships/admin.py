@@ -1,6 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models.functions import TruncMonth
 from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
@@ -9,12 +8,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from customs_feedback.exceptions import DomainError
+from customs_feedback.core.admin import SubjectExportMixin
 from customs_feedback.organization.admin_mixins import (
     AuditedAdminMixin,
     ExportMixin,
+    ReadOnlyAdminMixin,
     ReadOnlyInline,
     ScopedModelAdmin,
+    ServiceActionMixin,
     StatusEventInline,
 )
 from customs_feedback.validators import normalize_tax_code
@@ -171,7 +172,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ExportMixin, ScopedModelAdmin):
+class AgreementAdmin(SubjectExportMixin, ReadOnlyAdminMixin, ServiceActionMixin, ExportMixin, ScopedModelAdmin):
     list_display = [
         "reference",
         "number",
@@ -282,15 +283,6 @@ class AgreementAdmin(ExportMixin, ScopedModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_decide_permission(self, request):
         return request.user.has_perm("partnerships.decide_agreement")
 
@@ -342,18 +334,13 @@ class AgreementAdmin(ExportMixin, ScopedModelAdmin):
         )
 
     def _apply(self, request, queryset, service, done_message, **kwargs):
-        done = 0
-        for agreement in queryset:
-            try:
-                service(agreement_id=agreement.pk, actor=request.user, **kwargs)
-            except ValidationError as error:
-                self.message_user(request, f"{agreement.reference}: {' '.join(error.messages)}", messages.ERROR)
-            except DomainError as error:
-                self.message_user(request, f"{agreement.reference}: {error.message}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        self.run_per_row(
+            request,
+            queryset,
+            lambda agreement: service(agreement_id=agreement.pk, actor=request.user, **kwargs),
+            done_message,
+            label=lambda agreement: agreement.reference,
+        )
 
     def _with_reason(self, request, queryset, service, title, done_message):
         """Ask for the reason on an intermediate page, then apply the service to each agreement."""
@@ -377,7 +364,19 @@ class AgreementAdmin(ExportMixin, ScopedModelAdmin):
 
     @admin.action(description=_("Countersign (activate and send the certificate)"), permissions=["decide"])
     def countersign(self, request, queryset):
-        self._apply(request, queryset, services.agreement_countersign, _("%(count)d agreement(s) countersigned."))
+        """One agreement at once; several as a background job, since each one renders its certificate."""
+        ids = list(queryset.values_list("pk", flat=True))
+        if len(ids) == 1:
+            self._apply(request, queryset, services.agreement_countersign, _("%(count)d agreement(s) countersigned."))
+            return None
+        from django.http import HttpResponseRedirect
+
+        from customs_feedback.core.jobs import job_start
+        from partnerships.jobs import COUNTERSIGN
+
+        job = job_start(kind=COUNTERSIGN, user=request.user, params={"agreement_ids": ids}, total=len(ids))
+        self.message_user(request, _("Countersigning %(count)d agreements in the background.") % {"count": len(ids)})
+        return HttpResponseRedirect(reverse("admin_job", args=[job.pk]))
 
     @admin.action(description=_("Reject (with reason)"), permissions=["decide"])
     def reject(self, request, queryset):

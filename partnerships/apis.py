@@ -12,13 +12,10 @@ from rest_framework.views import APIView
 from customs_feedback.exceptions import NotFound, PermissionDenied
 from customs_feedback.inputs import SafeMultiPartParser
 from customs_feedback.openapi import PUBLIC_WRITE, STAFF_WRITE, error_responses
-from customs_feedback.throttling import ScopedRateThrottle
+from customs_feedback.throttling import ScopedRateThrottle, client_ip
 from partnerships import digital_signing, selectors, services
+from partnerships.enterprise_auth import EnterpriseBearerAuthentication
 from partnerships.verification import document_verify, read_pdf_upload
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class AgreementSignApi(APIView):
@@ -168,10 +165,13 @@ class DocumentVerifyApi(APIView):
 
 
 class AgreementSignedUploadApi(APIView):
-    """An agreement signed with the enterprise's digital certificate: it goes straight to review."""
+    """An agreement signed with the enterprise's digital certificate: it goes straight to review.
+
+    Public, or with a company user's Bearer token: then the agreement must name that user's company.
+    """
 
     permission_classes = [AllowAny]
-    authentication_classes: list = []
+    authentication_classes = [EnterpriseBearerAuthentication]
     parser_classes = [SafeMultiPartParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "public_submit"
@@ -201,6 +201,9 @@ class AgreementSignedUploadApi(APIView):
             pdf=read_pdf_upload(data.validated_data["file"]),
             email=data.validated_data["email"],
             language=data.validated_data["language"],
+            signed_in_tax_code=request.auth.enterprise.tax_code
+            if getattr(request.auth, "enterprise_id", None)
+            else None,
             ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from partnerships.links import verify_url
 from partnerships.models import Agreement
 from partnerships.signatures.identity import SigningIdentity, SigningUnavailable, department_identity
 from partnerships.signatures.sealing import seal_pdf
@@ -30,8 +31,6 @@ def qr_code_data_uri(url: str) -> str:
 def certificate_render(agreement: Agreement, *, identity: SigningIdentity | None = None) -> bytes:
     """Render the certificate of an agreement in force as PDF bytes (deterministic for the same data)."""
     from weasyprint import HTML
-
-    from partnerships.services import verify_url
 
     url = verify_url(agreement)
     with translation.override(agreement.language):

@@ -77,22 +77,24 @@ class SignInVerifyApi(APIView):
         return Response(self.Output({"token": key, "expires_at": expires_at}).data)
 
 
+@extend_schema_serializer(component_name="EnterpriseAgreement")
+class AgreementOutput(serializers.Serializer):
+    reference = serializers.CharField()
+    number = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="EnterpriseUserOutput")
+class UserOutput(serializers.Serializer):
+    email = serializers.EmailField()
+    name = serializers.CharField(allow_blank=True)
+    role = serializers.CharField()
+    status = serializers.CharField()
+
+
 class MeApi(APIView):
     authentication_classes = [EnterpriseBearerAuthentication]
     permission_classes = [IsCompanyUser]
-
-    @extend_schema_serializer(component_name="EnterpriseAgreement")
-    class AgreementOutput(serializers.Serializer):
-        reference = serializers.CharField()
-        number = serializers.IntegerField(allow_null=True)
-        status = serializers.CharField()
-
-    @extend_schema_serializer(component_name="EnterpriseUserOutput")
-    class UserOutput(serializers.Serializer):
-        email = serializers.EmailField()
-        name = serializers.CharField()
-        role = serializers.CharField()
-        status = serializers.CharField()
 
     @extend_schema_serializer(component_name="EnterpriseMeOutput")
     class Output(serializers.Serializer):
@@ -100,8 +102,8 @@ class MeApi(APIView):
         name = serializers.CharField()
         email = serializers.EmailField()
         role = serializers.CharField()
-        agreement = serializers.DictField(allow_null=True)
-        users = serializers.ListField(child=serializers.DictField())
+        agreement = AgreementOutput(allow_null=True)
+        users = UserOutput(many=True)
 
     @extend_schema(
         responses={200: Output, **error_responses(400, 401, 403)},
@@ -109,4 +111,4 @@ class MeApi(APIView):
         tags=["Enterprise"],
     )
     def get(self, request):
-        return Response(member_summary(request.auth))
+        return Response(self.Output(member_summary(request.auth)).data)

@@ -111,7 +111,10 @@ class AgreementStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired (not confirmed)")
 
 
-# An enterprise holds at most one agreement in force; a suspended one still counts.
+# "In force" means one thing: status ACTIVE (the verification page, the certificate, the public figures).
+# An enterprise *holds* at most one agreement in force or suspended: a suspended one still blocks a new
+# signing until it is reinstated or terminated.
+IN_FORCE_STATUS = AgreementStatus.ACTIVE
 LIVE_STATUSES = (AgreementStatus.ACTIVE, AgreementStatus.SUSPENDED)
 
 
@@ -208,10 +211,6 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number or self.reference} – {self.company_name}"
-
-    @property
-    def is_in_force(self) -> bool:
-        return self.status == AgreementStatus.ACTIVE
 
     @property
     def is_digitally_signed(self) -> bool:

@@ -6,7 +6,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
 from customs_feedback.organization.scoping import for_user
-from partnerships.models import Agreement, AgreementStatus
+from partnerships.models import IN_FORCE_STATUS, Agreement, AgreementStatus
 
 
 def agreement_list(*, user) -> QuerySet[Agreement]:
@@ -17,6 +17,11 @@ def agreement_list(*, user) -> QuerySet[Agreement]:
 def agreement_for_verification(*, reference: str) -> Agreement | None:
     """The agreement behind a certificate's QR code, if it was ever countersigned."""
     return Agreement.objects.select_related("enterprise").filter(reference=reference, number__isnull=False).first()
+
+
+def agreement_in_force(agreement: Agreement | None) -> bool:
+    """Whether the agreement is in force now (suspended, terminated or pending ones are not)."""
+    return agreement is not None and agreement.status == IN_FORCE_STATUS
 
 
 def partnership_stats() -> dict:

@@ -21,6 +21,8 @@ from customs_feedback.notifications.services import Attachment, notify
 from customs_feedback.text import nfc
 from customs_feedback.validators import normalize_tax_code
 from customs_feedback.workflow import Actor, Allowed, ensure_transition, record_event, transition
+from partnerships.certificates import certificate_issue
+from partnerships.links import absolute_url, verify_url
 from partnerships.models import (
     LIVE_STATUSES,
     Agreement,
@@ -45,14 +47,6 @@ def new_reference() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def verify_url(agreement: Agreement) -> str:
-    return absolute_url(reverse("partnerships:verify", args=[agreement.reference]))
 
 
 # --- templates ---------------------------------------------------------------------------------
@@ -143,6 +137,14 @@ def enterprise_ready_to_sign(*, tax_code: str, defaults: dict) -> Enterprise:
         .only("status", "number")
     )
     for existing in open_agreements:
+        if existing.status == AgreementStatus.SUSPENDED:
+            raise Conflict(
+                _(
+                    "This enterprise's partnership agreement (No. %(number)s) is suspended; a new one can be signed "
+                    "once it is terminated."
+                )
+                % {"number": existing.number}
+            )
         if existing.status in LIVE_STATUSES:
             raise Conflict(
                 _("This enterprise already has a partnership agreement in force (No. %(number)s).")
@@ -283,9 +285,7 @@ def _agreement_create_proven(enterprise, template, now, language, given: dict) -
         signed_user_agent=(given["user_agent"] or "")[:500],
         email_confirmed_at=now,
     )
-    AgreementEvent.objects.create(
-        agreement=agreement, to_status=agreement.status, note="signed on the enterprise portal by a signed-in manager"
-    )
+    record_event(agreement, to_status=agreement.status, note="signed on the enterprise portal by a signed-in manager")
     return SignedAgreement(agreement=agreement, token="")
 
 
@@ -327,14 +327,12 @@ def _next_number() -> int:
 @transaction.atomic
 def agreement_countersign(*, agreement_id: int, actor: Actor, now: datetime | None = None) -> Agreement:
     """The department countersigns: number, certificate, registry update and the activation notice."""
-    from partnerships.certificates import certificate_issue
-
     agreement = _lock(agreement_id)
     message = _("Only an agreement waiting for review can be countersigned; this one is “%(status)s”.")
     # Checked before the number is taken and the certificate drawn; transition() checks again under its lock.
     ensure_transition(ALLOWED, agreement.status, AgreementStatus.ACTIVE, labels=STATUS_LABELS, message=message)
     if Agreement.objects.filter(enterprise_id=agreement.enterprise_id, status__in=LIVE_STATUSES).exists():
-        raise Conflict(_("This enterprise already has a partnership agreement in force."))
+        raise Conflict(_("This enterprise already holds a partnership agreement (in force or suspended)."))
     agreement.number = _next_number()
     agreement.activated_at = now or timezone.now()
     agreement.countersigned_by = actor

@@ -8,27 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.throttling import AnonRateThrottle
 
 from customs_feedback.exceptions import DomainError
+from customs_feedback.forms import add_service_errors
+from customs_feedback.throttling import client_ip, portal_throttled
 from partnerships import digital_signing, services
 from partnerships.forms import DocumentUploadForm, EnterpriseDetailsForm, SignedAgreementUploadForm
 from partnerships.models import Agreement, SignatureMethod
 from partnerships.verification import document_verify, read_pdf_upload
-from partnerships.views import PortalSubmitThrottle
-
-
-class VerifyUploadThrottle(AnonRateThrottle):
-    """The verification page shares the API's budget per client address."""
-
-    scope = "signature_verify"
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    messages = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-    for field, field_messages in messages.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,14 +25,14 @@ def document_verify_page(request):
     result = None
     status = 200
     if request.method == "POST":
-        if not VerifyUploadThrottle().allow_request(request, None):
+        if portal_throttled(request, "signature_verify"):  # the API's budget per address
             form.add_error(None, _("Too many requests from your connection. Please try again in a while."))
             status = 429
         elif form.is_valid():
             try:
                 result = document_verify(pdf=read_pdf_upload(form.cleaned_data["file"]))
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
         if result is None and status == 200:
             status = 400
     return render(request, "partnerships/verify_document.html", {"form": form, "result": result}, status=status)
@@ -75,7 +62,7 @@ def digital_agreement_download(request):
         try:
             pdf = digital_signing.prefilled_agreement_pdf(**details.cleaned_data)
         except ValidationError as error:
-            _add_errors(details, error)
+            add_service_errors(details, error)
         except DomainError as error:
             details.add_error(None, error.message)
         else:
@@ -92,7 +79,7 @@ def digital_agreement_sign(request):
     if request.method == "GET":
         return _digital_page(request)
     upload = SignedAgreementUploadForm(request.POST, request.FILES, auto_id="upload_%s")
-    if not PortalSubmitThrottle().allow_request(request, None):
+    if portal_throttled(request, "public_submit"):
         upload.add_error(None, _("Too many requests from your connection. Please try again in a while."))
         return _digital_page(request, upload=upload, status=429)
     if upload.is_valid():
@@ -101,11 +88,11 @@ def digital_agreement_sign(request):
                 pdf=read_pdf_upload(upload.cleaned_data["file"]),
                 email=upload.cleaned_data["email"],
                 language=upload.cleaned_data["language"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
         except ValidationError as error:
-            _add_errors(upload, error)
+            add_service_errors(upload, error)
         except DomainError as error:
             upload.add_error(None, error.message)
         else:

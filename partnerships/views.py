@@ -10,23 +10,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.throttling import AnonRateThrottle
 
 from customs_feedback.exceptions import DomainError
-from customs_feedback.throttling import ResilientThrottleMixin, lookup_throttled, throttled_page
+from customs_feedback.forms import add_service_errors, refusal_text
+from customs_feedback.throttling import client_ip, lookup_throttled, portal_throttled, throttled_page
 from partnerships import selectors, services, text_acceptance
 from partnerships.forms import SignForm
-from partnerships.models import AgreementStatus
-
-
-class PortalSubmitThrottle(ResilientThrottleMixin, AnonRateThrottle):
-    """The portal form shares the API's public submission budget per client address."""
-
-    scope = "public_submit"
-
-
-def _first_messages(error: ValidationError) -> dict[str, list[str]]:
-    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,7 +26,8 @@ def agreement_sign(request):
         return render(request, "partnerships/unavailable.html", {"message": error.message}, status=503)
     language = get_language() if get_language() in ("vi", "en") else "vi"
     form = SignForm(request.POST or None, initial={"language": language})
-    if request.method == "POST" and not PortalSubmitThrottle().allow_request(request, None):
+    # The portal form shares the API's public submission budget per client address.
+    if request.method == "POST" and portal_throttled(request, "public_submit"):
         form.add_error(None, _("Too many requests from your connection. Please try again in a while."))
         return render(
             request,
@@ -49,13 +39,11 @@ def agreement_sign(request):
         try:
             signed = services.agreement_sign(
                 **form.cleaned_data,
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
         except ValidationError as error:
-            for field, messages in _first_messages(error).items():
-                for message in messages:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -90,7 +78,7 @@ def agreement_confirm(request, token: str):
         else:
             agreement = services.agreement_for_token(token=token)
     except ValidationError as invalid:
-        error = " ".join(message for messages in _first_messages(invalid).values() for message in messages)
+        error = refusal_text(invalid)
     return render(
         request,
         "partnerships/confirm.html",
@@ -109,7 +97,7 @@ def agreement_verify(request, reference: str):
         "partnerships/verify.html",
         {
             "agreement": agreement,
-            "in_force": agreement is not None and agreement.status == AgreementStatus.ACTIVE,
+            "in_force": selectors.agreement_in_force(agreement),
         },
         status=200 if agreement else 404,
     )
@@ -125,7 +113,7 @@ def agreement_text_accept(request, token: str):
         agreement, template = text_acceptance.acceptance_request(token=token)
         if request.method == "POST":
             text_acceptance.agreement_text_accept(
-                token=token, ip=request.META.get("REMOTE_ADDR"), user_agent=request.META.get("HTTP_USER_AGENT", "")
+                token=token, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
             )
             accepted = True
         else:

@@ -4,30 +4,27 @@ chunks through the batch service elsewhere. Backfills send no invitations (the d
 from __future__ import annotations
 
 import csv
-import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 
 from customs_feedback.organization.models import Branch, Official, Team
-from customs_feedback.validators import CLOCK_SKEW, DECLARATION_NUMBER
 from partnerships.models import Enterprise
 from ratings.models import Declaration
 from ratings.rollups import rollup_rebuild
-from ratings.services import (
+from ratings.services.declaration_rows import (
     DECLARATION_FIELDS,
-    _normalized_tax_code,
-    clean_declaration_row,
-    declarations_upsert,
-    ensure_enterprises,
+    CleanDeclaration,
+    clean_declaration_values,
+    code_errors,
 )
+from ratings.services.declarations import declarations_upsert
+from ratings.services.declarations_bulk import ensure_enterprises
 
 Progress = Callable[[int], None]
 
@@ -44,11 +41,15 @@ class ImportFormatError(ValueError):
     pass
 
 
-def _rows(handle: TextIO) -> Iterator[tuple[int, dict]]:
-    reader = csv.DictReader(handle)
-    missing = set(DECLARATION_FIELDS) - set(reader.fieldnames or [])
+def _check_header(header: Sequence[str] | None) -> None:
+    missing = set(DECLARATION_FIELDS) - set(header or [])
     if missing:
         raise ImportFormatError(f"the CSV header lacks the columns: {', '.join(sorted(missing))}")
+
+
+def _rows(handle: TextIO) -> Iterator[tuple[int, dict]]:
+    reader = csv.DictReader(handle)
+    _check_header(reader.fieldnames)
     for row in reader:
         yield reader.line_num, row
 
@@ -122,20 +123,14 @@ def _import_postgresql(handle: TextIO, progress: Progress) -> ImportResult:
             f"LEFT JOIN {official_table} o ON o.code = i.official_code "
         )
         cursor.execute(
-            "SELECT i.line, i.branch_code, i.team_code, i.official_code, b.id IS NULL, t.id IS NULL, o.id IS NULL "
+            "SELECT i.line, i.branch_code, i.team_code, i.official_code, b.id IS NOT NULL, t.id IS NOT NULL, "  # noqa: S608
+            "o.id IS NOT NULL, o.branch_id IS NOT DISTINCT FROM b.id "
             + joins
             + "WHERE b.id IS NULL OR t.id IS NULL OR o.id IS NULL OR o.branch_id <> b.id"
         )
-        for line, branch_code, team_code, official_code, no_branch, no_team, no_official in cursor.fetchall():
-            errors = {}
-            if no_branch:
-                errors["branch_code"] = [f"unknown branch code {branch_code}"]
-            elif no_team:
-                errors["team_code"] = [f"unknown team code {team_code} in branch {branch_code}"]
-            if no_official:
-                errors["official_code"] = [f"unknown official code {official_code}"]
-            elif not no_branch:
-                errors["official_code"] = [f"official {official_code} does not belong to branch {branch_code}"]
+        known = ["branch_known", "team_known", "official_known", "official_in_branch"]
+        for line, branch_code, team_code, official_code, *checks in cursor.fetchall():
+            errors = code_errors(branch_code, team_code, official_code, **dict(zip(known, checks, strict=True)))
             result.rejected.append((line, errors))
 
         cursor.execute(
@@ -172,71 +167,34 @@ def _import_postgresql(handle: TextIO, progress: Progress) -> ImportResult:
     return result
 
 
-_CODE = re.compile(r"^[0-9A-Za-z._-]{1,32}$")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _copy_rows(raw_cursor, handle: TextIO, result: ImportResult, tax_codes: dict, progress: Progress) -> bool:
-    """Check each row and stream the good ones to COPY as text; returns whether a number came twice.
-
-    The common case is checked inline (number, tax code, codes, ISO times); any row that fails falls back to
-    clean_declaration_row for the same messages the API gives. Times go to PostgreSQL as written.
-    """
+    """Check each row with the API's row-cleaning and stream the good ones to COPY as text; returns whether a
+    number came twice. A rejected row carries the same translated messages the API gives."""
     reader = csv.reader(handle)
     header = next(reader, None) or []
-    missing = set(DECLARATION_FIELDS) - set(header)
-    if missing:
-        raise ImportFormatError(f"the CSV header lacks the columns: {', '.join(sorted(missing))}")
+    _check_header(header)
     index = [header.index(name) for name in DECLARATION_FIELDS]
     width = max(index) + 1
-    zone = timezone.get_current_timezone()
     seen: set[str] = set()
     duplicates = False
     buffer: list[str] = []
-    fromisoformat = datetime.fromisoformat
-    horizon = timezone.now() + CLOCK_SKEW  # later rows take the slow path, which says what is wrong
     with raw_cursor.copy(
         f"COPY {_TEMP} (line, number, tax_code, branch_code, team_code, official_code, registered_at, cleared_at) "
         "FROM STDIN"
     ) as copy:
         for line, fields in enumerate(reader, start=2):
-            ok = len(fields) >= width
-            if ok:
-                number, raw_tax, branch, team, official, registered, cleared = (fields[i].strip() for i in index)
-                tax_code = tax_codes.get(raw_tax)
-                if tax_code is None:
-                    tax_code = tax_codes[raw_tax] = _normalized_tax_code(raw_tax)
-                ok = (
-                    DECLARATION_NUMBER.match(number) is not None
-                    and isinstance(tax_code, str)
-                    and _CODE.match(branch) is not None
-                    and _CODE.match(team) is not None
-                    and _CODE.match(official) is not None
-                )
-            if ok:
-                try:
-                    registered_at = fromisoformat(registered)
-                    cleared_at = fromisoformat(cleared) if cleared else None
-                except ValueError:
-                    ok = False
-                else:
-                    if registered_at.tzinfo is None:
-                        registered_at = registered_at.replace(tzinfo=zone)
-                        registered = registered_at.isoformat()
-                    if cleared_at is not None and cleared_at.tzinfo is None:
-                        cleared_at = cleared_at.replace(tzinfo=zone)
-                        cleared = cleared_at.isoformat()
-                    ok = (cleared_at is None or registered_at <= cleared_at <= horizon) and registered_at <= horizon
-            if not ok:
-                raw = dict(zip(header, fields, strict=False))
-                _row, errors = clean_declaration_row(raw, tax_codes)
-                result.rejected.append((line, errors or {"non_field_errors": ["malformed row"]}))
+            if len(fields) < width:
+                fields = fields + [""] * (width - len(fields))
+            row, errors = clean_declaration_values([fields[i] for i in index], tax_codes)
+            if row is None:
+                result.rejected.append((line, errors))
             else:
-                if number in seen:
-                    duplicates = True
-                seen.add(number)
-                buffer.append(
-                    f"{line}\t{number}\t{tax_code}\t{branch}\t{team}\t{official}\t{registered}\t{cleared or NULL}\n"
-                )
+                duplicates = duplicates or row.number in seen
+                seen.add(row.number)
+                buffer.append(_copy_line(line, row))
             if len(buffer) >= 10_000:
                 copy.write("".join(buffer))
                 progress(len(buffer))
@@ -245,6 +203,12 @@ def _copy_rows(raw_cursor, handle: TextIO, result: ImportResult, tax_codes: dict
             copy.write("".join(buffer))
             progress(len(buffer))
     return duplicates
+
+
+def _copy_line(line: int, row: CleanDeclaration) -> str:
+    codes = "\t".join(code.translate(_COPY_ESCAPES) for code in (row.branch_code, row.team_code, row.official_code))
+    cleared = row.cleared_at.isoformat() if row.cleared_at else NULL
+    return f"{line}\t{row.number}\t{row.tax_code}\t{codes}\t{row.registered_at.isoformat()}\t{cleared}\n"
 
 
 NULL = "\\N"

@@ -6,10 +6,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from customs_feedback.exceptions import DomainError
 from customs_feedback.notifications.models import Notification, NotificationEvent, NotificationStatus
 from customs_feedback.notifications.services import notification_resend
-from customs_feedback.organization.admin_mixins import ScopedModelAdmin, StatusEventInline
+from customs_feedback.organization.admin_mixins import (
+    ScopedModelAdmin,
+    ServiceActionMixin,
+    ServiceWrittenAdminMixin,
+    StatusEventInline,
+)
 
 
 class NotificationEventInline(StatusEventInline):
@@ -19,7 +23,7 @@ class NotificationEventInline(StatusEventInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ScopedModelAdmin):
+class NotificationAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ScopedModelAdmin):
     list_display = ["created_at", "kind", "recipient", "language", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", "language", "created_at"]
     search_fields = ["recipient", "subject", "idempotency_key"]
@@ -66,12 +70,6 @@ class NotificationAdmin(ScopedModelAdmin):
         "created_at",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Every field is read-only; the change permission exists only for the resend action.
         extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
@@ -111,16 +109,13 @@ class NotificationAdmin(ScopedModelAdmin):
 
     @admin.action(description=_("Resend the selected failed notices"), permissions=["change"])
     def resend_failed(self, request, queryset):
-        resent = skipped = 0
-        for notification in queryset.filter(status=NotificationStatus.FAILED):
-            try:
-                notification_resend(notification_id=notification.pk, actor=request.user)
-                resent += 1
-            except DomainError as error:
-                self.message_user(request, f"{notification}: {error.message}", messages.ERROR)
+        self.run_per_row(
+            request,
+            queryset.filter(status=NotificationStatus.FAILED),
+            lambda notification: notification_resend(notification_id=notification.pk, actor=request.user),
+            lambda resent: ngettext("%d notice queued again.", "%d notices queued again.", resent) % resent,
+        )
         skipped = queryset.exclude(status=NotificationStatus.FAILED).count()
-        if resent:
-            self.message_user(request, ngettext("%d notice queued again.", "%d notices queued again.", resent) % resent)
         if skipped:
             self.message_user(
                 request,

@@ -30,6 +30,7 @@ from django.utils import timezone
 from customs_feedback.notifications.models import Notification, NotificationStatus
 from customs_feedback.notifications.rendering import build_message, message_id_for, render_notice
 from customs_feedback.notifications.transitions import ALLOWED
+from customs_feedback.tasking import enqueue
 from customs_feedback.text import nfc
 from customs_feedback.workflow import Actor, record_event, transition
 
@@ -88,10 +89,8 @@ def enqueue_after_commit(notification_id: int) -> None:
 
 def _enqueue(notification_id: int) -> None:
     """Hand the notice to the broker; when that fails the row stays pending for the sweep."""
-    from customs_feedback.notifications.tasks import notification_send
-
     try:
-        notification_send.delay(notification_id)
+        enqueue("notifications.send", notification_id)
     except Exception:  # the broker being down must not undo or fail the business change
         logger.warning("could not enqueue notification %s; the sweep will retry", notification_id, exc_info=True)
 

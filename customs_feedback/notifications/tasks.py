@@ -10,6 +10,9 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 
+from customs_feedback.notifications.services import DeliveryOutcome, notification_deliver
+from customs_feedback.notifications.services import notification_sweep as notifications_sweep
+
 # One SMTP connection per worker process, reused across notices (a TLS handshake per message would
 # cap throughput); dropped after any failure so the next notice reconnects.
 _connection = None
@@ -38,8 +41,6 @@ def _drop_mail_connection() -> None:
 
 @shared_task(name="notifications.send", acks_late=True, ignore_result=True)
 def notification_send(notification_id: int) -> str:
-    from customs_feedback.notifications.services import DeliveryOutcome, notification_deliver
-
     result = notification_deliver(notification_id=notification_id, connection=_mail_connection())
     if result.outcome in {DeliveryOutcome.RETRY, DeliveryOutcome.FAILED}:
         _drop_mail_connection()
@@ -51,6 +52,4 @@ def notification_send(notification_id: int) -> str:
 
 @shared_task(name="notifications.sweep", ignore_result=True)
 def notification_sweep() -> int:
-    from customs_feedback.notifications.services import notification_sweep as sweep
-
-    return sweep()
+    return notifications_sweep()

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+import re
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customs_feedback.core.paginators import EstimatedCountPaginator
+from customs_feedback.exceptions import DomainError
+from customs_feedback.forms import refusal_text
 from customs_feedback.organization.scoping import for_user, is_scoped
 
 
@@ -34,28 +40,107 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
 
+    def get_changelist_form(self, request, **kwargs):
+        """Fields edited in the list are named by their column for screen readers (they have no <label>)."""
+        form_class = super().get_changelist_form(request, **kwargs)
+        for field in form_class.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return form_class
 
-class ReadOnlyInline(admin.TabularInline):
+
+class ServiceWrittenAdminMixin:
+    """Rows that only services or the system write: never added or deleted by hand in the admin (changes,
+    where allowed, go through actions that call services)."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdminMixin(ServiceWrittenAdminMixin):
+    """Shown, never changed here: add, change and delete are all refused."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ServiceActionMixin:
+    """Admin actions that run one service on each selected row and report each refusal by row."""
+
+    def run_per_row(self, request, queryset, call, done_message, *, label=str) -> int:
+        """`call(row)` for every row; a refusal is reported as `label(row): why`, the successes counted in
+        `done_message % {"count": n}` (or `done_message(n)`). Returns how many succeeded."""
+        done = 0
+        for row in queryset:
+            try:
+                call(row)
+            except (DomainError, ValidationError) as error:
+                self.message_user(request, f"{label(row)}: {refusal_text(error)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            text = done_message(done) if callable(done_message) else done_message % {"count": done}
+            self.message_user(request, text, messages.SUCCESS)
+        return done
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Event history: shown, never edited."""
 
     extra = 0
     can_delete = False
     show_change_link = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
 
 
 class StatusEventInline(ReadOnlyInline):
-    """The history of a status-bearing record (a customs_feedback.workflow.StatusEvent subclass)."""
+    """The history of a status-bearing record (a customs_feedback.workflow.StatusEvent subclass).
 
-    fields = ["at", "from_status", "to_status", "actor", "note"]
+    Statuses show their labels (the event fields carry the model's choices) and the notes the system
+    writes show in the reader's language; the row's own "from → to" caption is hidden (status-history.css).
+    """
+
+    fields = ["at", "from_status", "to_status", "actor", "note_text"]
+    classes = ["status-history"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "note_text"]
+
+    @admin.display(description=gettext_lazy("note"))
+    def note_text(self, event):
+        return system_note_in_language(event.note)
+
+
+# Notes the services write themselves are stored as their English source text and shown translated.
+_COUNTERSIGNED = re.compile(r"countersigned, No\. (?P<number>\d+)")
+
+
+def system_note_in_language(note: str) -> str:
+    if not note:
+        return ""
+    countersigned = _COUNTERSIGNED.fullmatch(note)
+    if countersigned:
+        return _("countersigned, No. %(number)s") % {"number": countersigned["number"]}
+    return _(note)
+
+
+def branch_column(lookup: str = "branch"):
+    """A list column with the branch's office code (its full name on hover), narrow enough for a laptop."""
+
+    @admin.display(description=gettext_lazy("branch"), ordering=f"{lookup}__code")
+    def column(self, obj):
+        from django.utils.html import format_html
+
+        branch = obj
+        for part in lookup.split("__"):
+            branch = getattr(branch, part, None) if branch is not None else None
+        return format_html('<abbr title="{}">{}</abbr>', branch.name, branch.code) if branch else "–"
+
+    return column
 
 
 class AuditedAdminMixin:
@@ -167,11 +252,14 @@ class ExportMixin:
         ]
 
     def export_view(self, request, file_format: str):
+        from django.conf import settings
         from django.core.exceptions import PermissionDenied
         from django.http import Http404
         from django.utils import timezone
+        from django.utils.text import slugify
 
         from customs_feedback.core import exports
+        from customs_feedback.text import strip_accents
 
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -184,6 +272,27 @@ class ExportMixin:
             queryset = self.get_changelist_instance(request).get_queryset(request)
         except IncorrectLookupParameters:
             return HttpResponseBadRequest()
-        filename = f"{self.model._meta.model_name}-{timezone.localdate():%Y%m%d}"
+        filename = f"{slugify(strip_accents(str(self.model._meta.verbose_name_plural)))}-{timezone.localdate():%Y%m%d}"
+        total = queryset.count()
+        if total > settings.EXPORT_INLINE_MAX_ROWS:
+            return self._export_in_background(request, file_format, filename, total)
         build = exports.csv_response if file_format == "csv" else exports.xlsx_response
         return build(self, queryset, self.get_export_fields(request), filename)
+
+    def _export_in_background(self, request, file_format: str, filename: str, total: int):
+        """A long list is written by a worker; the staff member follows it on the job page and downloads it."""
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        from customs_feedback.core.exports import EXPORT
+        from customs_feedback.core.jobs import job_start
+
+        params = {
+            "model": self.model._meta.label_lower,
+            "query": request.GET.urlencode(),
+            "path": request.path,
+            "format": file_format,
+            "filename": filename,
+        }
+        job = job_start(kind=EXPORT, user=request.user, params=params, total=total)
+        return HttpResponseRedirect(reverse("admin_job", args=[job.pk]))

@@ -1,23 +1,26 @@
 """Writes of the ratings app, one module per concern; every public name is re-exported here so callers
 import from `ratings.services` and never depend on the module layout."""
 
+from customs_feedback.organization.selectors import branch_leader
 from ratings.services.cases import (
-    branch_leader,
-    case_close,
+    case_appeal,
+    case_appeal_decide,
+    case_conclude,
+    case_explain,
     case_open,
     case_record_findings,
     cases_remind_overdue,
 )
 from ratings.services.company import RatingsRefused, rating_digests_send, ratings_submit_for_company
-from ratings.services.declarations import (
+from ratings.services.declaration_rows import (
     DECLARATION_FIELDS,
     CleanDeclaration,
-    UpsertResult,
     _normalized_tax_code,
     clean_declaration_row,
-    declarations_upsert,
-    local_day,
+    clean_declaration_values,
+    code_errors,
 )
+from ratings.services.declarations import UpsertResult, declarations_upsert
 from ratings.services.declarations_bulk import MAX_BATCH, ensure_enterprises
 from ratings.services.invitations import (
     INVITATION_SALT,
@@ -30,9 +33,15 @@ from ratings.services.ratings import (
     AlreadyRated,
     RatingInput,
     clean_rating_input,
-    rating_reject,
     rating_submit,
     rating_submit_by_invitation,
+)
+from ratings.services.verification import (
+    case_reassign,
+    rater_identity_viewed,
+    rating_contest,
+    rating_contest_decide,
+    rating_reject,
     rating_verify,
 )
 
@@ -49,18 +58,26 @@ __all__ = [
     "UpsertResult",
     "_normalized_tax_code",
     "branch_leader",
-    "case_close",
+    "case_appeal",
+    "case_appeal_decide",
+    "case_conclude",
+    "case_explain",
+    "case_reassign",
+    "rater_identity_viewed",
+    "rating_contest",
+    "rating_contest_decide",
     "case_open",
     "case_record_findings",
     "cases_remind_overdue",
     "clean_declaration_row",
+    "clean_declaration_values",
+    "code_errors",
     "clean_rating_input",
     "declarations_upsert",
     "ensure_enterprises",
     "invitation_from_token",
     "invitation_token",
     "invitations_send",
-    "local_day",
     "rating_reject",
     "rating_submit",
     "rating_submit_by_invitation",

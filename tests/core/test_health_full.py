@@ -100,13 +100,13 @@ def test_the_worker_heartbeat_ages(client, minutes_ago, expected):
 
 
 def test_a_periodic_job_that_never_ran_or_failed_is_degraded(client, monkeypatch):
-    from customs_feedback.notifications import services
+    from customs_feedback.notifications import tasks
 
     def broken_sweep(**kwargs):
         raise RuntimeError("sweep broke")
 
     run_every_periodic_job()
-    monkeypatch.setattr(services, "notification_sweep", broken_sweep)
+    monkeypatch.setattr(tasks, "notifications_sweep", broken_sweep)
     run_every_periodic_job()
     Heartbeat.objects.filter(component="job:ratings.rollup_rebuild").delete()
 

@@ -80,6 +80,19 @@ def test_a_second_signing_while_one_is_in_force_is_a_conflict(desk):
     assert Agreement.objects.count() == 1
 
 
+def test_a_signing_while_the_agreement_is_suspended_says_it_is_suspended_not_in_force(desk):
+    agreement = factories.active(desk, tax_code="0100233488")
+    services.agreement_suspend(agreement_id=agreement.pk, actor=desk, reason="Vi phạm cam kết")
+
+    with pytest.raises(Conflict) as error:
+        factories.sign(tax_code="0100233488")
+
+    assert str(error.value) == (
+        f"This enterprise's partnership agreement (No. {agreement.number}) is suspended; "
+        "a new one can be signed once it is terminated."
+    )
+
+
 def test_a_second_signing_while_one_waits_for_review_is_a_conflict():
     factories.pending_review(tax_code="0100233488")
 

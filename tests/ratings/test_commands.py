@@ -1,3 +1,4 @@
+import csv
 import io
 from pathlib import Path
 
@@ -7,6 +8,7 @@ from django.core.management import CommandError, call_command
 from partnerships.models import Enterprise
 from ratings.importing import _import_portable, declarations_import
 from ratings.models import ApiClient, DailyRollup, Declaration
+from ratings.services import declarations_upsert
 from tests.factories import valid_tax_code
 
 pytestmark = pytest.mark.django_db
@@ -77,11 +79,31 @@ def test_import_declarations_upserts_and_reports_rejected_rows(csv_file):
 
     check_import(declarations_import(path=csv_file), created=0)  # run again: same outcome, all updates
     assert "2 rejected" in out.getvalue()
-    assert (
-        "line 4: number: A customs declaration number has exactly 12 digits." in out.getvalue()
-        or "line 4:" in out.getvalue()
-    )
-    assert "line 5: official_code:" in out.getvalue()
+    assert "line 4: number: A customs declaration number has exactly 12 digits.\n" in out.getvalue()
+    assert "line 5: official_code: Unknown official code NOBODY.\n" in out.getvalue()
+
+
+def test_the_import_and_the_api_refuse_a_row_with_the_same_messages(tmp_path, official):
+    bad_rows = [
+        good(official, "107000000009", 9).replace(official.branch.code, "99ZZ", 1),
+        good(official, "107000000010", 10).replace(official.team.code, "NOTEAM", 1),
+        good(official, "107000000011", 11).replace("2026-10-01T08:00:00+07:00", "01/10/2026"),
+        good(official, "107000000012", 12, cleared="2026-09-30T08:00:00+07:00"),
+    ]
+    path = write_csv(tmp_path, official, bad_rows)
+
+    imported = declarations_import(path=path)
+    with path.open(newline="", encoding="utf-8") as handle:
+        through_the_api = declarations_upsert(rows=list(csv.DictReader(handle)), partial=True)
+
+    assert [errors for _line, errors in imported.rejected] == [errors for _i, errors in through_the_api.rejected]
+    assert [list(errors) for _line, errors in imported.rejected] == [
+        ["branch_code"],
+        ["team_code"],
+        ["registered_at"],
+        ["cleared_at"],
+    ]
+    assert imported.rejected[0][1]["branch_code"] == ["Không có chi cục mang mã 99ZZ."]
 
 
 def test_the_portable_import_path_gives_the_same_result(csv_file):

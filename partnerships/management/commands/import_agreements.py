@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from tqdm import tqdm
 
+from customs_feedback.importing import report_rejected
 from partnerships.importing import COLUMNS, import_agreements
 
 
@@ -47,12 +47,4 @@ class Command(BaseCommand):
         self.stdout.write(
             f"created: {report.created}, already present: {report.already_present}, rejected: {len(report.rejected)}"
         )
-        for line, reason in report.rejected[:50]:
-            self.stdout.write(f"  line {line}: {reason}")
-        if len(report.rejected) > 50:
-            self.stdout.write(f"  … and {len(report.rejected) - 50} more" + ("" if rejects else " (see --rejects)"))
-        if rejects:
-            with rejects.open("w", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out)
-                writer.writerow(["line", "reason"])
-                writer.writerows(report.rejected)
+        report_rejected(self.stdout, report.rejected, rejects=rejects, shown=50)

@@ -1,9 +1,10 @@
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from tqdm import tqdm
 
+from customs_feedback.importing import describe_errors, report_rejected
 from ratings.importing import ImportFormatError, declarations_import
 
 
@@ -25,7 +26,9 @@ class Command(BaseCommand):
             total = max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
         with tqdm(total=total, unit="rows", disable=no_progress, file=self.stderr, mininterval=0.5) as bar:
             try:
-                result = declarations_import(path=file, progress=bar.update)
+                # The report is an operator's log, in English like the rest of the command's output.
+                with translation.override("en"):
+                    result = declarations_import(path=file, progress=bar.update)
             except ImportFormatError as error:
                 raise CommandError(f"{file}: {error}") from None
         self.stdout.write(
@@ -34,16 +37,5 @@ class Command(BaseCommand):
         )
         if options["verbosity"] > 1:
             self.stdout.write("  " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in result.timings.items()))
-        for line, errors in result.rejected[:20]:
-            self.stdout.write(f"  line {line}: {_describe(errors)}")
-        if len(result.rejected) > 20:
-            self.stdout.write(f"  … and {len(result.rejected) - 20} more" + ("" if rejects else " (use --rejects)"))
-        if rejects:
-            with rejects.open("w", newline="", encoding="utf-8") as out:
-                writer = csv.writer(out)
-                writer.writerow(["line", "errors"])
-                writer.writerows((line, _describe(errors)) for line, errors in result.rejected)
-
-
-def _describe(errors: dict) -> str:
-    return "; ".join(f"{field}: {' '.join(str(message) for message in messages)}" for field, messages in errors.items())
+        rejected = [(line, describe_errors(errors)) for line, errors in result.rejected]
+        report_rejected(self.stdout, rejected, rejects=rejects)

@@ -1,0 +1,16 @@
+"""Queue a Celery task by its registered name, so a service never imports the tasks module that imports it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery.result import AsyncResult
+
+
+def enqueue(name: str, *args: Any, **options: Any) -> AsyncResult:
+    """`apply_async` of the task registered as `name` (eager in-process when no broker is configured)."""
+    from customs_feedback.celery import app
+
+    if name not in app.tasks:
+        app.loader.import_default_modules()  # outside a worker, autodiscovery runs on first need
+    return app.tasks[name].apply_async(args, **options)
