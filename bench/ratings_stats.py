@@ -30,7 +30,9 @@ def generate(declarations: int, every: int) -> None:
 
     codes = tax_codes(20000)
     enterprise_ids = ensure_enterprises(codes)
-    officials = list(Official.objects.order_by("pk").values_list("pk", "branch_id", "team_id"))
+    officials = list(
+        Official.objects.filter(team__isnull=False).order_by("pk").values_list("pk", "branch_id", "team_id")
+    )
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit = off")
         cursor.execute("CREATE TEMP TABLE people (i int PRIMARY KEY, official_id int, branch_id int, team_id int)")
@@ -46,7 +48,7 @@ def generate(declarations: int, every: int) -> None:
             cursor.execute(
                 "INSERT INTO ratings_declaration (number, enterprise_id, branch_id, team_id, official_id, "
                 "registered_at, cleared_at, cleared_on, created_at, updated_at) "
-                "SELECT (100000000000 + g)::text, f.enterprise_id, p.branch_id, p.team_id, p.official_id, "
+                "SELECT (300000000000 + g)::text, f.enterprise_id, p.branch_id, p.team_id, p.official_id, "
                 "c - interval '3 hours', c, (c AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, now(), now() "
                 "FROM (SELECT g, timestamptz '2025-01-01 00:00+07' + (g::float8 / %s) * interval '365 days' AS c "
                 "      FROM generate_series(%s::bigint, %s::bigint) g) s "
@@ -69,7 +71,7 @@ def generate(declarations: int, every: int) -> None:
             "  (ARRAY[1,2,3,4,4,5,5,5,5,5])[1 + (d.id * 31) %% 10] AS o, "
             "  (ARRAY[2,3,4,4,5,5,5,5,5,5])[1 + (d.id * 17) %% 10] AS t, "
             "  (ARRAY[1,3,4,4,4,5,5,5,5,5])[1 + (d.id * 13) %% 10] AS b) s "
-            "WHERE d.id %% %s = 0",
+            "WHERE d.id %% %s = 0 AND d.number >= '300000000000'",  # not the demo's own declarations
             [every],
         )
         print(f"  ratings {cursor.rowcount:,} ({time.perf_counter() - started:.1f} s)", flush=True)

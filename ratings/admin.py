@@ -36,6 +36,7 @@ from customs_feedback.organization.admin_mixins import (
 )
 from customs_feedback.organization.models import Branch
 from customs_feedback.organization.scoping import staff_official, user_branch_ids
+from customs_feedback.validators import DECLARATION_NUMBER, normalize_tax_code
 from ratings.models import (
     ApiClient,
     DailyRollup,
@@ -64,12 +65,25 @@ from ratings.services import rater_identity_viewed, rating_reject, rating_verify
 @admin.register(Declaration)
 class DeclarationAdmin(ServiceWrittenAdminMixin, ScopedModelAdmin):
     list_display = ["number", "enterprise", "branch", "team", "official", "registered_at", "cleared_at"]
-    list_select_related = ["enterprise", "branch", "team", "official"]
-    list_filter = ["branch", ("cleared_at", admin.EmptyFieldListFilter)]
-    search_fields = ["number", "enterprise__tax_code"]
-    date_hierarchy = "registered_at"
+    list_select_related = ["enterprise", "branch", "team__branch", "official"]  # a team shows its branch
+    # No date_hierarchy: its year links read DISTINCT years over every declaration; the date filter below
+    # needs no query.
+    list_filter = ["branch", ("registered_at", admin.DateFieldListFilter), ("cleared_at", admin.EmptyFieldListFilter)]
+    search_fields = ["number"]
+    search_help_text = _("A 12-digit declaration number or the enterprise's tax code.")
     readonly_fields = [field.name for field in Declaration._meta.fields]
-    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        """Exact number or tax code, each answered from its index (a substring search reads 20 million rows)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if DECLARATION_NUMBER.match(term):
+            return queryset.filter(number=term), False
+        try:
+            return queryset.filter(enterprise__tax_code=normalize_tax_code(term)), False
+        except ValidationError:
+            return queryset.none(), False
 
 
 class RatingEventInline(StatusEventInline):
@@ -90,10 +104,17 @@ class RatingAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ExportMixin, Sco
         "status",
         "channel",
     ]
-    list_select_related = ["branch", "team", "official"]
-    list_filter = ["status", "channel", "reason", "branch", "official_score", "branch_score"]
+    list_select_related = ["branch", "team__branch", "official"]  # a team shows its branch
+    list_filter = [
+        "status",
+        "channel",
+        "reason",
+        "branch",
+        "official_score",
+        "branch_score",
+        ("submitted_at", admin.DateFieldListFilter),  # not date_hierarchy: no DISTINCT years over every rating
+    ]
     branch_code = branch_column("branch")
-    date_hierarchy = "submitted_at"
     search_fields = ["comment"]
     inlines = [RatingEventInline]
     actions = ["verify"]

@@ -10,11 +10,17 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from customs_feedback.core.dashboard import Chart, Figure, Panel, monthly_counts, panel
+from customs_feedback.core.dashboard import Chart, Figure, Panel, panel
 from customs_feedback.organization.scoping import for_user, staff_official
-from ratings.models import CaseStatus, FollowUpCase, Rating, RatingStatus
+from ratings.models import CaseStatus, FollowUpCase
 from ratings.periods import last_closed_periods
-from ratings.selectors import official_period_figures, rating_stats, rating_stats_breakdown, stats_scope
+from ratings.selectors import (
+    official_period_figures,
+    rating_monthly_counts,
+    rating_stats,
+    rating_stats_breakdown,
+    stats_scope,
+)
 
 
 def _percent(share: float | None) -> str:
@@ -41,7 +47,6 @@ def ratings_panel(request) -> Panel | None:
     overdue = cases.filter(due_date__lt=today).count()
     case_list = reverse("admin:ratings_followupcase_changelist")
     statistics = reverse("admin:ratings_dailyrollup_changelist")
-    counted = for_user(user, Rating.objects.exclude(status=RatingStatus.REJECTED))
     return Panel(
         title=_("Service ratings (12 months)"),
         figures=[
@@ -57,7 +62,9 @@ def ratings_panel(request) -> Panel | None:
                 "bad" if overdue else "good",
             ),
         ],
-        charts=[Chart(_("Ratings received per month"), monthly_counts(counted, "submitted_at"), url=statistics)],
+        charts=[
+            Chart(_("Ratings received per month"), rating_monthly_counts(stats_filter=stats_filter), url=statistics)
+        ],
         tables=[
             {
                 "title": _("By branch"),

@@ -81,6 +81,8 @@ class Declaration(models.Model):
         ]
         indexes = [
             models.Index(fields=["branch", "cleared_on"], name="declaration_branch_cleared"),
+            # The changelist's default order: its first page is read from this index, not sorted from 20 M rows.
+            models.Index(fields=["-registered_at"], name="declaration_registered"),
         ]
 
     def __str__(self) -> str:
@@ -166,7 +168,12 @@ class Rating(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
-        indexes = [models.Index(fields=["branch", "submitted_on"], name="rating_branch_submitted")]
+        indexes = [
+            models.Index(fields=["branch", "submitted_on"], name="rating_branch_submitted"),
+            models.Index(fields=["-submitted_at"], name="rating_submitted"),  # the changelist's default order
+            # The verification queue (status=received) in that order, and its count, without reading 2 M rows.
+            models.Index(fields=["status", "-submitted_at"], name="rating_status_submitted"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(official_score=None, team_score=None, branch_score=None),

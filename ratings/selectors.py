@@ -156,6 +156,13 @@ def rating_stats_weekly(*, stats_filter: StatsFilter, min_sample: int = 0) -> li
     return [{"week": start, **figures_from_counters(weeks[start], min_sample=min_sample)} for start in sorted(weeks)]
 
 
+def rating_monthly_counts(*, stats_filter: StatsFilter, months: int = 12) -> list[tuple[str, float]]:
+    """Counted (not rejected) ratings per month, read from the daily rollup rather than the ratings."""
+    from customs_feedback.core.dashboard import monthly_counts
+
+    return monthly_counts(_rollup_rows(stats_filter), "day", months=months, total=Sum("ratings"))
+
+
 def min_sample() -> int:
     return settings.RATING_MIN_SAMPLE
 

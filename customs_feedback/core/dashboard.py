@@ -99,17 +99,28 @@ def last_months(count: int = 12, *, today=None) -> list:
     return list(reversed(months))
 
 
-def monthly_counts(queryset, date_field: str, *, months: int = 12) -> list[tuple[str, float]]:
-    """(MM/YY, rows) for each of the last `months` months, zero where nothing happened: one query."""
-    from django.db.models import Count
+def monthly_counts(queryset, date_field: str, *, months: int = 12, total=None) -> list[tuple[str, float]]:
+    """(MM/YY, rows) for each of the last `months` months, zero where nothing happened: one query.
+
+    `total` replaces the row count (e.g. `Sum("ratings")` over a rollup). The period is a plain range on the
+    column, so its index serves it (a `__date` lookup would cast every row first).
+    """
+    from datetime import datetime, time
+
+    from django.db.models import Count, DateTimeField
     from django.db.models.functions import TruncMonth
+    from django.utils import timezone
 
     window = last_months(months)
+    start = window[0]
+    if isinstance(queryset.model._meta.get_field(date_field), DateTimeField):
+        start = datetime.combine(start, time.min, tzinfo=timezone.get_current_timezone())
     rows = (
-        queryset.filter(**{f"{date_field}__date__gte": window[0]})
+        queryset.filter(**{f"{date_field}__gte": start})
         .annotate(month=TruncMonth(date_field))
         .values("month")
-        .annotate(total=Count("pk"))
+        .annotate(total=total if total is not None else Count("pk"))
+        .order_by()
     )
     totals = {row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["total"] for row in rows}
-    return [(f"{month:%m/%y}", totals.get(month, 0)) for month in window]
+    return [(f"{month:%m/%y}", totals.get(month, 0) or 0) for month in window]

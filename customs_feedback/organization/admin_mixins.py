@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from customs_feedback.core.paginators import EstimatedCountPaginator
 from customs_feedback.exceptions import DomainError
 from customs_feedback.forms import refusal_text
 from customs_feedback.organization.scoping import for_user, is_scoped
@@ -34,6 +35,11 @@ class ScopedAdminMixin:
 
 
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    # Changelists never count a whole big table: no "(N total)" count beside a filtered list, and a long
+    # list is counted by the planner's estimate (see EstimatedCountPaginator).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
     def get_changelist_form(self, request, **kwargs):
         """Fields edited in the list are named by their column for screen readers (they have no <label>)."""
         form_class = super().get_changelist_form(request, **kwargs)

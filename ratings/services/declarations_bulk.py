@@ -18,6 +18,13 @@ MAX_BATCH = 1000
 def ensure_enterprises(tax_codes: Iterable[str]) -> dict[str, int]:
     """The enterprise ids of these tax codes, creating records for unknown (valid) codes: two queries."""
     wanted = set(tax_codes)
+    if connection.vendor == "postgresql":
+        return _ensure_enterprises_postgresql(sorted(wanted))
+    return _ensure_enterprises_portable(wanted)
+
+
+def _ensure_enterprises_portable(wanted: set[str]) -> dict[str, int]:
+    """bulk_create of model instances: the path for SQLite (and the one PostgreSQL took before)."""
     known = _ids_by_key(Enterprise, "tax_code", wanted)
     missing = wanted - known.keys()
     if missing:
@@ -28,6 +35,27 @@ def ensure_enterprises(tax_codes: Iterable[str]) -> dict[str, int]:
         )
         known.update(Enterprise.objects.filter(tax_code__in=missing).values_list("tax_code", "pk"))
     return known
+
+
+def _ensure_enterprises_postgresql(codes: list[str]) -> dict[str, int]:
+    """One INSERT … SELECT FROM unnest(codes) ON CONFLICT DO NOTHING, one SELECT: no model instance per code.
+
+    Every other column gets the model field's own default (converted as the ORM would save it), so a field
+    added to Enterprise later is filled here too; a field without a default makes this fail loudly.
+    """
+    now = timezone.now()
+    fields = [field for field in Enterprise._meta.concrete_fields if not field.primary_key and field.name != "tax_code"]
+    values = [now if field.name in {"created_at", "updated_at"} else field.get_default() for field in fields]
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
+    columns = ", ".join(field.column for field in fields)
+    _pg_binary(
+        f"INSERT INTO {Enterprise._meta.db_table} (tax_code, {columns}) "  # noqa: S608 - names from the model
+        f"SELECT code, {', '.join(f'%s::{field.cast_db_type(connection)}' for field in fields)} "
+        "FROM unnest(%b::text[]) code "
+        "ON CONFLICT (tax_code) DO NOTHING",
+        [*params, codes],
+    )
+    return _ids_by_key(Enterprise, "tax_code", set(codes))
 
 
 def _pg_binary(sql: str, params: list) -> list[tuple]:

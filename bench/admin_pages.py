@@ -1,0 +1,97 @@
+"""Time the admin pages staff open daily, in-process (Django's test client, a signed-in user), on one database.
+
+    DATABASE_URL=postgres://…/cf_demo .venv/bin/python bench/admin_pages.py [--runs 20] [--user admin]
+
+Run it on the demo data (`seed_demo`) and on the big set (bench/generate_big.py) in alternation (demo, big,
+demo, big) and compare the medians page by page; bench/admin_pages.sh does exactly that.
+Each page is opened once untimed, then `--runs` times; median and p95 in milliseconds. Static files must be
+collected first (`manage.py collectstatic`, production settings), as in production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.update({
+        "DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING", "DJANGO_SECRET_KEY": "bench-" + "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SETTINGS_MODULE": "customs_feedback.settings", "CERTIFICATE_SIGNING": "off",
+    })  # fmt: skip
+    os.environ.pop("CELERY_BROKER_URL", None)
+    import django
+
+    django.setup()
+
+
+def pages() -> list[tuple[str, str]]:
+    from django.urls import reverse
+
+    from complaints.models import Inquiry
+    from ratings.models import Declaration
+
+    declaration = Declaration.objects.order_by("-registered_at").only("pk", "number").first()
+    inquiry = Inquiry.objects.order_by("-submitted_at").only("pk").first()
+    return [
+        ("dashboard", reverse("admin:index")),
+        ("declarations", reverse("admin:ratings_declaration_changelist")),
+        ("declarations of one branch", reverse("admin:ratings_declaration_changelist") + "?branch__id__exact=1"),
+        ("declaration search", reverse("admin:ratings_declaration_changelist") + f"?q={declaration.number}"),
+        ("declaration", reverse("admin:ratings_declaration_change", args=[declaration.pk])),
+        ("ratings", reverse("admin:ratings_rating_changelist")),
+        ("ratings received", reverse("admin:ratings_rating_changelist") + "?status__exact=received"),
+        ("rating statistics", reverse("admin:ratings_dailyrollup_changelist")),
+        ("inquiries", reverse("admin:complaints_inquiry_changelist")),
+        ("inquiries overdue", reverse("admin:complaints_inquiry_changelist") + "?queue=overdue"),
+        ("inquiry", reverse("admin:complaints_inquiry_change", args=[inquiry.pk])),
+        ("inquiry statistics", reverse("admin:complaints_inquiry_statistics")),
+        ("agreements", reverse("admin:partnerships_agreement_changelist")),
+        ("enterprises", reverse("admin:partnerships_enterprise_changelist")),
+        ("notifications", reverse("admin:notifications_notification_changelist")),
+    ]
+
+
+def timed(client, url: str, runs: int) -> list[float]:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.get("Location"))
+    samples = []
+    for _run in range(runs):
+        started = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def summary(samples: list[float]) -> str:
+    p95 = statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else samples[0]
+    return f"median {statistics.median(samples):7.1f} ms  p95 {p95:7.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--user", default="admin")
+    args = parser.parse_args()
+    setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    print(f"load average {Path('/proc/loadavg').read_text().split()[0]}; database {connection.settings_dict['NAME']}")
+    client = Client(SERVER_NAME="testserver")
+    client.force_login(get_user_model().objects.get(username=args.user))
+    for name, url in pages():
+        print(f"{name:<28} {summary(timed(client, url, args.runs))}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

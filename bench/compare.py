@@ -1,0 +1,184 @@
+"""Side-by-side comparisons: a reference and the project measured interleaved in one run, ratio printed.
+
+    .venv/bin/python bench/compare.py rating  [--rounds 4] [--seconds 10]   # POST /api/v1/ratings/ vs the one-row floor
+    .venv/bin/python bench/compare.py inquiry [--rounds 4] [--seconds 10]   # POST /api/v1/inquiries/ vs django-helpdesk
+    .venv/bin/python bench/compare.py import  [--rounds 3] [--rows 200000]  # import_declarations vs COPY
+    .venv/bin/python bench/compare.py stats   [--rounds 5]                  # stats selector vs its own SQL
+
+Rounds alternate which side goes first (ABBA…), each line records the load average (1 min) before it, and
+the ratio printed is the median of the per-round ratios project / reference (for times, reference / project,
+so above 1 always means the project is faster). The machine is shared: compare ratios, not absolute figures.
+Databases: the project's is BENCH_DB (created afresh, default cf_ratings_bench), the references' are
+BENCH_FLOOR_DB and BENCH_HELPDESK_DB; the broker is BENCH_BROKER (Redis db 2 by default; the
+queue the benchmark filled is deleted afterwards).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "references"))
+
+import servers
+from ratings_setup import DATABASE_URL, create, django_setup, tax_codes
+
+BROKER = os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/2")  # as bench/ratings_gunicorn.py
+WRK_THREADS = 2
+NUMBERS_PER_THREAD = 60000  # more than a thread can send in one run; each rating needs a declaration of its own
+
+
+def interleaved(rounds: int, reference, project, *, higher_is_better: bool = True) -> None:
+    """Run reference() and project() `rounds` times each, alternating the order; print rounds and the median ratio.
+
+    A first untimed run of each (index `rounds`) warms the servers: imports, templates, connections.
+    """
+    for side, run in (("reference", reference), ("project", project)):
+        print(f"  warm-up   {side:<9} {run(rounds)['text']}", flush=True)
+    ratios = []
+    for index in range(rounds):
+        order = [("reference", reference), ("project", project)]
+        if index % 2:
+            order.reverse()
+        figures = {}
+        for side, run in order:
+            load = servers.load_average()
+            figures[side] = run(index)
+            print(f"  round {index + 1} {side:<9} {figures[side]['text']}  (load {load})", flush=True)
+        value = figures["project"]["value"] / figures["reference"]["value"]
+        ratios.append(value if higher_is_better else 1 / value)
+        print(f"  round {index + 1} ratio {ratios[-1]:.2f}", flush=True)
+    print(f"ratio project/reference: median {statistics.median(ratios):.2f} "
+          f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)}; load now {servers.load_average()})")  # fmt: skip
+
+
+def wrk_run(url: str, script: str, args: list[str], seconds: int) -> dict:
+    result = servers.wrk(url, script, args, seconds=seconds, threads=WRK_THREADS)
+    if result["failed"] or result["socket_errors"]:
+        print(f"    !! {result['failed']} failed answers {result['socket_errors']}", flush=True)
+    return {"value": result["rate"], "text": f"{result['rate']:8.1f} req/s, latency avg {result['latency']}"}
+
+
+# --- rating POST vs the one-row floor ----------------------------------------------------------------
+
+
+def rating_declarations(prefixes: list[str], codes: list[str]) -> None:
+    """Cleared declarations for every number rating.lua will send, by the enterprise it will name."""
+    from django.db import connection
+
+    from customs_feedback.organization.models import Official
+    from ratings.services import ensure_enterprises
+
+    enterprise_ids = ensure_enterprises(codes)
+    officials = list(Official.objects.order_by("pk").values_list("pk", "branch_id", "team_id"))
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_people (i int, official_id int, branch_id int, team_id int)")
+        cursor.executemany("INSERT INTO bench_people VALUES (%s, %s, %s, %s)",
+                           [(i, *row) for i, row in enumerate(officials)])  # fmt: skip
+        cursor.execute("CREATE TEMP TABLE bench_firms (i int, enterprise_id int)")
+        firms = [(i, enterprise_ids[code]) for i, code in enumerate(codes)]
+        cursor.executemany("INSERT INTO bench_firms VALUES (%s, %s)", firms)
+        for prefix in prefixes:
+            cursor.execute(
+                "INSERT INTO ratings_declaration (number, enterprise_id, branch_id, team_id, official_id, "
+                "registered_at, cleared_at, cleared_on, created_at, updated_at) "
+                "SELECT %s || lpad((t * 100000 + g)::text, 6, '0'), f.enterprise_id, p.branch_id, p.team_id, "
+                "p.official_id, now() - interval '30 hours', now() - interval '1 day', "
+                "(now() - interval '1 day')::date, now(), now() "
+                "FROM generate_series(0, %s - 1) t, generate_series(0, %s - 1) g "
+                "JOIN bench_people p ON p.i = g %% %s "
+                "JOIN bench_firms f ON f.i = g %% %s",
+                [prefix, WRK_THREADS, NUMBERS_PER_THREAD, len(officials), len(codes)],
+            )
+        cursor.execute("ANALYZE ratings_declaration")
+
+
+def compare_rating(args) -> None:
+    print("POST /api/v1/ratings/ (1 in 20 low: opens a case and its notice) vs the one-row floor app")
+    create()
+    django_setup()
+    from ratings.models import ApiClient
+
+    codes = tax_codes(16)
+    # Thread t's n-th request rates <prefix><t*100000+n>, and n counts from 0 in each run: one prefix per round.
+    prefixes = [f"7{index:05d}" for index in range(args.rounds + 1)]
+    rating_declarations(prefixes, codes)
+    _client, key = ApiClient.objects.create_key(name="bench", scopes=["ratings"])
+    servers.floor_prepare()
+    with servers.floor_server() as floor_url, servers.project_server(DATABASE_URL, BROKER) as project_url:
+
+        def reference(index: int) -> dict:
+            servers.floor_reset()
+            return wrk_run(f"{floor_url}", "rating.lua", ["/rows/", "", prefixes[index], ",".join(codes)], args.seconds)
+
+        def project(index: int) -> dict:
+            return wrk_run(project_url, "rating.lua",
+                           ["/api/v1/ratings/", key, prefixes[index], ",".join(codes)], args.seconds)  # fmt: skip
+
+        interleaved(args.rounds, reference, project)
+    broker_empty()
+
+
+# --- inquiry submission vs django-helpdesk's public ticket form ---------------------------------------
+
+
+def compare_inquiry(args) -> None:
+    import json
+    from urllib.parse import urlencode
+
+    from complaints_submit import PAYLOAD
+
+    print("POST /api/v1/inquiries/ vs django-helpdesk 2.6.1 public ticket form (POST /tickets/submit/)")
+    create()
+    queue_id = servers.helpdesk_prepare()
+    token = "benchcsrftoken0123456789abcdefgh"  # noqa: S105 (not a secret) a 32-character unmasked secret is a valid token and cookie
+    form = urlencode({
+        "csrfmiddlewaretoken": token, "queue": queue_id, "title": PAYLOAD["subject"], "body": PAYLOAD["body"],
+        "submitter_email": PAYLOAD["email"], "priority": 3,
+    })  # fmt: skip
+    with servers.helpdesk_server() as helpdesk_url, servers.project_server(DATABASE_URL, BROKER) as project_url:
+
+        def reference(_index: int) -> dict:
+            return wrk_run(helpdesk_url, "post.lua", ["/tickets/submit/", "application/x-www-form-urlencoded", form,
+                                                      f"Cookie: csrftoken={token}"], args.seconds)  # fmt: skip
+
+        def project(_index: int) -> dict:
+            return wrk_run(project_url, "post.lua", ["/api/v1/inquiries/", "application/json", json.dumps(PAYLOAD),
+                                                     "Accept-Language: vi"], args.seconds)  # fmt: skip
+
+        interleaved(args.rounds, reference, project)
+    tickets = servers.psql(servers.HELPDESK_DB, "SELECT count(*) FROM helpdesk_ticket")
+    django_setup()
+    from complaints.models import Inquiry
+
+    print(f"stored: {tickets} helpdesk tickets, {Inquiry.objects.count()} inquiries")
+    broker_empty()
+
+
+def broker_empty() -> None:
+    import redis
+
+    redis.Redis.from_url(BROKER).delete("customs_feedback")  # the tasks the benchmark queued, nothing else
+
+
+def main() -> None:
+    from compare_batch import compare_import, compare_stats
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=["rating", "inquiry", "import", "stats"])
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rows", type=int, default=200_000)
+    args = parser.parse_args()
+    print(f"machine shared with other work; {os.cpu_count()} CPUs; load before: {servers.load_average()}")
+    {"rating": compare_rating, "inquiry": compare_inquiry, "import": compare_import, "stats": compare_stats}[args.what](
+        args
+    )
+
+
+if __name__ == "__main__":
+    main()
