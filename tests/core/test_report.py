@@ -29,6 +29,7 @@ from ratings.models import (
     RatingStatus,
     RejectionReason,
 )
+from tests.conftest import require_service
 from tests.factories import BranchFactory, EnterpriseFactory, OfficialFactory, TeamFactory, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -240,8 +241,7 @@ def test_a_branch_report_counts_only_that_branch(seeded_month):
 
 
 def test_the_pdf_is_a4_and_carries_the_vietnamese_headings(seeded_month, tmp_path):
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    require_service(shutil.which("pdftotext") is not None, "needs pdftotext (apt-get install poppler-utils)")
     with translation.override("vi"):
         pdf = report_pdf(report_build(period=NOVEMBER))
     path = tmp_path / "report.pdf"
