@@ -5,8 +5,8 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -108,7 +108,8 @@ def faq_search(*, filters: Mapping[str, Any] | None = None) -> QuerySet[FaqEntry
 
 
 def _answer_hours(inquiry: Inquiry) -> float:
-    return (inquiry.first_answered_at - inquiry.submitted_at).total_seconds() / 3600
+    answered_at = cast(datetime, inquiry.first_answered_at)  # called for answered inquiries only
+    return (answered_at - inquiry.submitted_at).total_seconds() / 3600
 
 
 def _figures(rows: list[Inquiry]) -> dict:

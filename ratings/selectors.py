@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -40,9 +41,9 @@ def _rollup_rows(stats_filter: StatsFilter):
 _SUMS = {column: Sum(column) for column in COUNTER_COLUMNS}
 
 
-def figures_from_counters(counters: dict[str, int | None], *, min_sample: int = 0) -> dict:
+def figures_from_counters(sums: Mapping[str, int | None], *, min_sample: int = 0) -> dict:
     """The published figures from summed counters; below `min_sample` ratings the scores are withheld."""
-    counters = {column: counters.get(column) or 0 for column in COUNTER_COLUMNS}
+    counters = {column: sums.get(column) or 0 for column in COUNTER_COLUMNS}
     declarations, ratings = counters["declarations"], counters["ratings"]
     figures: dict = {
         "declarations": declarations,
@@ -139,5 +140,6 @@ def stats_scope(user, *, branch_id: int | None = None, date_from=None, date_to=N
     if own_only:
         official = staff_official(user)
         return StatsFilter(official_id=official.pk if official else -1, date_from=date_from, date_to=date_to), True
-    narrowed = branch_id is not None and (allowed is None or branch_id in allowed)
-    return StatsFilter(branch_ids=[branch_id] if narrowed else allowed, date_from=date_from, date_to=date_to), False
+    if branch_id is not None and (allowed is None or branch_id in allowed):
+        return StatsFilter(branch_ids=[branch_id], date_from=date_from, date_to=date_to), False
+    return StatsFilter(branch_ids=allowed, date_from=date_from, date_to=date_to), False
