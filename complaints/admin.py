@@ -27,6 +27,7 @@ from complaints.models import (
     InquiryNote,
     InquiryStatus,
 )
+from customs_feedback.core.admin import SubjectExportMixin
 from customs_feedback.exceptions import DomainError
 from customs_feedback.forms import add_service_errors
 from customs_feedback.organization.admin_mixins import (
@@ -36,6 +37,7 @@ from customs_feedback.organization.admin_mixins import (
     ScopedModelAdmin,
     ServiceWrittenAdminMixin,
     StatusEventInline,
+    branch_column,
 )
 from customs_feedback.organization.scoping import for_user
 
@@ -83,7 +85,7 @@ class EventInline(StatusEventInline):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(ServiceWrittenAdminMixin, ExportMixin, ScopedModelAdmin):
+class InquiryAdmin(SubjectExportMixin, ServiceWrittenAdminMixin, ExportMixin, ScopedModelAdmin):
     change_form_template = "admin/complaints/inquiry/change_form.html"
     change_list_template = "admin/complaints/inquiry/change_list.html"
     list_display = [
@@ -91,12 +93,13 @@ class InquiryAdmin(ServiceWrittenAdminMixin, ExportMixin, ScopedModelAdmin):
         "subject",
         "category",
         "status",
-        "branch",
+        "branch_code",
         "assignee",
         "due_date",
         "overdue",
         "submitted_at",
     ]
+    branch_code = branch_column("branch")
     list_filter = [QueueFilter, "status", "category", "branch", "language"]
     search_fields = ["tracking_code", "subject", "name", "email", "tax_code", "declaration_number"]
     date_hierarchy = "submitted_at"
@@ -114,6 +117,17 @@ class InquiryAdmin(ServiceWrittenAdminMixin, ExportMixin, ScopedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Inquiry._meta.fields] + ["enterprise"]
+
+    def get_fieldsets(self, request, obj=None):
+        """The answer and closure sections appear once there is something in them."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [
+            (title, options)
+            for title, options in fieldsets
+            if title is None or any(getattr(obj, name, None) not in (None, "") for name in options["fields"])
+        ]
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, inquiry):
@@ -280,7 +294,7 @@ class InquiryAdmin(ServiceWrittenAdminMixin, ExportMixin, ScopedModelAdmin):
         inquiry = self._inquiry(request, pk, "complaints.add_faqentry")
         initial = {
             "question": services.anonymise(inquiry, inquiry.body),
-            "answer": services.anonymise(inquiry, inquiry.answer),
+            "answer": services.anonymise(inquiry, selectors.first_answer_text(inquiry)),
         }
         form = FaqForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():

@@ -10,12 +10,28 @@ class AssignForm(forms.Form):
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
     assignee = forms.ModelChoiceField(label=_("Official"), queryset=Official.objects.none(), required=False)
 
+    class Media:
+        js = ["complaints/assign.js"]  # shows only the chosen branch's officials; the form works without it
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = for_user(user, Branch.objects.filter(is_active=True))
-        self.fields["assignee"].queryset = for_user(
-            user, Official.objects.filter(is_active=True).select_related("branch")
-        )
+        officials = for_user(user, Official.objects.filter(is_active=True).select_related("branch"))
+        self.fields["assignee"].queryset = officials
+        # Grouped by branch (the script hides the other branches' groups), not 130 names in one list.
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for official in officials.order_by("branch__code", "full_name"):
+            groups.setdefault(f"{official.branch.code} – {official.branch.name}", []).append(
+                (official.pk, str(official))
+            )
+        self.fields["assignee"].choices = [("", "---------"), *groups.items()]
+
+    def clean(self):
+        data = super().clean()
+        branch, assignee = data.get("branch"), data.get("assignee")
+        if branch and assignee and assignee.branch_id != branch.pk:
+            self.add_error("assignee", _("Choose an official of the chosen branch."))
+        return data
 
 
 class AnswerForm(forms.Form):

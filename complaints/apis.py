@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from complaints import selectors, services
 from complaints.models import Inquiry
 from customs_feedback.inputs import SafeJSONParser, SafeMultiPartParser
+from customs_feedback.openapi import PUBLIC_READ, PUBLIC_WRITE, STAFF_WRITE, error_responses
 from customs_feedback.organization.scoping import for_user
 from customs_feedback.throttling import LookupThrottledMixin, ScopedRateThrottle, client_ip
 
@@ -74,7 +75,12 @@ class InquirySubmitApi(APIView):
         error.wait = math.ceil(wait) if wait is not None else None  # sets Retry-After, keeps the message whole
         raise error
 
-    @extend_schema(request=Input, responses={201: Output}, summary="Submit an inquiry (public)")
+    @extend_schema(
+        request=Input,
+        responses={201: Output, **error_responses(*PUBLIC_WRITE)},
+        summary="Submit an inquiry (public)",
+        tags=["Inquiries"],
+    )
     def post(self, request):
         payload = self.Input(data=request.data)
         payload.is_valid(raise_exception=True)  # the shape: strings and files; the service checks the rules
@@ -107,7 +113,9 @@ class CategoryListApi(APIView):
         code = serializers.CharField()
         name = serializers.CharField()
 
-    @extend_schema(responses={200: Output(many=True)}, summary="Inquiry categories")
+    @extend_schema(
+        responses={200: Output(many=True), **error_responses(400)}, summary="Inquiry categories", tags=["Inquiries"]
+    )
     def get(self, request):
         return Response(self.Output(selectors.category_list(), many=True).data)
 
@@ -153,8 +161,9 @@ class InquiryTrackApi(LookupThrottledMixin, APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("email", str, required=True, description="The submitter's email")],
-        responses={200: Output},
+        responses={200: Output, **error_responses(*PUBLIC_READ, 404)},
         summary="Track an inquiry with the submitter's email (public)",
+        tags=["Inquiries"],
     )
     def get(self, request, tracking_code: str):
         inquiry = selectors.inquiry_for_tracking(
@@ -180,7 +189,12 @@ class InquiryAnswerApi(APIView):
 
         status = serializers.CharField()
 
-    @extend_schema(request=Input, responses={200: Output}, summary="Answer an inquiry (staff)")
+    @extend_schema(
+        request=Input,
+        responses={200: Output, **error_responses(*STAFF_WRITE)},
+        summary="Answer an inquiry (staff)",
+        tags=["Inquiries"],
+    )
     def post(self, request, tracking_code: str):
         if not request.user.has_perm("complaints.answer_inquiry"):
             raise services.PermissionDenied()
@@ -214,8 +228,9 @@ class FaqListApi(APIView):
             OpenApiParameter("q", str, description="Words to find, accents and case ignored"),
             OpenApiParameter("category", str, description="A category code"),
         ],
-        responses={200: Output(many=True)},
+        responses={200: Output(many=True), **error_responses(400)},
         summary="Published questions and answers (public)",
+        tags=["FAQ"],
     )
     def get(self, request):
         entries = selectors.faq_search(filters=request.query_params)[:100]

@@ -78,24 +78,23 @@ ANSWERS = {
     "Lỗi E1234 khi truyền tờ khai trên ECUS": "Lỗi do chỉ tiêu mã địa điểm lưu kho không hợp lệ; vui lòng cập nhật "
     "danh mục mới nhất trên ECUS và khai lại.",
 }
+# Answer templates hold the answer only: the notice greets the submitter and signs with the unit's name.
 TEMPLATES = [
     (
         "Hướng dẫn chung về thủ tục",
         "procedures",
-        "Kính gửi Quý doanh nghiệp,\nVề vướng mắc của Quý doanh nghiệp, Cục Hải quan thành phố Hải Phòng hướng dẫn "
-        "như sau:\n…\nTrân trọng.",
+        "Về vướng mắc của Quý doanh nghiệp, Cục Hải quan thành phố Hải Phòng hướng dẫn như sau:\n…",
     ),
     (
         "Đề nghị bổ sung thông tin",
         None,
-        "Kính gửi Quý doanh nghiệp,\nĐể có cơ sở trả lời, đề nghị Quý doanh nghiệp bổ sung: số tờ khai, mô tả hàng hóa, "
-        "tài liệu kỹ thuật.\nTrân trọng.",
+        "Để có cơ sở trả lời, đề nghị Quý doanh nghiệp bổ sung: số tờ khai, mô tả hàng hóa, tài liệu kỹ thuật.",
     ),
     (
         "Không thuộc thẩm quyền",
         "other",
-        "Kính gửi Quý doanh nghiệp,\nNội dung vướng mắc không thuộc thẩm quyền giải quyết của cơ quan hải quan; đề nghị "
-        "Quý doanh nghiệp liên hệ cơ quan thuế quản lý trực tiếp.\nTrân trọng.",
+        "Nội dung vướng mắc không thuộc thẩm quyền giải quyết của cơ quan hải quan; đề nghị Quý doanh nghiệp liên hệ "
+        "cơ quan thuế quản lý trực tiếp.",
     ),
 ]
 

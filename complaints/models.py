@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.organization.models import Branch, Official
@@ -193,7 +193,7 @@ class InquiryEvent(StatusEvent):
 class AnswerTemplate(models.Model):
     """Reusable answer text staff start from."""
 
-    title = NFCCharField(_("title"), max_length=200)
+    title = NFCCharField(pgettext_lazy("answer template", "title"), max_length=200)
     category = models.ForeignKey(
         InquiryCategory, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("category")
     )

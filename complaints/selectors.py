@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from complaints.filters import FaqFilter
-from complaints.models import OPEN_STATUSES, FaqEntry, Inquiry, InquiryCategory, InquiryStatus
+from complaints.models import OPEN_STATUSES, FaqEntry, Inquiry, InquiryCategory, InquiryMessage, InquiryStatus
 from complaints.services import tracking_code_normalize
 from customs_feedback.organization.scoping import for_user, staff_official
 from customs_feedback.workdays import add_working_days
@@ -62,6 +62,12 @@ def inquiry_public_view(inquiry: Inquiry) -> dict:
             for message in inquiry.messages.all()
         ],
     }
+
+
+def first_answer_text(inquiry: Inquiry) -> str:
+    """The answer given to the question as first asked (a FAQ entry pairs the two, not a later follow-up)."""
+    first = inquiry.messages.filter(author=InquiryMessage.Author.STAFF).order_by("created_at", "pk").first()
+    return first.text if first is not None else inquiry.answer
 
 
 QUEUES = ("new", "mine", "overdue", "due_soon")

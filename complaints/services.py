@@ -48,6 +48,10 @@ TRACKING_PREFIX = "VM"
 TRACKING_CODE = re.compile(rf"^{TRACKING_PREFIX}-[{TRACKING_ALPHABET}]{{4}}-[{TRACKING_ALPHABET}]{{4}}$")
 
 
+# A line that is only "…" (or "...") is where a template expects the answer: it is never sent as is.
+TEMPLATE_PLACEHOLDER = re.compile(r"^\s*(…|\.\.\.)\s*$", re.MULTILINE)
+
+
 def tracking_code_new() -> str:
     """A fresh code such as VM-4K7P-9QX2: 30^8 (6.5e11) possibilities, drawn from `secrets`."""
     symbols = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
@@ -303,6 +307,8 @@ def inquiry_answer(*, inquiry_id: int, text: str, actor: Actor) -> Inquiry:
     text = nfc((text or "").strip())
     if not text:
         raise ValidationError({"text": _("Write the answer.")})
+    if TEMPLATE_PLACEHOLDER.search(text):
+        raise ValidationError({"text": _("Replace the “…” of the template with the answer before sending it.")})
     inquiry = _locked(inquiry_id)
     now = timezone.now()
     transition(

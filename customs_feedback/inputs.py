@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -47,14 +46,6 @@ def text_problem(value: str) -> str | None:
     if value and not value.isspace() and all(_invisible(char) for char in value):
         return _("This text contains only invisible characters; type visible text.")
     return None
-
-
-def validate_text(value: Any) -> None:
-    """A model/form field validator: the same rule as the gate, for values set in code or forms."""
-    if isinstance(value, str):
-        problem = text_problem(value)
-        if problem:
-            raise DjangoValidationError(problem, code="invalid_text")
 
 
 def field_problems(items: Iterable[tuple[str, Any]]) -> dict[str, list[str]]:
@@ -115,20 +106,25 @@ def _object_problems(data: dict, depth: int) -> dict[str, list[str]]:
     return problems
 
 
-def json_problems(data: Any) -> dict | list | None:
-    """The errors of a parsed body in the API's own shape ({field: [msg]} or one per list item), or None."""
+def json_problems(data: Any, *, per_item: bool = False) -> dict | list | None:
+    """The errors of a parsed body in the API's own shape, or None: {field: [msg]}, or for a list body
+    of a view that takes lists (per_item) one such object per item."""
     if isinstance(data, dict):
         return _object_problems(data, 1) or None
     if isinstance(data, list):
-        per_item = [_object_problems(item, 2) if isinstance(item, dict) else {} for item in data]
+        errors = [_object_problems(item, 2) if isinstance(item, dict) else {} for item in data]
         for index, item in enumerate(data):
             if not isinstance(item, dict):
                 deepest, problem = _walk_problems(item, 2)
                 if deepest > settings.API_JSON_MAX_DEPTH:
                     raise ParseError(_("The JSON body is nested too deeply."))
                 if problem:
-                    per_item[index] = {"non_field_errors": [problem]}
-        return per_item if any(per_item) else None
+                    errors[index] = {"non_field_errors": [problem]}
+        if not any(errors):
+            return None
+        if per_item:
+            return errors
+        return {"non_field_errors": [next(msg for item in errors for msgs in item.values() for msg in msgs)]}
     if isinstance(data, str):
         problem = text_problem(data)
         return {"non_field_errors": [problem]} if problem else None
@@ -151,7 +147,8 @@ class SafeJSONParser(JSONParser):
             raise ParseError(_("The JSON body is nested too deeply.")) from None
         except (ValueError, UnicodeDecodeError) as error:
             raise ParseError(_("The body is not valid JSON: %(error)s") % {"error": error}) from None
-        problems = json_problems(data)
+        view = (parser_context or {}).get("view")
+        problems = json_problems(data, per_item=getattr(view, "body_may_be_a_list", False))
         if problems:
             raise ValidationError(problems)
         return data

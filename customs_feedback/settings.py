@@ -306,6 +306,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets share the field name "reason": a low score's reason and a rejection's reason.
+    "ENUM_NAME_OVERRIDES": {
+        "LowScoreReasonEnum": "ratings.models.LowScoreReason",
+        "RejectionReasonEnum": "ratings.models.RejectionReason",
+    },
+    # Operations without an explicit tag are grouped by their first path segment after /api/v1/.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "TAGS": [
+        {"name": "Partnerships", "description": "Signing the Customs–Business partnership agreement"},
+        {"name": "Ratings", "description": "Declarations from the clearance feed, ratings, statistics"},
+        {"name": "Inquiries", "description": "Questions about customs procedures and their answers"},
+        {"name": "FAQ", "description": "Published questions and answers"},
+        {"name": "Enterprise", "description": "The enterprise portal: sign-in, the company's declarations and ratings"},
+    ],
 }
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -425,6 +439,17 @@ RATING_FOLLOWUP_ESCALATE_AFTER_WORKING_DAYS = _read(env.int, "RATING_FOLLOWUP_ES
 RATING_ROLLUP_REBUILD_DAYS = _read(env.int, "RATING_ROLLUP_REBUILD_DAYS", default=45)
 CELERY_BEAT_SCHEDULE["ratings-rollup-rebuild"] = {"task": "ratings.rollup_rebuild", "schedule": timedelta(hours=1)}
 CELERY_BEAT_SCHEDULE["ratings-followup-overdue"] = {"task": "ratings.cases_overdue", "schedule": timedelta(hours=1)}
+# Trust loop (issue 11): deadlines in Vietnamese working days, ranking prior, gaming-pattern thresholds.
+RATING_CONTEST_WORKING_DAYS = _read(env.int, "RATING_CONTEST_WORKING_DAYS", default=5)  # to contest a rejection
+RATING_EXPLANATION_WORKING_DAYS = _read(env.int, "RATING_EXPLANATION_WORKING_DAYS", default=5)  # official's say
+RATING_APPEAL_WORKING_DAYS = _read(env.int, "RATING_APPEAL_WORKING_DAYS", default=5)  # to appeal a conclusion
+RATING_RANKING_PRIOR_WEIGHT = _read(env.int, "RATING_RANKING_PRIOR_WEIGHT", default=10)  # ratings' worth of mean
+RATING_GAMING_REPEATED_LOW = 3  # low ratings of one official by one enterprise within RATING_GAMING_WINDOW_DAYS
+RATING_GAMING_WINDOW_DAYS = 7
+RATING_GAMING_SHARED_CONTACT_TOP = 3  # top scores to one official from enterprises sharing a contact, in 24 h
+RATING_GAMING_CLIENT_SURGE_FACTOR = 5  # an API client's last hour above this many times its usual hourly rate
+RATING_GAMING_CLIENT_SURGE_MIN = 20  # ... and at least this many ratings in that hour
+CELERY_BEAT_SCHEDULE["ratings-gaming-scan"] = {"task": "ratings.gaming_scan", "schedule": timedelta(hours=1)}
 CELERY_BEAT_SCHEDULE["ratings-invitations"] = {
     "task": "ratings.invitations_catch_up",
     "schedule": timedelta(minutes=15),
@@ -498,3 +523,19 @@ CELERY_BEAT_SCHEDULE["ratings-daily-digest"] = {
     "task": "ratings.daily_digests",
     "schedule": crontab(hour=17, minute=30),
 }
+
+# --- Personal data retention (customs_feedback/core/privacy.py; each app's privacy.py) --------------
+# Days after which personal data that is no longer needed is anonymised by the daily purge.
+RETENTION_NETWORK_DAYS = _read(env.int, "RETENTION_NETWORK_DAYS", default=180)  # submitters' IPs, user agents
+RETENTION_CLOSED_INQUIRY_DAYS = _read(env.int, "RETENTION_CLOSED_INQUIRY_DAYS", default=730)  # contact, files
+RETENTION_UNCONFIRMED_SIGNING_DAYS = _read(env.int, "RETENTION_UNCONFIRMED_SIGNING_DAYS", default=30)
+RETENTION_NOTIFICATION_BODY_DAYS = _read(env.int, "RETENTION_NOTIFICATION_BODY_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["core-retention-purge"] = {"task": "core.retention_purge", "schedule": timedelta(days=1)}
+# Staff workspace (issue 16): a changelist export longer than this runs as a background job.
+EXPORT_INLINE_MAX_ROWS = _read(env.int, "EXPORT_INLINE_MAX_ROWS", default=5000)
+CELERY_BEAT_SCHEDULE["core-monthly-report"] = {
+    "task": "core.monthly_report",
+    "schedule": crontab(minute=0, hour=7, day_of_month="1-3"),
+}
+# Vietnamese dates as written in Vietnam, short enough for the admin lists (customs_feedback/formats/vi).
+FORMAT_MODULE_PATH = ["customs_feedback.formats"]

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from customs_feedback.core import admin_views as core_admin_views
 from customs_feedback.core import enterprise as enterprise_shell
 from customs_feedback.core import views as core_views
 from customs_feedback.organization.security import StaffLoginForm
@@ -24,6 +25,15 @@ urlpatterns = [
     path("metrics", core_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/two-factor/", two_factor_setup, name="two_factor_setup"),
+    path("admin/report/", admin.site.admin_view(core_admin_views.report_view), name="admin_report"),
+    path("admin/search/", admin.site.admin_view(core_admin_views.search_view), name="admin_search"),
+    path("admin/jobs/", admin.site.admin_view(core_admin_views.jobs_view), name="admin_jobs"),
+    path("admin/jobs/<int:job_id>/", admin.site.admin_view(core_admin_views.job_view), name="admin_job"),
+    path(
+        "admin/jobs/<int:job_id>/download/",
+        admin.site.admin_view(core_admin_views.job_download),
+        name="admin_job_download",
+    ),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("partnerships/", include("partnerships.urls")),

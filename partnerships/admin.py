@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from customs_feedback.core.admin import SubjectExportMixin
 from customs_feedback.organization.admin_mixins import (
     AuditedAdminMixin,
     ExportMixin,
@@ -171,7 +172,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ReadOnlyAdminMixin, ServiceActionMixin, ExportMixin, ScopedModelAdmin):
+class AgreementAdmin(SubjectExportMixin, ReadOnlyAdminMixin, ServiceActionMixin, ExportMixin, ScopedModelAdmin):
     list_display = [
         "reference",
         "number",
@@ -363,7 +364,19 @@ class AgreementAdmin(ReadOnlyAdminMixin, ServiceActionMixin, ExportMixin, Scoped
 
     @admin.action(description=_("Countersign (activate and send the certificate)"), permissions=["decide"])
     def countersign(self, request, queryset):
-        self._apply(request, queryset, services.agreement_countersign, _("%(count)d agreement(s) countersigned."))
+        """One agreement at once; several as a background job, since each one renders its certificate."""
+        ids = list(queryset.values_list("pk", flat=True))
+        if len(ids) == 1:
+            self._apply(request, queryset, services.agreement_countersign, _("%(count)d agreement(s) countersigned."))
+            return None
+        from django.http import HttpResponseRedirect
+
+        from customs_feedback.core.jobs import job_start
+        from partnerships.jobs import COUNTERSIGN
+
+        job = job_start(kind=COUNTERSIGN, user=request.user, params={"agreement_ids": ids}, total=len(ids))
+        self.message_user(request, _("Countersigning %(count)d agreements in the background.") % {"count": len(ids)})
+        return HttpResponseRedirect(reverse("admin_job", args=[job.pk]))
 
     @admin.action(description=_("Reject (with reason)"), permissions=["decide"])
     def reject(self, request, queryset):

@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs_feedback.exceptions import NotFound, PermissionDenied
+from customs_feedback.inputs import SafeMultiPartParser
+from customs_feedback.openapi import PUBLIC_WRITE, STAFF_WRITE, error_responses
 from customs_feedback.throttling import ScopedRateThrottle, client_ip
 from partnerships import digital_signing, selectors, services
+from partnerships.enterprise_auth import EnterpriseBearerAuthentication
 from partnerships.verification import document_verify, read_pdf_upload
 
 
@@ -39,7 +41,12 @@ class AgreementSignApi(APIView):
         reference = serializers.CharField()
         status = serializers.CharField()
 
-    @extend_schema(request=Input, responses={201: Output}, summary="Sign the partnership agreement")
+    @extend_schema(
+        request=Input,
+        responses={201: Output, **error_responses(*PUBLIC_WRITE, 409)},
+        summary="Sign the partnership agreement",
+        tags=["Partnerships"],
+    )
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -64,7 +71,12 @@ class AgreementConfirmApi(APIView):
         reference = serializers.CharField()
         status = serializers.CharField()
 
-    @extend_schema(request=Input, responses={200: Output}, summary="Confirm the signer's email")
+    @extend_schema(
+        request=Input,
+        responses={200: Output, **error_responses(*PUBLIC_WRITE, 409)},
+        summary="Confirm the signer's email",
+        tags=["Partnerships"],
+    )
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -80,7 +92,12 @@ class AgreementCountersignApi(APIView):
         status = serializers.CharField()
         number = serializers.IntegerField()
 
-    @extend_schema(request=None, responses={200: Output}, summary="Countersign an agreement (staff)")
+    @extend_schema(
+        request=None,
+        responses={200: Output, **error_responses(*STAFF_WRITE)},
+        summary="Countersign an agreement (staff)",
+        tags=["Partnerships"],
+    )
     def post(self, request, reference: str):
         if not request.user.has_perm("partnerships.decide_agreement"):
             raise PermissionDenied()
@@ -105,7 +122,9 @@ class PartnershipStatsApi(APIView):
         active = serializers.IntegerField()
         signed_by_month = serializers.ListField(child=MonthOutput())
 
-    @extend_schema(responses={200: Output}, summary="Public partnership statistics")
+    @extend_schema(
+        responses={200: Output, **error_responses(400)}, summary="Public partnership statistics", tags=["Partnerships"]
+    )
     def get(self, request):
         return Response(selectors.partnership_stats())
 
@@ -115,7 +134,7 @@ class DocumentVerifyApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    parser_classes = [MultiPartParser]
+    parser_classes = [SafeMultiPartParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "signature_verify"
 
@@ -132,7 +151,12 @@ class DocumentVerifyApi(APIView):
         status = serializers.CharField(allow_null=True)
         in_force = serializers.BooleanField(allow_null=True)
 
-    @extend_schema(request=Input, responses={200: Output}, summary="Verify the seal of a certificate PDF")
+    @extend_schema(
+        request=Input,
+        responses={200: Output, **error_responses(*PUBLIC_WRITE)},
+        summary="Verify the seal of a certificate PDF",
+        tags=["Partnerships"],
+    )
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -141,11 +165,14 @@ class DocumentVerifyApi(APIView):
 
 
 class AgreementSignedUploadApi(APIView):
-    """An agreement signed with the enterprise's digital certificate: it goes straight to review."""
+    """An agreement signed with the enterprise's digital certificate: it goes straight to review.
+
+    Public, or with a company user's Bearer token: then the agreement must name that user's company.
+    """
 
     permission_classes = [AllowAny]
-    authentication_classes: list = []
-    parser_classes = [MultiPartParser]
+    authentication_classes = [EnterpriseBearerAuthentication]
+    parser_classes = [SafeMultiPartParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "public_submit"
 
@@ -161,7 +188,12 @@ class AgreementSignedUploadApi(APIView):
         status = serializers.CharField()
         signature = serializers.CharField(source="signature_method")
 
-    @extend_schema(request=Input, responses={201: Output}, summary="Upload the agreement signed digitally")
+    @extend_schema(
+        request=Input,
+        responses={201: Output, **error_responses(*PUBLIC_WRITE, 401, 409)},
+        summary="Upload the agreement signed digitally",
+        tags=["Partnerships"],
+    )
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -169,6 +201,9 @@ class AgreementSignedUploadApi(APIView):
             pdf=read_pdf_upload(data.validated_data["file"]),
             email=data.validated_data["email"],
             language=data.validated_data["language"],
+            signed_in_tax_code=request.auth.enterprise.tax_code
+            if getattr(request.auth, "enterprise_id", None)
+            else None,
             ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )

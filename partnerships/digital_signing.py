@@ -15,7 +15,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from customs_feedback.text import nfc
@@ -106,8 +105,8 @@ def _embedded_data(pdf: bytes) -> dict:
         for index in range(0, len(names), 2):
             if str(names[index]) == DATA_ATTACHMENT:
                 return json.loads(names[index + 1]["/EF"]["/F"].data)
-    except (PdfError, KeyError, TypeError, ValueError, AttributeError):
-        pass
+    except Exception as error:  # whatever the parser trips on, the file is not the one we made
+        raise _not_our_agreement() from error
     raise _not_our_agreement()
 
 
@@ -142,8 +141,20 @@ def _checked_signed_agreement(pdf: bytes, signed_in_tax_code: str | None):
         raise ValidationError(
             {"file": [_("A newer text of the agreement has been published. Please download it again and sign it.")]}
         )
+    trust_roots = enterprise_trust_roots()
+    if not trust_roots:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "The department does not accept digitally signed agreements yet. "
+                        "Please sign the agreement on the portal instead."
+                    )
+                ]
+            }
+        )
     try:
-        check = check_signature(pdf, trust_roots=enterprise_trust_roots(), fetch_revocation=True)
+        check = check_signature(pdf, trust_roots=trust_roots, fetch_revocation=True)
     except UnreadablePdf:
         raise ValidationError({"file": [_("This PDF cannot be read; it may be damaged.")]}) from None
     if check.verdict != Verdict.VALID:

@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from customs_feedback.openapi import error_responses
 from partnerships import sign_in
 from partnerships.enterprise_auth import EnterpriseBearerAuthentication, IsCompanyUser
 from partnerships.member_selectors import member_summary
@@ -33,7 +34,12 @@ class SignInApi(APIView):
     class Output(serializers.Serializer):
         detail = serializers.CharField()
 
-    @extend_schema(request=Input, responses={202: Output}, summary="Enterprise sign-in: email a code")
+    @extend_schema(
+        request=Input,
+        responses={202: Output, **error_responses(400, 413, 415, 429)},
+        summary="Enterprise sign-in: email a code",
+        tags=["Enterprise"],
+    )
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -57,7 +63,12 @@ class SignInVerifyApi(APIView):
         token = serializers.CharField()
         expires_at = serializers.DateTimeField()
 
-    @extend_schema(request=Input, responses={200: Output}, summary="Enterprise sign-in: exchange the code for a token")
+    @extend_schema(
+        request=Input,
+        responses={200: Output, **error_responses(400, 413, 415, 429)},
+        summary="Enterprise sign-in: exchange the code for a token",
+        tags=["Enterprise"],
+    )
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -66,22 +77,24 @@ class SignInVerifyApi(APIView):
         return Response(self.Output({"token": key, "expires_at": expires_at}).data)
 
 
+@extend_schema_serializer(component_name="EnterpriseAgreement")
+class AgreementOutput(serializers.Serializer):
+    reference = serializers.CharField()
+    number = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="EnterpriseUserOutput")
+class UserOutput(serializers.Serializer):
+    email = serializers.EmailField()
+    name = serializers.CharField(allow_blank=True)
+    role = serializers.CharField()
+    status = serializers.CharField()
+
+
 class MeApi(APIView):
     authentication_classes = [EnterpriseBearerAuthentication]
     permission_classes = [IsCompanyUser]
-
-    @extend_schema_serializer(component_name="EnterpriseAgreement")
-    class AgreementOutput(serializers.Serializer):
-        reference = serializers.CharField()
-        number = serializers.IntegerField(allow_null=True)
-        status = serializers.CharField()
-
-    @extend_schema_serializer(component_name="EnterpriseUserOutput")
-    class UserOutput(serializers.Serializer):
-        email = serializers.EmailField()
-        name = serializers.CharField()
-        role = serializers.CharField()
-        status = serializers.CharField()
 
     @extend_schema_serializer(component_name="EnterpriseMeOutput")
     class Output(serializers.Serializer):
@@ -89,9 +102,13 @@ class MeApi(APIView):
         name = serializers.CharField()
         email = serializers.EmailField()
         role = serializers.CharField()
-        agreement = serializers.DictField(allow_null=True)
-        users = serializers.ListField(child=serializers.DictField())
+        agreement = AgreementOutput(allow_null=True)
+        users = UserOutput(many=True)
 
-    @extend_schema(responses={200: Output}, summary="The signed-in enterprise user and their company")
+    @extend_schema(
+        responses={200: Output, **error_responses(400, 401, 403)},
+        summary="The signed-in enterprise user and their company",
+        tags=["Enterprise"],
+    )
     def get(self, request):
-        return Response(member_summary(request.auth))
+        return Response(self.Output(member_summary(request.auth)).data)

@@ -22,6 +22,7 @@ from partnerships.member_forms import CodeForm, InviteForm, MemberSignForm, Sett
 from partnerships.middleware import SESSION_KEY
 from partnerships.models import AgreementStatus
 from partnerships.services import template_current, verify_url
+from partnerships.text_acceptance import pending_acceptance_path
 from partnerships.views import certificate_response
 
 PENDING_KEY = "enterprise_sign_in_pending"
@@ -196,6 +197,7 @@ def agreement_section(request):
         {
             "agreement": agreement,
             "verify_url": verify_url(agreement) if agreement and agreement.number else "",
+            "text_to_accept_url": pending_acceptance_path(agreement) if member.may_manage else "",
             "may_sign": may_sign and template is not None,
             "template": template,
             "form": form,

@@ -92,3 +92,17 @@ def agreement_text_accept(
         defaults={"accepted_at": now or timezone.now(), "ip": ip or None, "user_agent": (user_agent or "")[:500]},
     )
     return acceptance
+
+
+def pending_acceptance_path(agreement: Agreement | None) -> str:
+    """The page where this partner accepts the current text, or "" when there is nothing to accept."""
+    if agreement is None or agreement.status not in LIVE_STATUSES:
+        return ""
+    current = AgreementTemplate.objects.filter(is_current=True).first()
+    if (
+        current is None
+        or agreement.template_id == current.pk
+        or agreement.text_acceptances.filter(template=current).exists()
+    ):
+        return ""
+    return reverse("partnerships:accept_text", args=[acceptance_token(agreement, current)])

@@ -1,7 +1,10 @@
-"""Back office: declarations, ratings (verify/reject), follow-up cases, statistics with CSV export.
+"""Back office: declarations, ratings (verify/reject), statistics with CSV export; follow-up cases and the
+rest of the trust loop are in ratings.case_admin.
 
-Rater protection: the declaration and enterprise behind a rating are shown only to the investigator
-of its follow-up case; an official never sees ratings of their own work, only aggregates.
+Rater protection (ratings.selectors decides it): the declaration and enterprise behind a rating are shown
+only to the investigator of its follow-up case and the inspection desk, and every look is logged; nobody
+lists the ratings of their own work; an official or a branch officer reads only the aggregates of their
+own work, per closed period.
 """
 
 from __future__ import annotations
@@ -9,9 +12,11 @@ from __future__ import annotations
 import csv
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,38 +32,33 @@ from customs_feedback.organization.admin_mixins import (
     ServiceActionMixin,
     ServiceWrittenAdminMixin,
     StatusEventInline,
+    branch_column,
 )
 from customs_feedback.organization.models import Branch
-from customs_feedback.organization.scoping import sees_everything, staff_official, user_branch_ids
+from customs_feedback.organization.scoping import staff_official, user_branch_ids
 from ratings.models import (
     ApiClient,
-    CaseStatus,
     DailyRollup,
     Declaration,
-    FollowUpCase,
-    FollowUpCaseEvent,
     Rating,
     RatingEvent,
     RejectionReason,
 )
+from ratings.periods import last_closed_periods, parse_period
 from ratings.selectors import (
-    StatsFilter,
     flatten,
+    may_read_individual_figures,
+    may_see_rater,
+    may_verify_rating,
     min_sample,
+    official_period_figures,
     rating_stats,
     rating_stats_breakdown,
     rating_stats_weekly,
+    ratings_visible_to,
     stats_scope,
 )
-from ratings.services import case_close, case_record_findings, rating_reject, rating_verify
-
-
-def is_investigator(user, case: FollowUpCase | None) -> bool:
-    """Only the official assigned to a rating's follow-up case may see who rated."""
-    if case is None or case.assigned_to_id is None:
-        return False
-    official = staff_official(user)
-    return official is not None and official.pk == case.assigned_to_id
+from ratings.services import rater_identity_viewed, rating_reject, rating_verify
 
 
 @admin.register(Declaration)
@@ -79,9 +79,8 @@ class RatingEventInline(StatusEventInline):
 @admin.register(Rating)
 class RatingAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ExportMixin, ScopedModelAdmin):
     list_display = [
-        "pk",
         "submitted_at",
-        "branch",
+        "branch_code",
         "team",
         "official",
         "official_score",
@@ -93,10 +92,12 @@ class RatingAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ExportMixin, Sco
     ]
     list_select_related = ["branch", "team", "official"]
     list_filter = ["status", "channel", "reason", "branch", "official_score", "branch_score"]
+    branch_code = branch_column("branch")
     date_hierarchy = "submitted_at"
     search_fields = ["comment"]
     inlines = [RatingEventInline]
-    actions = ["verify", "reject_invalid", "reject_abusive", "reject_mistargeted"]
+    actions = ["verify"]
+    change_form_template = "admin/ratings/rating/change_form.html"
     base_fields = [
         "status",
         "rejection_reason",
@@ -114,18 +115,47 @@ class RatingAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ExportMixin, Sco
     ]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        own = staff_official(request.user)
-        if own is not None and not sees_everything(request.user, Rating):
-            # Nobody reads individual ratings of their own work.
-            queryset = queryset.exclude(official_id=own.pk)
-        return queryset
+        return ratings_visible_to(request.user, super().get_queryset(request))
 
     def get_fields(self, request, obj=None):
         fields = list(self.base_fields)
-        if obj is not None and is_investigator(request.user, getattr(obj, "case", None)):
+        if obj is not None and may_see_rater(request.user, getattr(obj, "case", None)):
             fields += ["declaration_number", "enterprise_identity"]
         return fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        rating = self.get_object(request, object_id)
+        if rating is not None and may_see_rater(request.user, getattr(rating, "case", None)):
+            rater_identity_viewed(rating_id=rating.pk, viewer=request.user, where="admin:rating")
+        extra = {"may_reject": rating is not None and may_verify_rating(request.user, rating), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def get_urls(self):
+        reject = self.admin_site.admin_view(self.reject_view)
+        return [path("<int:rating_id>/reject/", reject, name="ratings_rating_reject"), *super().get_urls()]
+
+    def reject_view(self, request, rating_id: int):
+        """Reject one rating with a reason and the note the enterprise reads (POST), from a form (GET)."""
+        rating = self.get_object(request, str(rating_id))
+        if rating is None or not may_verify_rating(request.user, rating):
+            raise DjangoPermissionDenied
+        form = RejectForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                rating_reject(rating_id=rating.pk, actor=request.user, **form.cleaned_data)
+            except (DomainError, ValidationError) as error:
+                form.add_error(None, refusal_text(error))
+            else:
+                self.message_user(request, gettext("The rating is rejected; the enterprise is told why."))
+                return redirect("admin:ratings_rating_change", rating.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Reject rating #%(id)s") % {"id": rating.pk},
+            "opts": self.model._meta,
+            "original": rating,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/ratings/action_form.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
@@ -155,132 +185,32 @@ class RatingAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ExportMixin, Sco
             gettext("%(count)s ratings verified."),
         )
 
-    def _reject(self, request, queryset, reason):
-        self._apply(
-            request,
-            queryset,
-            lambda rating: rating_reject(rating_id=rating.pk, reason=reason, actor=request.user),
-            gettext("%(count)s ratings rejected; they no longer count in the statistics."),
-        )
 
-    @admin.action(description=_("Reject as invalid"), permissions=["change"])
-    def reject_invalid(self, request, queryset):
-        self._reject(request, queryset, RejectionReason.INVALID)
-
-    @admin.action(description=_("Reject as abusive"), permissions=["change"])
-    def reject_abusive(self, request, queryset):
-        self._reject(request, queryset, RejectionReason.ABUSIVE)
-
-    @admin.action(description=_("Reject as mistargeted"), permissions=["change"])
-    def reject_mistargeted(self, request, queryset):
-        self._reject(request, queryset, RejectionReason.MISTARGETED)
-
-
-class FollowUpCaseEventInline(StatusEventInline):
-    model = FollowUpCaseEvent
-
-
-class FollowUpCaseForm(forms.ModelForm):
-    class Meta:
-        model = FollowUpCase
-        fields = ["findings", "conclusion", "action_taken"]
-
-    def __init__(self, *args, closing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.closing = closing
-
-    def clean(self):
-        data = super().clean()
-        if self.closing:
-            if not data.get("findings"):
-                self.add_error("findings", _("Record the findings before closing the case."))
-            if not data.get("conclusion"):
-                self.add_error("conclusion", _("Choose whether the complaint is substantiated."))
-            if not data.get("action_taken"):
-                self.add_error("action_taken", _("Describe the action taken."))
-        return data
-
-
-@admin.register(FollowUpCase)
-class FollowUpCaseAdmin(ServiceWrittenAdminMixin, ExportMixin, ScopedModelAdmin):
-    form = FollowUpCaseForm
-    change_form_template = "admin/ratings/followupcase/change_form.html"
-    list_display = ["reference", "branch", "assigned_to", "status", "opened_at", "due_date", "conclusion", "overdue"]
-    list_select_related = ["branch", "assigned_to"]
-    list_filter = ["status", "conclusion", "branch", "due_date"]
-    search_fields = ["reference"]
-    date_hierarchy = "opened_at"
-    inlines = [FollowUpCaseEventInline]
-    summary_fields = ["reference", "status", "branch", "assigned_to", "opened_at", "due_date", "scores", "comment"]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        closing = "_close_case" in request.POST
-
-        class BoundForm(form_class):
-            def __init__(self, *args, **inner):
-                super().__init__(*args, closing=closing, **inner)
-
-        return BoundForm
-
-    def get_fields(self, request, obj=None):
-        fields = [*self.summary_fields]
-        if obj is not None and is_investigator(request.user, obj):
-            fields += ["declaration_number", "enterprise_identity"]
-        fields += ["findings", "conclusion", "action_taken", "closed_at", "escalated_at"]
-        return fields
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = [*self.summary_fields, "declaration_number", "enterprise_identity", "closed_at", "escalated_at"]
-        if obj is None or obj.status != CaseStatus.OPEN:
-            readonly += ["findings", "conclusion", "action_taken"]
-        return readonly
-
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue(self, obj):
-        return obj.status == CaseStatus.OPEN and obj.due_date < timezone.localdate()
-
-    @admin.display(description=_("scores (official / team / branch)"))
-    def scores(self, obj):
-        return " / ".join("–" if score is None else f"{score}★" for score in obj.rating.scores())
-
-    @admin.display(description=_("comment"))
-    def comment(self, obj):
-        return obj.rating.comment
-
-    @admin.display(description=_("declaration"))
-    def declaration_number(self, obj):
-        return obj.rating.declaration.number
-
-    @admin.display(description=_("enterprise"))
-    def enterprise_identity(self, obj):
-        return str(obj.rating.declaration.enterprise)
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        try:
-            if "_close_case" in request.POST:
-                case_close(
-                    case_id=obj.pk,
-                    conclusion=data["conclusion"],
-                    action_taken=data["action_taken"],
-                    findings=data["findings"],
-                    actor=request.user,
-                )
-                self.message_user(request, gettext("The case is closed; the enterprise is told the outcome."))
-            else:
-                case_record_findings(case_id=obj.pk, findings=data.get("findings", ""), actor=request.user)
-        except (DomainError, ValidationError) as error:
-            self.message_user(request, refusal_text(error), messages.ERROR)
-
-    def save_related(self, request, form, formsets, change):
-        """Events are written by the services; nothing else is saved from this page."""
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=RejectionReason.choices)
+    note = forms.CharField(
+        label=_("Note (the enterprise reads it)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
 
 
 class StatsForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False)
+
+
+class OwnStatsForm(forms.Form):
+    """An official's own figures: one closed period at a time (no date windows to subtract)."""
+
+    period = forms.ChoiceField(label=_("Period"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(p.code, p.code) for p in last_closed_periods(timezone.localdate())]
+
+    def chosen(self):
+        code = (self.cleaned_data.get("period") if self.is_valid() else "") or self.fields["period"].choices[0][0]
+        return parse_period(code)
 
 
 @admin.register(DailyRollup)
@@ -299,9 +229,11 @@ class StatisticsAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
             path("export.csv", self.admin_site.admin_view(self.csv_view), name="ratings_statistics_csv"),
         ]
 
-    def _scope(self, request) -> tuple[StatsForm, StatsFilter, bool]:
-        """The filter the user may see; `own_only` for an official, who sees their own aggregates only."""
-        allowed = user_branch_ids(request.user)
+    def _report(self, request) -> dict:
+        """What the user may read, as selectors decide: an official or branch officer gets their own figures
+        for one closed period; team and official rows only for leaders, the inspection desk and leadership."""
+        user = request.user
+        allowed = user_branch_ids(user)
         form = StatsForm(request.GET or None)
         form.fields["branch"].queryset = (
             Branch.objects.all() if allowed is None else Branch.objects.filter(pk__in=allowed)
@@ -309,56 +241,64 @@ class StatisticsAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
         data = form.cleaned_data if form.is_valid() else {}
         branch = data.get("branch")
         stats_filter, own_only = stats_scope(
-            request.user,
-            branch_id=branch.pk if branch else None,
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
+            user, branch_id=branch.pk if branch else None, date_from=data.get("date_from"), date_to=data.get("date_to")
         )
-        return form, stats_filter, own_only
+        sample = min_sample()
+        if own_only:
+            own_form = OwnStatsForm(request.GET or None)
+            period = own_form.chosen()
+            official = staff_official(user)
+            total = official_period_figures(official_id=official.pk if official else -1, period=period)
+            return {
+                "form": own_form,
+                "own_only": True,
+                "total": total,
+                "weekly": [],
+                "breakdowns": [],
+                "period": period,
+            }
+        branch_ids = stats_filter.branch_ids
+        individual = may_read_individual_figures(user, branch_ids[0] if branch_ids and len(branch_ids) == 1 else None)
+        breakdowns = [("branch", gettext("By branch"), rating_stats_breakdown(stats_filter=stats_filter, by="branch"))]
+        if individual:
+            for by, title in (("team", gettext("By working team")), ("official", gettext("By official"))):
+                breakdowns.append(
+                    (by, title, rating_stats_breakdown(stats_filter=stats_filter, by=by, min_sample=sample))
+                )
+        return {
+            "form": form,
+            "own_only": False,
+            "total": rating_stats(stats_filter=stats_filter),
+            "weekly": rating_stats_weekly(stats_filter=stats_filter),
+            "breakdowns": breakdowns,
+        }
 
     def stats_view(self, request):
-        form, stats_filter, own_only = self._scope(request)
-        sample = min_sample()
+        report = self._report(request)
         context = {
             **self.admin_site.each_context(request),
+            **report,
+            "breakdowns": [(title, rows) for _by, title, rows in report["breakdowns"]],
+            "by_branch_label": gettext("By branch"),
             "title": gettext("Rating statistics"),
             "opts": self.model._meta,
-            "form": form,
-            "own_only": own_only,
-            "min_sample": sample,
-            "total": rating_stats(stats_filter=stats_filter, min_sample=sample if own_only else 0),
-            "weekly": rating_stats_weekly(stats_filter=stats_filter, min_sample=sample if own_only else 0),
-            "breakdowns": []
-            if own_only
-            else [
-                (gettext("By branch"), rating_stats_breakdown(stats_filter=stats_filter, by="branch")),
-                (gettext("By working team"), rating_stats_breakdown(stats_filter=stats_filter, by="team")),
-                (
-                    gettext("By official"),
-                    rating_stats_breakdown(stats_filter=stats_filter, by="official", min_sample=sample),
-                ),
-            ],
+            "min_sample": min_sample(),
             "csv_url": reverse("admin:ratings_statistics_csv") + ("?" + request.GET.urlencode() if request.GET else ""),
         }
         return TemplateResponse(request, "admin/ratings/statistics.html", context)
 
     def csv_view(self, request):
-        _form, stats_filter, own_only = self._scope(request)
-        sample = min_sample()
+        report = self._report(request)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="rating-statistics.csv"'
         response.write("\ufeff")  # Excel opens UTF-8 Vietnamese correctly with a byte-order mark
         writer = csv.writer(response)
         header = None
-        rows = [("total", "", "", rating_stats(stats_filter=stats_filter, min_sample=sample if own_only else 0))]
-        for week in rating_stats_weekly(stats_filter=stats_filter, min_sample=sample if own_only else 0):
-            rows.append(("week", week["week"].isoformat(), "", week))
-        if not own_only:
-            for by in ("branch", "team", "official"):
-                for row in rating_stats_breakdown(
-                    stats_filter=stats_filter, by=by, min_sample=sample if by == "official" else 0
-                ):
-                    rows.append((by, row["code"], row["name"], row))
+        period = report.get("period")
+        rows = [("total", period.code if period else "", "", report["total"])]
+        rows += [("week", week["week"].isoformat(), "", week) for week in report["weekly"]]
+        for by, _title, breakdown in report["breakdowns"]:
+            rows += [(by, row["code"], row["name"], row) for row in breakdown]
         for level, code, name, figures in rows:
             flat = flatten(figures)
             if header is None:
@@ -382,3 +322,6 @@ class ApiClientAdmin(ScopedModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from ratings import case_admin  # noqa: E402, F401  (registers the trust loop's admins)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import time
 
-from django.core.exceptions import ValidationError
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
@@ -18,12 +16,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from customs_feedback.organization.models import Branch, Official, Team
-from customs_feedback.organization.roles import Role, user_roles
-from customs_feedback.organization.scoping import staff_official, user_branch_ids
+from customs_feedback.openapi import API_CLIENT_WRITE, FIELD_ERRORS, error_responses
 from customs_feedback.throttling import ResilientThrottleMixin
+from ratings.filters import RatingStatsFilterSet
 from ratings.models import ApiClient, ApiScope, LowScoreReason
-from ratings.selectors import StatsFilter, min_sample, rating_stats
+from ratings.selectors import SignInRequired, stats_for_caller
 from ratings.services import MAX_BATCH, RatingInput, declarations_upsert, rating_submit
 
 _VERIFIED: dict[str, tuple[float, ApiClient]] = {}
@@ -121,12 +118,31 @@ class UpsertOut(serializers.Serializer):
     updated = serializers.IntegerField()
 
 
+# The body is one declaration or a list of them; a refused list answers one error object per item.
+DeclarationsIn = PolymorphicProxySerializer(
+    component_name="DeclarationsIn",
+    serializers=[DeclarationIn, DeclarationIn(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+DECLARATION_ERRORS = {"oneOf": [FIELD_ERRORS, {"type": "array", "items": FIELD_ERRORS}]}
+
+
 class DeclarationUpsertApi(ApiClientView):
     """Push one declaration, or a list of up to 1000, from the clearance system (upsert by number)."""
 
     permission_classes = [DeclarationsScope]
+    body_may_be_a_list = True  # refused items answer one error object each (customs_feedback.inputs)
 
-    @extend_schema(request=DeclarationIn(many=True), responses={200: UpsertOut})
+    @extend_schema(
+        request=DeclarationsIn,
+        responses={
+            200: UpsertOut,
+            **error_responses(*API_CLIENT_WRITE, validation=DECLARATION_ERRORS),
+        },
+        summary="Push declarations from the clearance system",
+        tags=["Ratings"],
+    )
     def post(self, request):
         payload = request.data
         single = isinstance(payload, dict)
@@ -170,7 +186,12 @@ class RatingSubmitApi(ApiClientView):
         id = serializers.IntegerField()
         status = serializers.CharField()
 
-    @extend_schema(request=Input, responses={201: Output})
+    @extend_schema(
+        request=Input,
+        responses={201: Output, **error_responses(*API_CLIENT_WRITE, 404, 409)},
+        summary="Submit a rating on behalf of the declaring enterprise",
+        tags=["Ratings"],
+    )
     def post(self, request):
         serializer = self.Input(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -185,62 +206,9 @@ class RatingSubmitApi(ApiClientView):
                 reason=data.get("reason", ""),
                 comment=data.get("comment", ""),
             ),
+            submitted_by=request.auth,
         )
         return Response({"id": rating.pk, "status": rating.status}, status=status.HTTP_201_CREATED)
-
-
-def _stats_filter(request) -> tuple[StatsFilter, int]:
-    """Parse and authorise the stats query: branch level is public, team and official level need staff."""
-    params = request.query_params
-    errors: dict[str, list[str]] = {}
-    dates = {}
-    for name in ("date_from", "date_to"):
-        raw = params.get(name, "")
-        try:
-            dates[name] = parse_date(raw) if raw else None
-        except ValueError:  # well formed but impossible, such as 2020-02-30
-            dates[name] = None
-        if raw and dates[name] is None:
-            errors[name] = [_("Use a date such as 2020-05-31.")]
-    branch_code, team_code, official_code = (params.get(name, "").strip() for name in ("branch", "team", "official"))
-    branch = Branch.objects.filter(code=branch_code.upper()).first() if branch_code else None
-    if branch_code and branch is None:
-        errors["branch"] = [_("Unknown branch code %(code)s.") % {"code": branch_code}]
-    if team_code and not branch_code:
-        errors["team"] = [_("Give the branch of the team too.")]
-    if errors:
-        raise ValidationError(errors)
-
-    team = official = None
-    sample = 0
-    if team_code or official_code:
-        user = request.user
-        if not (user.is_authenticated and user.is_active and user.is_staff):
-            raise NotAuthenticated(_("Team and official figures are for customs staff: please sign in."))
-        if team_code:
-            team = Team.objects.filter(branch=branch, code=team_code).first()
-            if team is None:
-                raise ValidationError({"team": [_("Unknown team code %(code)s.") % {"code": team_code}]})
-        if official_code:
-            official = Official.objects.filter(code=official_code).first()
-            if official is None:
-                raise ValidationError({"official": [_("Unknown official code %(code)s.") % {"code": official_code}]})
-            sample = min_sample()
-        allowed = user_branch_ids(user)
-        roles = user_roles(user)
-        own = staff_official(user)
-        wanted_branch = (official.branch_id if official else None) or (team.branch_id if team else None)
-        own_figures = official is not None and own is not None and own.pk == official.pk and Role.OFFICIAL in roles
-        if not own_figures and allowed is not None and wanted_branch not in allowed:
-            raise DRFPermissionDenied(_("You may only see the figures of your own branch."))
-    stats_filter = StatsFilter(
-        branch_ids=[branch.pk] if branch else None,
-        team_id=team.pk if team else None,
-        official_id=official.pk if official else None,
-        date_from=dates["date_from"],
-        date_to=dates["date_to"],
-    )
-    return stats_filter, sample
 
 
 class RatingStatsApi(APIView):
@@ -254,13 +222,18 @@ class RatingStatsApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(name, str, required=False)
-            for name in ("branch", "team", "official", "date_from", "date_to")
+            for name in ("branch", "team", "official", "date_from", "date_to", "period")
         ],
-        responses={200: dict},
+        responses={200: dict, **error_responses(400, 401, 403)},
+        summary="Satisfaction statistics",
+        tags=["Ratings"],
     )
     def get(self, request):
-        stats_filter, sample = _stats_filter(request)
-        return Response(rating_stats(stats_filter=stats_filter, min_sample=sample))
+        query = RatingStatsFilterSet(request.query_params).cleaned()
+        try:
+            return Response(stats_for_caller(user=request.user, query=query))
+        except SignInRequired as error:
+            raise NotAuthenticated(error.message) from None
 
 
 class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):

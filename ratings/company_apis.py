@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from customs_feedback.openapi import error_responses
 from partnerships.enterprise_auth import EnterpriseBearerAuthentication, IsCompanyUser, MayRate
 from ratings.company_selectors import company_declarations, rate_until, related_or_none
 from ratings.models import LowScoreReason
@@ -30,8 +31,9 @@ class CompanyDeclarationsApi(CompanyApi):
 
     @extend_schema(
         parameters=[OpenApiParameter("unrated", bool, description="1: only declarations the company can still rate")],
-        responses={200: Output(many=True)},
+        responses={200: Output(many=True), **error_responses(400, 401, 403)},
         summary="The signed-in company's declarations",
+        tags=["Enterprise"],
     )
     def get(self, request):
         unrated = request.query_params.get("unrated", "")
@@ -77,7 +79,12 @@ class CompanyRatingsApi(CompanyApi):
     class Output(serializers.Serializer):
         created = serializers.ListField(child=serializers.IntegerField())
 
-    @extend_schema(request=Input, responses={201: Output}, summary="Rate one or several of the company's declarations")
+    @extend_schema(
+        request=Input,
+        responses={201: Output, **error_responses(400, 401, 403, 404, 409, 413, 415)},
+        summary="Rate one or several of the company's declarations",
+        tags=["Enterprise"],
+    )
     def post(self, request):
         serializer = self.Input(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -11,9 +11,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from customs_feedback.core.dashboard import Chart, Figure, Panel, monthly_counts, panel
-from customs_feedback.organization.scoping import for_user
+from customs_feedback.organization.scoping import for_user, staff_official
 from ratings.models import CaseStatus, FollowUpCase, Rating, RatingStatus
-from ratings.selectors import min_sample, rating_stats, rating_stats_breakdown, stats_scope
+from ratings.periods import last_closed_periods
+from ratings.selectors import official_period_figures, rating_stats, rating_stats_breakdown, stats_scope
 
 
 def _percent(share: float | None) -> str:
@@ -30,7 +31,7 @@ def ratings_panel(request) -> Panel | None:
     year_ago = timezone.localdate() - timedelta(days=365)
     stats_filter, own_only = stats_scope(user, date_from=year_ago)
     if own_only:
-        return _own_panel(stats_filter)
+        return _own_panel(user)
     if not user.has_perm("ratings.view_rating"):
         return None
     stats = rating_stats(stats_filter=stats_filter)
@@ -76,16 +77,23 @@ def ratings_panel(request) -> Panel | None:
     )
 
 
-def _own_panel(stats_filter) -> Panel:
-    sample = min_sample()
-    stats = rating_stats(stats_filter=stats_filter, min_sample=sample)
+def _own_panel(user) -> Panel:
+    """The official's own figures for the last closed month only (never a running window), and their record."""
+    official = staff_official(user)
+    period = last_closed_periods(timezone.localdate(), months=1)[0]
+    stats = official_period_figures(official_id=official.pk if official else -1, period=period)
     average = stats.get("average")
-    figures = [Figure(_("ratings of my work"), stats["ratings"])]
+    record = reverse("admin:ratings_official_record", args=[official.pk]) if official else None
+    statistics = reverse("admin:ratings_dailyrollup_changelist")
+    figures = [Figure(_("ratings of my work in %(period)s") % {"period": period.code}, stats["ratings"], statistics)]
     if average is None:
-        figures.append(Figure(_("scores are shown from %(count)d ratings") % {"count": sample}, "—"))
+        figures.append(Figure(_("scores are shown from %(count)d ratings") % {"count": stats["min_sample"]}, "—"))
     else:
         figures += [
             Figure(_("average, official"), _stars(average.get("official"))),
             Figure(_("rated 4–5 stars"), _percent(stats["satisfied_share"])),
         ]
-    return Panel(title=_("My service ratings (12 months)"), figures=figures)
+    if record:
+        cases = FollowUpCase.objects.filter(rating__official_id=official.pk, status=CaseStatus.OPEN).count()
+        figures.append(Figure(_("my open follow-up cases"), cases, record))
+    return Panel(title=_("My service ratings (closed periods)"), figures=figures)

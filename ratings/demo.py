@@ -78,6 +78,7 @@ def seed_ratings(context: DemoContext) -> None:
         Rating.objects.filter(pk=rating.pk).update(submitted_at=submitted, submitted_on=timezone.localdate(submitted))
         rated += 1
     rated += _seed_overdue_case(rows, now)
+    rated += _seed_inspection_case(enterprises[0], now)
     rollup_rebuild(date_from=timezone.localdate(now - timedelta(days=60)), date_to=timezone.localdate(now))
     context.out.write(f"Ratings: {len(rows)} declarations, {rated} new ratings ({Rating.objects.count()} in all).")
 
@@ -106,6 +107,39 @@ def _seed_overdue_case(rows: list[dict], now) -> int:
         FollowUpCase.objects.filter(rating=rating).update(due_date=timezone.localdate(now) - timedelta(days=1))
         return 1
     return 0
+
+
+def _seed_inspection_case(tax_code: str, now) -> int:
+    """A 1★ rating of the 03CC branch leader's own work: its case goes to the inspection desk (thanhtra), and
+    the leader (truongchicuc) may file an explanation from their record page."""
+    cleared = now - timedelta(days=2)
+    number = "109000000001"
+    declarations_upsert(
+        rows=[
+            {
+                "number": number,
+                "tax_code": tax_code,
+                "branch_code": "03CC",
+                "team_code": "TTHQ",
+                "official_code": "03CC-LEADER",
+                "registered_at": (cleared - timedelta(hours=4)).isoformat(),
+                "cleared_at": cleared.isoformat(),
+            }
+        ],
+        invite=False,
+    )
+    rating_submit(
+        declaration_number=number,
+        tax_code=tax_code,
+        data=RatingInput(
+            official_score=1,
+            team_score=3,
+            branch_score=3,
+            reason=LowScoreReason.ATTITUDE,
+            comment="Lãnh đạo chi cục từ chối tiếp doanh nghiệp khi được đề nghị hướng dẫn.",
+        ),
+    )
+    return 1
 
 
 @seeder(order=35)

@@ -25,3 +25,11 @@ class RatingForm(forms.Form):
         required=False,
     )
     comment = forms.CharField(label=_("Comment (optional)"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class ContestForm(forms.Form):
+    """The enterprise's one contest of a rejected rating."""
+
+    text = forms.CharField(
+        label=_("Why the rejection is wrong"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )

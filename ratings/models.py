@@ -122,6 +122,16 @@ class RejectionReason(models.TextChoices):
     MISTARGETED = "mistargeted", _("Mistargeted")
 
 
+class RaterStatus(models.TextChoices):
+    """What the enterprise reads about its rating: the rating's status and its case's, in one word."""
+
+    RECEIVED = "received", _("Received")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+    UNDER_FOLLOW_UP = "under_follow_up", _("Under follow-up")
+    CONCLUDED = "concluded", _("Concluded")
+
+
 class Rating(models.Model):
     """One enterprise's rating of one declaration: the official, the team and the branch on five stars."""
 
@@ -141,6 +151,12 @@ class Rating(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=RatingStatus.choices, default=RatingStatus.RECEIVED)
     rejection_reason = models.CharField(
         _("rejection reason"), max_length=16, choices=RejectionReason.choices, blank=True
+    )
+    rejection_note = NFCTextField(_("rejection note"), blank=True)
+    rejected_at = models.DateTimeField(_("rejected"), null=True, blank=True)
+    # The declaration software that pushed the rating: only it may read the rating's status back.
+    submitted_by = models.ForeignKey(
+        ApiClient, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("submitted by")
     )
     submitted_at = models.DateTimeField(_("submitted"))
     submitted_on = models.DateField(_("submitted on"), editable=False)
@@ -201,11 +217,35 @@ class RatingInvitation(models.Model):
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+    APPEALED = "appealed", _("Appealed by the official")
 
 
 class Conclusion(models.TextChoices):
     SUBSTANTIATED = "substantiated", _("Substantiated: the official is responsible")
+    PARTLY_SUBSTANTIATED = "partly_substantiated", _("Partly substantiated")
     NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
+    RATING_REJECTED = "rating_rejected", _("Closed: the rating was rejected")
+
+
+# The conclusions an investigator chooses from (a rejected rating closes its case by itself).
+INVESTIGATED_CONCLUSIONS = [Conclusion.SUBSTANTIATED, Conclusion.PARTLY_SUBSTANTIATED, Conclusion.NOT_SUBSTANTIATED]
+APPEALABLE_CONCLUSIONS = {Conclusion.SUBSTANTIATED, Conclusion.PARTLY_SUBSTANTIATED}
+
+
+class Measure(models.TextChoices):
+    NONE = "none", _("No measure")
+    REMINDER = "reminder", _("Reminder")
+    REVIEW_SESSION = "review_session", _("Review session")
+    TRAINING = "training", _("Training")
+    DISCIPLINARY_REFERRAL = "disciplinary_referral", _("Referral for disciplinary action")
+    PROCEDURE_FIX = "procedure_fix", _("Procedure fix")
+
+
+class CaseDesk(models.TextChoices):
+    """Who investigates: the branch (its leader or an official the leader names) or the inspection desk."""
+
+    BRANCH = "branch", _("Branch")
+    INSPECTION = "inspection", _("Inspection desk")
 
 
 class FollowUpCase(models.Model):
@@ -217,11 +257,14 @@ class FollowUpCase(models.Model):
     assigned_to = models.ForeignKey(
         Official, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("investigator")
     )
+    desk = models.CharField(_("investigated by"), max_length=16, choices=CaseDesk.choices, default=CaseDesk.BRANCH)
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     opened_at = models.DateTimeField(_("opened"))
     due_date = models.DateField(_("due date"))
     findings = NFCTextField(_("findings"), blank=True)
     conclusion = models.CharField(_("conclusion"), max_length=20, choices=Conclusion.choices, blank=True)
+    measure = models.CharField(_("measure"), max_length=24, choices=Measure.choices, blank=True)
+    explanation_due = models.DateField(_("explanation due"), null=True, blank=True)
     action_taken = NFCTextField(_("action taken"), blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     last_reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
@@ -288,3 +331,20 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.branch_id}/{self.team_id}/{self.official_id}"
+
+
+# The trust loop's records (explanations, appeals, contests, gaming flags, identity views) live apart.
+from ratings.trust_models import (  # noqa: E402, F401
+    AppealStatus,
+    CaseAppeal,
+    CaseAppealEvent,
+    CaseExplanation,
+    ContestStatus,
+    FlagKind,
+    FlagStatus,
+    RaterIdentityView,
+    RatingContest,
+    RatingContestEvent,
+    RatingFlag,
+    RatingFlagEvent,
+)

@@ -1,4 +1,6 @@
-"""Reads: statistics from the daily rollup, never by scanning the ratings."""
+"""Reads and visibility: statistics from the daily rollup (never by scanning the ratings), and who may see or
+do what with a rating, its case and an official's figures. The API, the admin, the portal pages and the
+exports all ask these functions; none re-implements a rule."""
 
 from __future__ import annotations
 
@@ -8,9 +10,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import F, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ratings.models import SCORE_COLUMNS, DailyRollup
+from customs_feedback.exceptions import DomainError, PermissionDenied
+from customs_feedback.organization.models import Branch, Official, Team
+from customs_feedback.organization.roles import Role, user_roles
+from customs_feedback.organization.scoping import for_user, sees_everything, staff_official, user_branch_ids
+from ratings.models import SCORE_COLUMNS, CaseDesk, DailyRollup, FollowUpCase, Rating
+from ratings.periods import Period
 from ratings.rollups import COUNTER_COLUMNS, TARGETS
 
 
@@ -78,17 +88,59 @@ def rating_stats(*, stats_filter: StatsFilter, min_sample: int = 0) -> dict:
     return figures_from_counters(_rollup_rows(stats_filter).aggregate(**_SUMS), min_sample=min_sample)
 
 
+def bayesian_average(score_sum: int, count: int, *, prior_mean: float | None, prior_weight: int) -> float | None:
+    """The average pulled toward `prior_mean` as if `prior_weight` ratings of that mean were added:
+    a handful of ratings moves a team or an official only a little from the branch mean."""
+    if prior_mean is None:
+        return round(score_sum / count, 2) if count else None
+    return round((score_sum + prior_weight * prior_mean) / (count + prior_weight), 2)
+
+
+def _target_sum_count(counters: dict, target: str) -> tuple[int, int]:
+    counts = [counters.get(f"{target}_{score}") or 0 for score in range(1, 6)]
+    return sum(score * count for score, count in zip(range(1, 6), counts, strict=True)), sum(counts)
+
+
 def rating_stats_breakdown(*, stats_filter: StatsFilter, by: str, min_sample: int = 0) -> list[dict]:
-    """The figures per branch, team or official, with their names."""
+    """The figures per branch, team or official, with their names and sample size.
+
+    Team and official rows carry `ranking`, a Bayesian average of each target toward their branch's mean,
+    and come ranked by it: a single rating never puts anyone first or last. Below `min_sample` ratings the
+    scores and the ranking are withheld (those rows come last, by code)."""
     group = {"branch": "branch_id", "team": "team_id", "official": "official_id"}[by]
     labels = {
         "branch": (F("branch__code"), F("branch__name_vi")),
         "team": (F("team__code"), F("team__name_vi")),
         "official": (F("official__code"), F("official__full_name")),
     }[by]
-    rows = _rollup_rows(stats_filter).values(group).annotate(code=labels[0], name=labels[1], **_SUMS).order_by("code")
-    sample = min_sample if by == "official" else 0
-    return [{"code": row["code"], "name": row["name"], **figures_from_counters(row, min_sample=sample)} for row in rows]
+    rows = list(
+        _rollup_rows(stats_filter)
+        .values(group, "branch_id")
+        .annotate(code=labels[0], name=labels[1], **_SUMS)
+        .order_by("code")
+    )
+    if by == "branch":
+        return [{"code": row["code"], "name": row["name"], **figures_from_counters(row)} for row in rows]
+    branch_totals: defaultdict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTER_COLUMNS, 0))
+    for row in rows:
+        for column in COUNTER_COLUMNS:
+            branch_totals[row["branch_id"]][column] += row[column] or 0
+    weight = settings.RATING_RANKING_PRIOR_WEIGHT
+    result = []
+    for row in rows:
+        ranking = {}
+        for target in TARGETS:
+            branch_sum, branch_count = _target_sum_count(branch_totals[row["branch_id"]], target)
+            own_sum, own_count = _target_sum_count(row, target)
+            prior = branch_sum / branch_count if branch_count else None
+            ranking[target] = bayesian_average(own_sum, own_count, prior_mean=prior, prior_weight=weight)
+        figures = figures_from_counters(row, min_sample=min_sample)
+        sample = row["ratings"] or 0
+        published = ranking if sample >= min_sample else None
+        result.append({"code": row["code"], "name": row["name"], "sample": sample, **figures, "ranking": published})
+    target = "official" if by == "official" else "team"
+    result.sort(key=lambda item: (item["ranking"] is None, -((item["ranking"] or {}).get(target) or 0), item["code"]))
+    return result
 
 
 def week_start(day: date) -> date:
@@ -126,20 +178,198 @@ def flatten(figures: dict) -> dict:
     return flat
 
 
+# --- Who may do what (rater protection and independence) -----------------------------------------
+
+
+def _is_active_staff(user) -> bool:
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_staff", False))
+
+
+def _own_official_id(user) -> int | None:
+    official = staff_official(user)
+    return official.pk if official is not None else None
+
+
+def is_inspection_desk(user) -> bool:
+    return _is_active_staff(user) and Role.INSPECTION_DESK in user_roles(user)
+
+
+def is_department_leadership(user) -> bool:
+    return _is_active_staff(user) and Role.DEPARTMENT_LEADERSHIP in user_roles(user)
+
+
+def leads_branch(user, branch_id: int) -> bool:
+    """A branch leader of this branch (their own official record places them in it)."""
+    official = staff_official(user)
+    return (
+        _is_active_staff(user)
+        and Role.BRANCH_LEADER in user_roles(user)
+        and official is not None
+        and official.branch_id == branch_id
+    )
+
+
+def is_named_in(user, rating: Rating) -> bool:
+    """The user is the official the rating names: they never verify, investigate or see who rated."""
+    return _own_official_id(user) == rating.official_id
+
+
+def may_verify_rating(user, rating: Rating) -> bool:
+    """The rated branch's leader or the inspection desk, never the official the rating names."""
+    if not _is_active_staff(user) or is_named_in(user, rating):
+        return False
+    return is_inspection_desk(user) or leads_branch(user, rating.branch_id)
+
+
+def may_decide_contest(user, rating: Rating) -> bool:
+    return is_inspection_desk(user) and not is_named_in(user, rating)
+
+
+def may_investigate(user, case: FollowUpCase) -> bool:
+    """The case's investigator: the assigned official, or the inspection desk for a case routed there."""
+    if not _is_active_staff(user) or is_named_in(user, case.rating):
+        return False
+    if case.desk == CaseDesk.INSPECTION:
+        return is_inspection_desk(user)
+    return case.assigned_to_id is not None and _own_official_id(user) == case.assigned_to_id
+
+
+def may_reassign_case(user, case: FollowUpCase) -> bool:
+    """The branch's leader (unless the rating names them) and the inspection desk."""
+    if not _is_active_staff(user) or is_named_in(user, case.rating):
+        return False
+    return is_inspection_desk(user) or leads_branch(user, case.branch_id)
+
+
+def may_see_rater(user, case: FollowUpCase | None) -> bool:
+    """The enterprise behind a rating: only the case's investigator and the inspection desk (each look logged)."""
+    if case is None:
+        return False
+    if not _is_active_staff(user) or is_named_in(user, case.rating):
+        return False
+    return is_inspection_desk(user) or may_investigate(user, case)
+
+
+def may_read_official_record(user, official: Official) -> bool:
+    """The official, their branch leader, the inspection desk and department leadership."""
+    if not _is_active_staff(user):
+        return False
+    if user.is_superuser or is_department_leadership(user) or is_inspection_desk(user):
+        return True
+    return _own_official_id(user) == official.pk or leads_branch(user, official.branch_id)
+
+
+def may_read_individual_figures(user, branch_id: int | None) -> bool:
+    """Team and official figures (of others): leaders of the branch, the inspection desk, leadership."""
+    if not _is_active_staff(user):
+        return False
+    if user.is_superuser or is_department_leadership(user) or is_inspection_desk(user):
+        return True
+    return branch_id is not None and leads_branch(user, branch_id)
+
+
+def ratings_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The individual ratings a staff user may list: their scope, never the ratings of their own work."""
+    queryset = for_user(user, queryset if queryset is not None else Rating.objects.all())
+    own = _own_official_id(user)
+    if own is not None and not user.is_superuser:
+        queryset = queryset.exclude(official_id=own)
+    return queryset
+
+
+# --- Statistics for a caller ------------------------------------------------------------------------
+
+
+class SignInRequired(DomainError):
+    status_code = 401
+
+
+def official_period_figures(*, official_id: int, period: Period) -> dict:
+    """An official's figures for one closed period, published only when every month of it has no rating or
+    at least the minimum sample: then any two published answers differ by whole months of that size, and
+    subtracting them never isolates fewer ratings than the minimum."""
+    sample = min_sample()
+    monthly = []
+    for first, last in period.months():
+        counters = _rollup_rows(StatsFilter(official_id=official_id, date_from=first, date_to=last)).aggregate(**_SUMS)
+        monthly.append(counters["ratings"] or 0)
+    totals = _rollup_rows(
+        StatsFilter(official_id=official_id, date_from=period.first_day, date_to=period.last_day)
+    ).aggregate(**_SUMS)
+    complete = all(count == 0 or count >= sample for count in monthly)
+    figures = figures_from_counters(totals, min_sample=sample if complete else 10**9)
+    return {**figures, "period": period.code, "min_sample": sample}
+
+
+def stats_for_caller(*, user, query: dict) -> dict:
+    """`GET /api/v1/ratings/stats/` for one caller: branch level is public; team and official level follow
+    rater protection (see may_read_individual_figures); an official's own figures come per closed period only."""
+    branch_code, team_code, official_code = query["branch"], query["team"], query["official"]
+    period: Period | None = query.get("period")
+    branch = Branch.objects.filter(code=branch_code.upper()).first() if branch_code else None
+    if branch_code and branch is None:
+        raise ValidationError({"branch": [_("Unknown branch code %(code)s.") % {"code": branch_code}]})
+    if team_code and not branch_code:
+        raise ValidationError({"team": [_("Give the branch of the team too.")]})
+    if (team_code or official_code) and not _is_active_staff(user):
+        raise SignInRequired(_("Team and official figures are for customs staff: please sign in."))
+    team = official = None
+    if team_code:
+        team = Team.objects.filter(branch=branch, code=team_code).first()
+        if team is None:
+            raise ValidationError({"team": [_("Unknown team code %(code)s.") % {"code": team_code}]})
+    if official_code:
+        official = Official.objects.filter(code=official_code).first()
+        if official is None:
+            raise ValidationError({"official": [_("Unknown official code %(code)s.") % {"code": official_code}]})
+    if official is not None and _own_official_id(user) == official.pk:
+        return _own_figures(official=official, query=query, period=period)
+    if official is not None or team is not None:
+        wanted_branch = official.branch_id if official is not None else team.branch_id  # type: ignore[union-attr]
+        if not may_read_individual_figures(user, wanted_branch):
+            raise PermissionDenied(_("You may not see the figures of this team or official."))
+    date_from = period.first_day if period else query.get("date_from")
+    date_to = period.last_day if period else query.get("date_to")
+    stats_filter = StatsFilter(
+        branch_ids=[branch.pk] if branch else None,
+        team_id=team.pk if team else None,
+        official_id=official.pk if official else None,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    individual = official is not None or team is not None
+    figures = rating_stats(stats_filter=stats_filter, min_sample=min_sample() if individual else 0)
+    if individual:
+        figures["min_sample"] = min_sample()
+    if period is not None:
+        figures["period"] = period.code
+    return figures
+
+
+def _own_figures(*, official: Official, query: dict, period: Period | None) -> dict:
+    if query.get("date_from") or query.get("date_to"):
+        raise PermissionDenied(
+            _("Your own figures are published per closed period only: use period=YYYY-MM, YYYY-Qn or YYYY.")
+        )
+    if period is None:
+        raise ValidationError(
+            {"period": [_("Your own figures are published per closed period: add period=YYYY-MM, YYYY-Qn or YYYY.")]}
+        )
+    if not period.is_closed(timezone.localdate()):
+        raise PermissionDenied(_("This period is not over yet: your own figures are published once it has closed."))
+    return official_period_figures(official_id=official.pk, period=period)
+
+
 def stats_scope(user, *, branch_id: int | None = None, date_from=None, date_to=None) -> tuple[StatsFilter, bool]:
     """The statistics a staff user may read, and whether they are an official's own aggregates only.
 
-    Branch staff and leadership read their branches (optionally narrowed to one); a customs official with
-    no branch role reads the aggregates of their own work, from the minimum sample up, and nothing else.
+    Leaders, the inspection desk and the desks read their branches (optionally narrowed to one); an
+    official or a branch officer reads only the aggregates of their own work (see official_period_figures).
     """
-    from customs_feedback.organization.roles import Role, user_roles
-    from customs_feedback.organization.scoping import staff_official, user_branch_ids
-
     allowed = user_branch_ids(user)
-    own_only = not user.is_superuser and allowed is not None and not allowed and Role.OFFICIAL in user_roles(user)
-    if own_only:
-        official = staff_official(user)
-        return StatsFilter(official_id=official.pk if official else -1, date_from=date_from, date_to=date_to), True
+    wide = user.is_superuser or sees_everything(user, Branch) or Role.BRANCH_LEADER in user_roles(user)
+    if not wide:
+        return StatsFilter(official_id=_own_official_id(user) or -1, date_from=date_from, date_to=date_to), True
     if branch_id is not None and (allowed is None or branch_id in allowed):
         return StatsFilter(branch_ids=[branch_id], date_from=date_from, date_to=date_to), False
     return StatsFilter(branch_ids=allowed, date_from=date_from, date_to=date_to), False

@@ -48,6 +48,13 @@ def cases_overdue_task() -> list[int]:
     return list(cases_remind_overdue())
 
 
+@shared_task(name="ratings.gaming_scan", ignore_result=True)
+def gaming_scan_task() -> int:
+    from ratings.gaming import gaming_scan
+
+    return gaming_scan()
+
+
 @shared_task(name="ratings.daily_digests", ignore_result=True)
 def daily_digests() -> int:
     """Evening digest of the day's cleared declarations for companies that chose it."""

@@ -70,7 +70,47 @@ KINDS: dict[str, NoticeKind] = {
         NoticeKind(
             "rating_outcome",
             _("Rating: outcome of the follow-up"),
-            ("company_name", "declaration_number", "conclusion", "action_taken"),
+            ("company_name", "declaration_number", "conclusion", "measure", "action_taken", "status_url"),
+        ),
+        NoticeKind(
+            "rating_rejected",
+            _("Rating: rejected"),
+            ("company_name", "declaration_number", "reason", "note", "contest_until", "status_url"),
+        ),
+        NoticeKind(
+            "rating_contest_decided",
+            _("Rating: contest decided"),
+            ("company_name", "declaration_number", "decision", "note", "status_url"),
+        ),
+        NoticeKind(
+            "rating_contest_filed",
+            _("Rating: rejection contested (staff)"),
+            ("rating_id", "admin_url"),
+            to_staff=True,
+        ),
+        NoticeKind(
+            "followup_case_explain",
+            _("Follow-up case: the official may explain (staff)"),
+            ("case_reference", "explanation_due", "record_url"),
+            to_staff=True,
+        ),
+        NoticeKind(
+            "followup_case_concluded",
+            _("Follow-up case: concluded (staff)"),
+            ("case_reference", "conclusion", "measure", "appeal_until", "record_url"),
+            to_staff=True,
+        ),
+        NoticeKind(
+            "followup_appeal_filed",
+            _("Follow-up case: appeal filed (staff)"),
+            ("case_reference", "admin_url"),
+            to_staff=True,
+        ),
+        NoticeKind(
+            "followup_appeal_decided",
+            _("Follow-up case: appeal decided (staff)"),
+            ("case_reference", "decision", "note", "record_url"),
+            to_staff=True,
         ),
         NoticeKind(
             "followup_case_opened",
@@ -93,6 +133,12 @@ KINDS: dict[str, NoticeKind] = {
             "inquiry_answered",
             _("Inquiry: answered"),
             ("name", "tracking_code", "subject", "answer", "unit_name", "tracking_url"),
+        ),
+        NoticeKind(
+            "periodic_report",
+            _("Results report of the month (staff)"),
+            ("period_label", "unit", "report_url"),
+            to_staff=True,
         ),
         NoticeKind(
             "inquiry_overdue",

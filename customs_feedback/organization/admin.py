@@ -18,6 +18,7 @@ from customs_feedback.organization.admin_mixins import (
     SuperuserOnlyAdminMixin,
 )
 from customs_feedback.organization.models import Branch, Official, Team
+from customs_feedback.organization.roles import Role
 
 
 class TeamInline(admin.TabularInline):
@@ -70,9 +71,23 @@ class RoleAdmin(SuperuserOnlyAdminMixin, AuditedAdminMixin, GroupAdmin):
     pass
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """Roles by their names in the reader's language (a role's group is named by its code)."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() in Role.values else queryset
+
+
 @admin.register(User)
 class StaffAccountAdmin(SuperuserOnlyAdminMixin, AuditedAdminMixin, UserAdmin):
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_filter = ["is_staff", "is_superuser", "is_active", RoleFilter]
+    readonly_fields = ["last_login", "date_joined"]  # recorded by the system, never typed in
 
 
 admin.site.register(TokenProxy, type("ApiTokenAdmin", (SuperuserOnlyAdminMixin, TokenAdmin), {}))
@@ -85,3 +100,30 @@ admin.site.register(TOTPDevice, type("AuthenticatorAdmin", (SuperuserOnlyAdminMi
 @admin.register(AccessAttempt)
 class LockedAccountAdmin(ScopedModelAdmin, AccessAttemptAdmin):
     """Department leadership unlock a locked account by deleting its failed attempts."""
+
+
+def _name_third_party_models_in_our_languages() -> None:
+    """The system administrator's third-party apps carry English-only names (or none): give them ours."""
+    from django.apps import apps
+
+    app_names = {
+        "rest_framework_api_key": _("API keys"),
+        "authtoken": _("API sign-in tokens"),
+        "axes": _("Sign-in protection"),
+        "otp_totp": _("Two-factor sign-in"),
+    }
+    for label, name in app_names.items():
+        apps.get_app_config(label).verbose_name = name
+    model_names = {
+        APIKey: (_("API key"), _("API keys")),
+        TokenProxy: (_("API sign-in token"), _("API sign-in tokens")),
+        AccessAttempt: (_("locked sign-in"), _("locked sign-ins")),
+        AccessFailureLog: (_("failed sign-in"), _("failed sign-ins")),
+        AccessLog: (_("sign-in record"), _("sign-in records")),
+        TOTPDevice: (_("authenticator app"), _("authenticator apps")),
+    }
+    for model, (singular, plural) in model_names.items():
+        model._meta.verbose_name, model._meta.verbose_name_plural = singular, plural
+
+
+_name_third_party_models_in_our_languages()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import DomainError
 from customs_feedback.forms import refusal_text
@@ -31,7 +34,12 @@ class ScopedAdminMixin:
 
 
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    pass
+    def get_changelist_form(self, request, **kwargs):
+        """Fields edited in the list are named by their column for screen readers (they have no <label>)."""
+        form_class = super().get_changelist_form(request, **kwargs)
+        for field in form_class.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return form_class
 
 
 class ServiceWrittenAdminMixin:
@@ -84,9 +92,49 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 class StatusEventInline(ReadOnlyInline):
-    """The history of a status-bearing record (a customs_feedback.workflow.StatusEvent subclass)."""
+    """The history of a status-bearing record (a customs_feedback.workflow.StatusEvent subclass).
 
-    fields = ["at", "from_status", "to_status", "actor", "note"]
+    Statuses show their labels (the event fields carry the model's choices) and the notes the system
+    writes show in the reader's language; the row's own "from → to" caption is hidden (status-history.css).
+    """
+
+    fields = ["at", "from_status", "to_status", "actor", "note_text"]
+    classes = ["status-history"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "note_text"]
+
+    @admin.display(description=gettext_lazy("note"))
+    def note_text(self, event):
+        return system_note_in_language(event.note)
+
+
+# Notes the services write themselves are stored as their English source text and shown translated.
+_COUNTERSIGNED = re.compile(r"countersigned, No\. (?P<number>\d+)")
+
+
+def system_note_in_language(note: str) -> str:
+    if not note:
+        return ""
+    countersigned = _COUNTERSIGNED.fullmatch(note)
+    if countersigned:
+        return _("countersigned, No. %(number)s") % {"number": countersigned["number"]}
+    return _(note)
+
+
+def branch_column(lookup: str = "branch"):
+    """A list column with the branch's office code (its full name on hover), narrow enough for a laptop."""
+
+    @admin.display(description=gettext_lazy("branch"), ordering=f"{lookup}__code")
+    def column(self, obj):
+        from django.utils.html import format_html
+
+        branch = obj
+        for part in lookup.split("__"):
+            branch = getattr(branch, part, None) if branch is not None else None
+        return format_html('<abbr title="{}">{}</abbr>', branch.name, branch.code) if branch else "–"
+
+    return column
 
 
 class AuditedAdminMixin:
@@ -198,11 +246,14 @@ class ExportMixin:
         ]
 
     def export_view(self, request, file_format: str):
+        from django.conf import settings
         from django.core.exceptions import PermissionDenied
         from django.http import Http404
         from django.utils import timezone
+        from django.utils.text import slugify
 
         from customs_feedback.core import exports
+        from customs_feedback.text import strip_accents
 
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -215,6 +266,27 @@ class ExportMixin:
             queryset = self.get_changelist_instance(request).get_queryset(request)
         except IncorrectLookupParameters:
             return HttpResponseBadRequest()
-        filename = f"{self.model._meta.model_name}-{timezone.localdate():%Y%m%d}"
+        filename = f"{slugify(strip_accents(str(self.model._meta.verbose_name_plural)))}-{timezone.localdate():%Y%m%d}"
+        total = queryset.count()
+        if total > settings.EXPORT_INLINE_MAX_ROWS:
+            return self._export_in_background(request, file_format, filename, total)
         build = exports.csv_response if file_format == "csv" else exports.xlsx_response
         return build(self, queryset, self.get_export_fields(request), filename)
+
+    def _export_in_background(self, request, file_format: str, filename: str, total: int):
+        """A long list is written by a worker; the staff member follows it on the job page and downloads it."""
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        from customs_feedback.core.exports import EXPORT
+        from customs_feedback.core.jobs import job_start
+
+        params = {
+            "model": self.model._meta.label_lower,
+            "query": request.GET.urlencode(),
+            "path": request.path,
+            "format": file_format,
+            "filename": filename,
+        }
+        job = job_start(kind=EXPORT, user=request.user, params=params, total=total)
+        return HttpResponseRedirect(reverse("admin_job", args=[job.pk]))

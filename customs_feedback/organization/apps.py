@@ -13,10 +13,11 @@ class OrganizationConfig(AppConfig):
         from customs_feedback.organization.models import Branch, Official, Team
         from customs_feedback.organization.roles import Role
 
-        desks = [Role.PARTNERSHIP_DESK, Role.INQUIRY_DESK]
+        desks = [Role.PARTNERSHIP_DESK, Role.INQUIRY_DESK, Role.INSPECTION_DESK]
+        department_wide = [Role.INQUIRY_DESK, Role.INSPECTION_DESK]
         scoping.register(Branch, branch="pk", department_roles=desks)
-        scoping.register(Team, branch="branch", department_roles=[Role.INQUIRY_DESK])
-        scoping.register(Official, branch="branch", own="pk", department_roles=[Role.INQUIRY_DESK])
+        scoping.register(Team, branch="branch", department_roles=department_wide)
+        scoping.register(Official, branch="branch", own="pk", department_roles=department_wide)
 
         view_all = ["organization.view_branch", "organization.view_team", "organization.view_official"]
         roles.grant(Role.DEPARTMENT_LEADERSHIP, *view_all, "organization.add_branch", "organization.change_branch")
@@ -25,6 +26,7 @@ class OrganizationConfig(AppConfig):
         roles.grant(Role.BRANCH_LEADER, *view_all, "organization.change_official")
         roles.grant(Role.BRANCH_OFFICER, *view_all)
         roles.grant(Role.INQUIRY_DESK, *view_all)
+        roles.grant(Role.INSPECTION_DESK, *view_all)
         roles.grant(Role.PARTNERSHIP_DESK, "organization.view_branch")
 
         from axes.models import AccessAttempt

@@ -63,6 +63,7 @@ STAFF_ACCOUNTS = [
     ("canbo", Role.BRANCH_OFFICER, "03CC-TTHQ-01"),
     ("hoptac", Role.PARTNERSHIP_DESK, None),
     ("vuongmac", Role.INQUIRY_DESK, None),
+    ("thanhtra", Role.INSPECTION_DESK, None),
     ("congchuc", Role.OFFICIAL, "03CC-TTHQ-02"),
 ]
 

@@ -10,6 +10,8 @@ class Role(models.TextChoices):
     BRANCH_OFFICER = "branch_officer", _("Branch officer")
     PARTNERSHIP_DESK = "partnership_desk", _("Partnership desk")
     INQUIRY_DESK = "inquiry_desk", _("Inquiry desk")
+    # Thanh tra – Kiểm tra: department level, verifies ratings and investigates where a branch cannot.
+    INSPECTION_DESK = "inspection_desk", _("Inspection desk")
     OFFICIAL = "official", _("Customs official")
 
 

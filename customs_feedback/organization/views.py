@@ -35,6 +35,14 @@ def _qr_svg(data: str) -> str:
     return mark_safe(buffer.getvalue().decode().split("?>", 1)[-1])  # noqa: S308
 
 
+def _manual_key(device: TOTPDevice) -> str:
+    """The secret in base32, as authenticator apps take it when typed, in groups of four letters."""
+    from base64 import b32encode
+
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[index : index + 4] for index in range(0, len(secret), 4))
+
+
 @staff_member_required
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request):
@@ -62,5 +70,6 @@ def two_factor_setup(request):
         "pending": pending,
         "form": form,
         "qr_svg": _qr_svg(pending.config_url) if pending else "",
+        "manual_key": _manual_key(pending) if pending else "",
     }
     return render(request, "admin/two_factor_setup.html", context)

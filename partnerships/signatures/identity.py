@@ -21,6 +21,8 @@ from partnerships.signatures import pki
 
 DEMO_PASSWORD = "demo-only"  # noqa: S105 - protects a demo key that is marked as a demo everywhere
 DEMO_FILE = "department-demo.p12"
+DEMO_CA_FILE = "demo-ca.pem"
+DEMO_CA_KEY_FILE = "demo-ca-key.pem"
 
 
 class SigningUnavailable(Exception):
@@ -58,7 +60,11 @@ def to_asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
 
 
 def _demo_p12(directory: Path) -> Path:
-    """Generate the demo CA and department certificate once (a lock keeps two processes from racing)."""
+    """Generate the demo CA and department certificate once (a lock keeps two processes from racing).
+
+    The demo CA's key stays beside it, so `create_demo_enterprise_certificate` can issue test certificates
+    of enterprises for trying the digital signing; all of it is marked DEMO / THỬ NGHIỆM.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / DEMO_FILE
     with open(directory / ".lock", "w") as lock:
@@ -66,25 +72,32 @@ def _demo_p12(directory: Path) -> Path:
         if not target.exists():
             now = timezone.now() - timedelta(days=1)
             ca = pki.certificate_authority(
-                pki.name(common_name="DEMO CA – customs_feedback (not a real CA)", organization="DEMO"),
+                pki.name(common_name="DEMO CA – THỬ NGHIỆM (customs_feedback)", organization="DEMO"),
                 not_before=now,
             )
             department = pki.signing_certificate(
                 ca,
-                pki.name(
-                    common_name="DEMO – Cục Hải quan Hải Phòng (demo seal, not valid)",
-                    organization="DEMO – Cục Hải quan Hải Phòng",
-                ),
+                pki.name(common_name="DEMO – Cục Hải quan Hải Phòng (THỬ NGHIỆM)", organization="DEMO"),
                 not_before=now,
                 days=3000,
             )
-            (directory / "demo-ca.pem").write_bytes(ca.certificate_pem())
+            (directory / DEMO_CA_FILE).write_bytes(ca.certificate_pem())
+            (directory / DEMO_CA_KEY_FILE).write_bytes(pki.private_key_pem(ca))
             partial = target.with_suffix(".tmp")
             partial.write_bytes(
                 pki.pkcs12_bytes(department, chain=[ca.certificate], password=DEMO_PASSWORD, label="department demo")
             )
             partial.replace(target)
     return target
+
+
+def demo_certificate_authority() -> pki.KeyPair:
+    """The demo CA (only in the embedded default, where it is also the trust root of enterprises' signatures)."""
+    directory = Path(settings.CERTIFICATE_SIGNING_DEMO_DIR)
+    _demo_p12(directory)
+    return pki.load_key_pair(
+        certificate_pem=(directory / DEMO_CA_FILE).read_bytes(), key_pem=(directory / DEMO_CA_KEY_FILE).read_bytes()
+    )
 
 
 def _load(data: bytes, password: str, *, is_demo: bool) -> SigningIdentity:

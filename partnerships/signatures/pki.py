@@ -10,14 +10,14 @@ from datetime import datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
 @dataclass(frozen=True)
 class KeyPair:
-    key: ec.EllipticCurvePrivateKey
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
     certificate: x509.Certificate
 
     def certificate_pem(self) -> bytes:
@@ -83,9 +83,14 @@ def signing_certificate(
     days: int = 1095,
     crl_url: str = "",
     timestamping: bool = False,
+    rsa_key: bool = False,
 ) -> KeyPair:
-    """An end-entity certificate for document signatures (or for a timestamp authority)."""
-    key = ec.generate_private_key(ec.SECP256R1())
+    """An end-entity certificate for document signatures (or for a timestamp authority); EC P-256 or RSA."""
+    key = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if rsa_key
+        else ec.generate_private_key(ec.SECP256R1())
+    )
     builder = (
         _builder(subject, issuer.certificate.subject, key.public_key(), not_before, not_before + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -138,6 +143,17 @@ def revocation_list(issuer: KeyPair, *, revoked: list[x509.Certificate], now: da
             .build()
         )
     return builder.sign(issuer.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+def private_key_pem(pair: KeyPair) -> bytes:
+    return pair.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def load_key_pair(*, certificate_pem: bytes, key_pem: bytes) -> KeyPair:
+    key = serialization.load_pem_private_key(key_pem, password=None)
+    return KeyPair(key=key, certificate=x509.load_pem_x509_certificate(certificate_pem))  # type: ignore[arg-type]
 
 
 def pkcs12_bytes(identity: KeyPair, *, chain: list[x509.Certificate], password: str, label: str) -> bytes:

@@ -60,7 +60,7 @@ def _latest_signature(pdf: bytes):
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_regular_signatures
-    except (PdfError, ValueError, KeyError, TypeError, AttributeError) as error:
+    except Exception as error:  # any failure of the parser on an uploaded file means it cannot be read
         raise UnreadablePdf(str(error)) from error
     return signatures[-1] if signatures else None
 
@@ -85,7 +85,7 @@ def _validate(embedded, trust_roots: list[x509.Certificate], *, moment: datetime
     )
     try:
         return outside_event_loop(validate_pdf_signature, embedded, context)
-    except (PdfError, ValueError, KeyError, TypeError) as error:
+    except (PdfError, ValueError, KeyError, TypeError, IndexError) as error:
         raise UnreadablePdf(str(error)) from error
 
 

@@ -3,7 +3,10 @@ import from `ratings.services` and never depend on the module layout."""
 
 from customs_feedback.organization.selectors import branch_leader
 from ratings.services.cases import (
-    case_close,
+    case_appeal,
+    case_appeal_decide,
+    case_conclude,
+    case_explain,
     case_open,
     case_record_findings,
     cases_remind_overdue,
@@ -30,9 +33,15 @@ from ratings.services.ratings import (
     AlreadyRated,
     RatingInput,
     clean_rating_input,
-    rating_reject,
     rating_submit,
     rating_submit_by_invitation,
+)
+from ratings.services.verification import (
+    case_reassign,
+    rater_identity_viewed,
+    rating_contest,
+    rating_contest_decide,
+    rating_reject,
     rating_verify,
 )
 
@@ -49,7 +58,14 @@ __all__ = [
     "UpsertResult",
     "_normalized_tax_code",
     "branch_leader",
-    "case_close",
+    "case_appeal",
+    "case_appeal_decide",
+    "case_conclude",
+    "case_explain",
+    "case_reassign",
+    "rater_identity_viewed",
+    "rating_contest",
+    "rating_contest_decide",
     "case_open",
     "case_record_findings",
     "cases_remind_overdue",

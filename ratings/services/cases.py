@@ -1,4 +1,6 @@
-"""Follow-up cases of low ratings: opening, findings, closing with the outcome, overdue reminders."""
+"""Follow-up cases of low ratings: opening (routed so nobody investigates themselves), the official's
+explanation, findings, the conclusion with its measure, the official's one appeal to department leadership,
+and overdue reminders."""
 
 from __future__ import annotations
 
@@ -11,110 +13,244 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customs_feedback.exceptions import DomainError
+from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
 from customs_feedback.notifications.services import notify
 from customs_feedback.organization.roles import Role
-from customs_feedback.organization.selectors import branch_leader, emails_of_role, official_email
+from customs_feedback.organization.selectors import emails_of_role, official_email
 from customs_feedback.workdays import add_working_days, working_days_between
-from customs_feedback.workflow import Actor, record_event, record_note, transition
-from ratings.models import CaseStatus, Conclusion, Declaration, FollowUpCase, Rating
-from ratings.transitions import CASE_ALLOWED
+from customs_feedback.workflow import record_event, record_note, transition
+from ratings.models import (
+    APPEALABLE_CONCLUSIONS,
+    INVESTIGATED_CONCLUSIONS,
+    AppealStatus,
+    CaseAppeal,
+    CaseDesk,
+    CaseExplanation,
+    CaseStatus,
+    Conclusion,
+    FollowUpCase,
+    Measure,
+    Rating,
+)
+from ratings.record_selectors import appeal_deadline
+from ratings.selectors import is_department_leadership, may_investigate, staff_official
+from ratings.services.verification import (
+    _admin_url,
+    _tell_enterprise,
+    _tell_staff,
+    case_announce,
+    case_route,
+    record_url,
+)
+from ratings.transitions import APPEAL_ALLOWED, CASE_ALLOWED
+
+
+def case_open(*, rating: Rating) -> FollowUpCase:
+    """Open the follow-up case of a low rating, routed to its investigator (caller holds the transaction)."""
+    now = timezone.now()
+    desk, investigator = case_route(rating)
+    case = FollowUpCase.objects.create(
+        reference=f"TD-{timezone.localdate(now).year}-{rating.pk:06d}",
+        rating=rating,
+        branch_id=rating.branch_id,
+        desk=desk,
+        assigned_to=investigator,
+        opened_at=now,
+        due_date=add_working_days(now, settings.RATING_FOLLOWUP_WORKING_DAYS),
+        explanation_due=add_working_days(now, settings.RATING_EXPLANATION_WORKING_DAYS),
+    )
+    record_event(case, to_status=CaseStatus.OPEN, note=str(case.get_desk_display()))
+    case_announce(case)
+    return case
+
+
+def _locked_case(case_id: int) -> FollowUpCase:
+    return (
+        FollowUpCase.objects.select_for_update(of=("self",))
+        .select_related("rating__declaration__enterprise", "rating__official__user", "branch")
+        .get(pk=case_id)
+    )
+
+
+@transaction.atomic
+def case_explain(*, case_id: int, text: str, actor) -> CaseExplanation:
+    """The official rated files their written explanation, once, before its deadline."""
+    if not (text or "").strip():
+        raise ValidationError({"text": [_("Write your explanation.")]})
+    case = _locked_case(case_id)
+    official = staff_official(actor)
+    if official is None or official.pk != case.rating.official_id:
+        raise PermissionDenied(_("Only the official rated may explain."))
+    if case.status != CaseStatus.OPEN:
+        raise Conflict(_("This case is closed."))
+    if CaseExplanation.objects.filter(case=case).exists():
+        raise Conflict(_("Your explanation has already been filed."))
+    if case.explanation_due and timezone.localdate() > case.explanation_due:
+        raise DomainError(_("The time to explain ended on %(date)s.") % {"date": f"{case.explanation_due:%d/%m/%Y}"})
+    explanation = CaseExplanation.objects.create(case=case, official=official, text=text.strip()[:5000])
+    record_note(case, actor=actor, note=_("Explanation filed."))
+    return explanation
+
+
+@transaction.atomic
+def case_conclude(
+    *, case_id: int, conclusion: str, measure: str, actor, findings: str | None = None, action_taken: str = ""
+) -> FollowUpCase:
+    """Close a case with the conclusion and its measure; the enterprise and the official are told."""
+    case = _locked_case(case_id)
+    if not may_investigate(actor, case):
+        raise PermissionDenied(_("Only the case's investigator may conclude it."))
+    errors = {}
+    if conclusion not in INVESTIGATED_CONCLUSIONS:
+        errors["conclusion"] = [_("Choose whether the complaint is substantiated.")]
+    if measure not in Measure.values:
+        errors["measure"] = [_("Choose the measure taken.")]
+    findings = (findings if findings is not None else case.findings).strip()
+    if not findings:
+        errors["findings"] = [_("Record the findings before closing the case.")]
+    if errors:
+        raise ValidationError(errors)
+    explained = CaseExplanation.objects.filter(case=case).exists()
+    if not explained and case.explanation_due and timezone.localdate() <= case.explanation_due:
+        raise Conflict(
+            _("The official may still explain until %(date)s: conclude once the explanation is in or the time is over.")
+            % {"date": f"{case.explanation_due:%d/%m/%Y}"}
+        )
+    case = transition(
+        case,
+        to=CaseStatus.CLOSED,
+        allowed=CASE_ALLOWED,
+        actor=actor,
+        note=f"{Conclusion(conclusion).label} — {Measure(measure).label}",
+        fields={
+            "conclusion": conclusion,
+            "measure": measure,
+            "findings": findings,
+            "action_taken": (action_taken or "").strip(),
+            "closed_at": timezone.now(),
+        },
+    )
+    _announce_conclusion(case)
+    return case
+
+
+def _announce_conclusion(case: FollowUpCase, *, revision: str = "") -> None:
+    """The enterprise hears the outcome; the official hears it with their appeal deadline (a revision after
+    an appeal reaches the official as the appeal's decision instead)."""
+    rating = case.rating
+    _tell_enterprise(
+        rating,
+        kind="rating_outcome",
+        key=f"rating-outcome:{case.pk}{revision}",
+        conclusion=Conclusion(case.conclusion).label,
+        measure=Measure(case.measure).label if case.measure else "",
+        action_taken=case.action_taken,
+    )
+    if revision:
+        return
+    _tell_staff(
+        [address for address in [official_email(rating.official)] if address],
+        kind="followup_case_concluded",
+        key=f"followup-concluded:{case.pk}",
+        obj=case,
+        case_reference=case.reference,
+        conclusion=Conclusion(case.conclusion).label,
+        measure=Measure(case.measure).label if case.measure else "",
+        appeal_until=appeal_deadline(case) if case.conclusion in APPEALABLE_CONCLUSIONS else None,
+        record_url=record_url(rating.official_id),
+    )
+
+
+@transaction.atomic
+def case_appeal(*, case_id: int, text: str, actor) -> CaseAppeal:
+    """The official appeals a substantiated conclusion to department leadership, once, within the deadline."""
+    if not (text or "").strip():
+        raise ValidationError({"text": [_("Give the grounds of your appeal.")]})
+    case = _locked_case(case_id)
+    official = staff_official(actor)
+    if official is None or official.pk != case.rating.official_id:
+        raise PermissionDenied(_("Only the official rated may appeal the conclusion."))
+    if case.conclusion not in APPEALABLE_CONCLUSIONS:
+        raise Conflict(_("Only a substantiated conclusion can be appealed."))
+    if CaseAppeal.objects.filter(case=case).exists():
+        raise Conflict(_("This conclusion has already been appealed; it may be appealed once."))
+    deadline = appeal_deadline(case)
+    if deadline is not None and timezone.localdate() > deadline:
+        raise DomainError(_("The time to appeal ended on %(date)s.") % {"date": f"{deadline:%d/%m/%Y}"})
+    case = transition(case, to=CaseStatus.APPEALED, allowed=CASE_ALLOWED, actor=actor, note=_("Appealed."))
+    appeal = CaseAppeal.objects.create(case=case, official=official, text=text.strip()[:5000])
+    record_event(appeal, actor=actor, to_status=AppealStatus.PENDING)
+    _tell_staff(
+        emails_of_role(Role.DEPARTMENT_LEADERSHIP),
+        kind="followup_appeal_filed",
+        key=f"appeal-filed:{appeal.pk}",
+        obj=appeal,
+        case_reference=case.reference,
+        admin_url=_admin_url("admin:ratings_caseappeal_change", appeal.pk),
+    )
+    return appeal
+
+
+@transaction.atomic
+def case_appeal_decide(*, appeal_id: int, overturn: bool, note: str, actor) -> CaseAppeal:
+    """Department leadership upholds the conclusion or overturns it (then: not substantiated, no measure)."""
+    if not (note or "").strip():
+        raise ValidationError({"note": [_("Write the reasons for the decision.")]})
+    if not is_department_leadership(actor):
+        raise PermissionDenied(_("Only department leadership decides an appeal."))
+    appeal = CaseAppeal.objects.select_for_update().get(pk=appeal_id)
+    case = _locked_case(appeal.case_id)
+    outcome = AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD
+    appeal = transition(
+        appeal,
+        to=outcome,
+        allowed=APPEAL_ALLOWED,
+        actor=actor,
+        note=note.strip(),
+        fields={"decision_note": note.strip(), "decided_at": timezone.now()},
+    )
+    fields = {"conclusion": Conclusion.NOT_SUBSTANTIATED, "measure": Measure.NONE} if overturn else {}
+    case = transition(
+        case, to=CaseStatus.CLOSED, allowed=CASE_ALLOWED, actor=actor, note=appeal.get_status_display(), fields=fields
+    )
+    _tell_staff(
+        [address for address in [official_email(case.rating.official)] if address],
+        kind="followup_appeal_decided",
+        key=f"appeal-decided:{appeal.pk}",
+        obj=appeal,
+        case_reference=case.reference,
+        decision=AppealStatus(outcome).label,
+        note=note.strip(),
+        record_url=record_url(case.rating.official_id),
+    )
+    if overturn:
+        _announce_conclusion(case, revision=":appeal")
+    return appeal
+
+
+@transaction.atomic
+def case_record_findings(*, case_id: int, findings: str, actor) -> FollowUpCase:
+    """Save what the investigation found so far (the case stays open): the investigator only."""
+    case = _locked_case(case_id)
+    if not may_investigate(actor, case):
+        raise PermissionDenied(_("Only the case's investigator may record findings."))
+    if case.status != CaseStatus.OPEN:
+        raise Conflict(_("This case is closed."))
+    case.findings = (findings or "").strip()
+    case.save(update_fields=["findings"])
+    record_note(case, actor=actor, note=_("Findings recorded."))
+    return case
 
 
 def _case_admin_url(case: FollowUpCase) -> str:
     return settings.SITE_URL + reverse("admin:ratings_followupcase_change", args=[case.pk])
 
 
-def case_open(*, rating: Rating, declaration: Declaration) -> FollowUpCase:
-    """Open the follow-up case of a low rating, assigned to the branch leader (caller holds the transaction)."""
-    now = timezone.now()
-    leader = branch_leader(rating.branch_id)
-    case = FollowUpCase.objects.create(
-        reference=f"TD-{timezone.localdate(now).year}-{rating.pk:06d}",
-        rating=rating,
-        branch_id=rating.branch_id,
-        assigned_to=leader,
-        opened_at=now,
-        due_date=add_working_days(now, settings.RATING_FOLLOWUP_WORKING_DAYS),
-    )
-    record_event(case, to_status=CaseStatus.OPEN)
-    recipient = official_email(leader)
-    if recipient:
-        notify(
-            kind="followup_case_opened",
-            recipient=recipient,
-            language=settings.LANGUAGE_CODE,
-            context={
-                "case_reference": case.reference,
-                "branch_name": declaration.branch.name_vi,
-                "due_date": case.due_date,
-                "admin_url": _case_admin_url(case),
-            },
-            idempotency_key=f"followup-opened:{case.pk}",
-            obj=case,
-        )
-    return case
-
-
-@transaction.atomic
-def case_record_findings(*, case_id: int, findings: str, actor: Actor) -> FollowUpCase:
-    """Save what the investigation found so far (the case stays open)."""
-    case = FollowUpCase.objects.select_for_update().get(pk=case_id)
-    if case.status != CaseStatus.OPEN:
-        raise DomainError(_("This case is closed."))
-    case.findings = findings.strip()
-    case.save(update_fields=["findings"])
-    record_note(case, actor=actor, note=_("Findings recorded."))
-    return case
-
-
-@transaction.atomic
-def case_close(
-    *, case_id: int, conclusion: str, action_taken: str, actor: Actor, findings: str | None = None
-) -> FollowUpCase:
-    """Close a case with the conclusion on the official's responsibility; the enterprise hears the outcome."""
-    case = FollowUpCase.objects.select_for_update().select_related("rating__declaration__enterprise").get(pk=case_id)
-    errors = {}
-    if conclusion not in Conclusion.values:
-        errors["conclusion"] = [_("Choose whether the complaint is substantiated.")]
-    if not (action_taken or "").strip():
-        errors["action_taken"] = [_("Describe the action taken.")]
-    if findings is not None:
-        case.findings = findings.strip()
-    if not case.findings:
-        errors["findings"] = [_("Record the findings before closing the case.")]
-    if errors:
-        raise ValidationError(errors)
-    transition(
-        case,
-        CaseStatus.CLOSED,
-        allowed=CASE_ALLOWED,
-        actor=actor,
-        note=str(Conclusion(conclusion).label),
-        fields={
-            "conclusion": conclusion,
-            "action_taken": action_taken.strip(),
-            "findings": case.findings,
-            "closed_at": timezone.now(),
-        },
-    )
-    declaration = case.rating.declaration
-    enterprise = declaration.enterprise
-    if enterprise.email:
-        notify(
-            kind="rating_outcome",
-            recipient=enterprise.email,
-            language=enterprise.language,
-            context={
-                "company_name": enterprise.name_vi or enterprise.name_en or enterprise.tax_code,
-                "declaration_number": declaration.number,
-                "conclusion": Conclusion(conclusion).label,
-                "action_taken": case.action_taken,
-            },
-            idempotency_key=f"rating-outcome:{case.pk}",
-            obj=case,
-        )
-    return case
+def _investigator_emails(case: FollowUpCase) -> list[str]:
+    """Who is reminded of an overdue case: its investigator, or the inspection desk for a case routed there."""
+    if case.desk == CaseDesk.INSPECTION:
+        return emails_of_role(Role.INSPECTION_DESK)
+    return [address for address in [official_email(case.assigned_to)] if address]
 
 
 def cases_remind_overdue(*, today: date | None = None) -> tuple[int, int]:
@@ -141,14 +277,13 @@ def cases_remind_overdue(*, today: date | None = None) -> tuple[int, int]:
                 "admin_url": _case_admin_url(case),
                 "escalated": False,
             }
-            recipient = official_email(case.assigned_to)
-            if recipient:
+            for recipient in _investigator_emails(case):
                 notify(
                     kind="followup_case_overdue",
                     recipient=recipient,
                     language=settings.LANGUAGE_CODE,
                     context=context,
-                    idempotency_key=f"followup-overdue:{case.pk}:{today.isoformat()}",
+                    idempotency_key=f"followup-overdue:{case.pk}:{today.isoformat()}:{recipient}",
                     obj=case,
                 )
             case.last_reminded_on = today

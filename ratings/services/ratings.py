@@ -15,21 +15,20 @@ from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
 from customs_feedback.validators import DECLARATION_NUMBER
-from customs_feedback.workflow import Actor, record_event, transition
+from customs_feedback.workflow import record_event
 from ratings.models import (
+    ApiClient,
     Channel,
     Declaration,
     LowScoreReason,
     Rating,
     RatingInvitation,
     RatingStatus,
-    RejectionReason,
 )
 from ratings.rollups import rating_counters, rollup_add
 from ratings.services.cases import case_open
 from ratings.services.declaration_rows import _normalized_tax_code
 from ratings.services.invitations import invitation_from_token
-from ratings.transitions import RATING_ALLOWED
 
 
 class AlreadyRated(Conflict):
@@ -87,6 +86,7 @@ def rating_submit(
     data: RatingInput,
     channel: str = Channel.SOFTWARE,
     invitation: RatingInvitation | None = None,
+    submitted_by: ApiClient | None = None,
 ) -> Rating:
     """Record an enterprise's rating of its cleared declaration; a low score opens a follow-up case."""
     values = clean_rating_input(data)
@@ -98,7 +98,7 @@ def rating_submit(
     tax_code = normalized
     try:
         with transaction.atomic():
-            return _rating_create(declaration_number, tax_code, values, channel, invitation)
+            return _rating_create(declaration_number, tax_code, values, channel, invitation, submitted_by)
     except IntegrityError:
         # Two submissions raced past the check; the unique declaration column kept only one.
         if Rating.objects.filter(declaration__number=declaration_number).exists():
@@ -107,7 +107,12 @@ def rating_submit(
 
 
 def _rating_create(
-    declaration_number: str, tax_code: str, values: dict, channel: str, invitation: RatingInvitation | None
+    declaration_number: str,
+    tax_code: str,
+    values: dict,
+    channel: str,
+    invitation: RatingInvitation | None,
+    submitted_by: ApiClient | None,
 ) -> Rating:
     try:
         declaration = (
@@ -134,6 +139,7 @@ def _rating_create(
         team_id=declaration.team_id,
         official_id=declaration.official_id,
         channel=channel,
+        submitted_by=submitted_by,
         submitted_at=now,
         submitted_on=timezone.localdate(now),
         **values,
@@ -143,7 +149,7 @@ def _rating_create(
     if invitation is not None:
         RatingInvitation.objects.filter(pk=invitation.pk).update(used_at=now)
     if rating.is_low:
-        case_open(rating=rating, declaration=declaration)
+        case_open(rating=rating)
     return rating
 
 
@@ -167,29 +173,3 @@ def rating_submit_by_invitation(*, token: str, data: RatingInput) -> Rating:
             raise DomainError(
                 _("This rating link has already been used. Thank you, your rating was recorded.")
             ) from None
-
-
-@transaction.atomic
-def rating_verify(*, rating_id: int, actor: Actor) -> Rating:
-    """Confirm a received rating as genuine."""
-    rating = Rating.objects.get(pk=rating_id)
-    return transition(rating, RatingStatus.VERIFIED, allowed=RATING_ALLOWED, actor=actor)
-
-
-@transaction.atomic
-def rating_reject(*, rating_id: int, reason: str, actor: Actor, note: str = "") -> Rating:
-    """Set a rating aside as invalid, abusive or mistargeted: kept, but no longer counted in statistics."""
-    if reason not in RejectionReason.values:
-        raise ValidationError({"rejection_reason": [_("Choose why the rating is rejected.")]})
-    rating = transition(
-        Rating.objects.get(pk=rating_id),
-        RatingStatus.REJECTED,
-        allowed=RATING_ALLOWED,
-        actor=actor,
-        note=note,
-        fields={"rejection_reason": reason},
-    )
-    rollup_add(
-        {(rating.submitted_on, rating.branch_id, rating.team_id, rating.official_id): rating_counters(rating, -1)}
-    )
-    return rating

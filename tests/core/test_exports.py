@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from customs_feedback.organization.roles import Role
@@ -74,3 +75,52 @@ def test_staff_without_access_export_nothing(client, two_branches):
     client.force_login(staff_user(Role.PARTNERSHIP_DESK))
 
     assert client.get(f"{EXPORT}csv/").status_code == 403
+
+
+def test_exported_cells_are_typed_with_vietnamese_headers_and_no_internal_ids(client, settings, tmp_path):
+    from datetime import datetime
+
+    from ratings.models import Channel, Declaration, Rating, RatingStatus
+    from tests.factories import EnterpriseFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    official = OfficialFactory(team=TeamFactory(branch=BranchFactory(code="03AA")))
+    moment = timezone.make_aware(datetime.fromisoformat("2026-11-03T14:05:27.123456"))
+    declaration = Declaration.objects.create(
+        number="103456789012",
+        enterprise=EnterpriseFactory(),
+        branch=official.branch,
+        team=official.team,
+        official=official,
+        registered_at=moment,
+        cleared_at=moment,
+        cleared_on=moment.date(),
+    )
+    Rating.objects.create(
+        declaration=declaration,
+        branch=official.branch,
+        team=official.team,
+        official=official,
+        official_score=2,
+        team_score=4,
+        branch_score=5,
+        reason="delay",
+        channel=Channel.SOFTWARE,
+        status=RatingStatus.RECEIVED,
+        submitted_at=moment,
+        submitted_on=moment.date(),
+    )
+    client.force_login(staff_user(Role.DEPARTMENT_LEADERSHIP))
+
+    sheet = load_workbook(io.BytesIO(client.get("/admin/ratings/rating/export/xlsx/").content)).active
+    header, row = [cell.value for cell in sheet[1]], sheet[2]
+    officials = read_csv(client.get(f"{EXPORT}csv/"))
+
+    assert header[:2] == ["Thời điểm gửi", "Chi cục"]  # no "Pk" column before them
+    submitted = row[0]
+    assert submitted.value == datetime.fromisoformat("2026-11-03T14:05")  # local time, to the minute
+    assert submitted.number_format == "dd/mm/yyyy hh:mm"
+    scores = [row[header.index(label)].value for label in ("Điểm công chức", "Điểm đội công tác", "Điểm chi cục")]
+    assert scores == [2, 4, 5]
+    assert {row[-1] for row in officials[1:]} <= {"Có", "Không"}
+    assert "Có" in {row[-1] for row in officials[1:]}

@@ -79,7 +79,7 @@ def test_staff_read_every_component_after_the_periodic_jobs_ran(client, settings
 
 
 def test_the_plain_answer_stays_the_short_one(client):
-    assert set(client.get("/healthz/", {"full": "0"}).json()) <= {"status", "database", "broker", "heartbeats"}
+    assert set(client.get("/healthz/", {"full": "0"}).json()) <= {"status", "database", "broker", "cache", "heartbeats"}
 
 
 def test_without_a_worker_heartbeat_the_worker_is_failing_and_the_system_degraded(client):
@@ -100,13 +100,13 @@ def test_the_worker_heartbeat_ages(client, minutes_ago, expected):
 
 
 def test_a_periodic_job_that_never_ran_or_failed_is_degraded(client, monkeypatch):
-    from customs_feedback.notifications import services
+    from customs_feedback.notifications import tasks
 
     def broken_sweep(**kwargs):
         raise RuntimeError("sweep broke")
 
     run_every_periodic_job()
-    monkeypatch.setattr(services, "notification_sweep", broken_sweep)
+    monkeypatch.setattr(tasks, "notifications_sweep", broken_sweep)
     run_every_periodic_job()
     Heartbeat.objects.filter(component="job:ratings.rollup_rebuild").delete()
 

@@ -186,3 +186,17 @@ def test_an_admin_form_with_invisible_only_text_answers_400(admin_client):
 
     assert response.status_code == 400
     assert "Văn bản này chỉ gồm các ký tự vô hình" in response.content.decode()  # Vietnamese by default
+
+
+def test_a_list_where_a_string_belongs_is_a_400_not_a_500(api):
+    response = api.post("/api/v1/inquiries/", {**INQUIRY, "website": [None, None]}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"website": ["Not a valid string."]}
+
+
+def test_a_list_body_for_an_object_endpoint_is_refused_in_the_object_shape(api):
+    response = post_json(api, "/api/v1/partnerships/agreements/confirm/", '[{"token": "a\\u0000"}]')
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": [CONTROL]}

@@ -149,3 +149,20 @@ def test_metrics_are_served_to_an_allowed_network_without_a_token(client, settin
 
 def test_metrics_do_not_accept_writes(client):
     assert client.post("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 405
+
+
+def test_a_malformed_allowed_address_stops_start_up_naming_the_variable():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DJANGO_DEBUG": "1", "METRICS_ALLOWED_ADDRESSES": "10.0.0.0/8,prometheus.local"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+    assert result.returncode != 0
+    assert result.stderr.startswith("configuration error: METRICS_ALLOWED_ADDRESSES: "), result.stderr
+    assert "prometheus.local" in result.stderr

@@ -34,7 +34,10 @@ def test_a_branch_leader_follows_the_dashboard_to_an_overdue_case_and_closes_it(
          reason="attitude", comment="Cán bộ không hướng dẫn.")  # fmt: skip
     other_branch = OfficialFactory(team=TeamFactory(branch=BranchFactory(code="03ZZ")))
     rate(DeclarationFactory(official=other_branch), official=1, team=1, branch=1, reason="delay")
-    FollowUpCase.objects.update(due_date=timezone.localdate() - timedelta(days=2))
+    # Overdue, and the official let the time to explain pass: the leader may conclude.
+    FollowUpCase.objects.update(
+        due_date=timezone.localdate() - timedelta(days=2), explanation_due=timezone.localdate() - timedelta(days=3)
+    )
     rollup_rebuild_task()
     case = FollowUpCase.objects.get(branch=official.branch)
 
@@ -51,6 +54,7 @@ def test_a_branch_leader_follows_the_dashboard_to_an_overdue_case_and_closes_it(
     page.get_by_role("link", name=case.reference).click()
     page.fill("#id_findings", "Đã làm việc với cán bộ và doanh nghiệp; phản ánh đúng.")
     page.select_option("#id_conclusion", Conclusion.SUBSTANTIATED)
+    page.select_option("#id_measure", "reminder")
     page.fill("#id_action_taken", "Nhắc nhở cán bộ, tổ chức rút kinh nghiệm tại đội.")
     page.click("input[name=_close_case]")
 

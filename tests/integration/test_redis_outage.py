@@ -7,6 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from complaints.models import Inquiry
+from customs_feedback import throttling
 from customs_feedback.notifications.models import Notification, NotificationStatus
 from customs_feedback.notifications.services import notification_sweep
 from tests.core.test_input_gate import INQUIRY
@@ -22,18 +23,20 @@ def test_a_submission_during_a_redis_outage_is_stored_and_its_notice_sent_once_r
     smtp_server,  # noqa: F811
     monkeypatch,
     settings,
+    admin_client,
 ):
     start_worker(**smtp_server.env())
+    monkeypatch.setattr(throttling, "_cache_down_since", None)  # restored (to "no outage seen") afterwards
     with broker_outage(monkeypatch):
         settings.CACHES = DEAD_REDIS
         response = APIClient().post("/api/v1/inquiries/", INQUIRY, format="json")
-        health = APIClient().get("/healthz/").json()
+        health = admin_client.get("/healthz/?full=1").json()["components"]
 
     assert response.status_code == 201, response.content
     inquiry = Inquiry.objects.get(tracking_code=response.json()["tracking_code"])
     notice = Notification.objects.get(kind="inquiry_acknowledged", object_id=str(inquiry.pk))
     assert notice.status == NotificationStatus.PENDING
-    assert (health["broker"], health["cache"]) == ("unavailable", "degraded")
+    assert (health["broker"]["status"], health["cache"]["status"]) == ("failing", "degraded")
 
     settings.NOTIFICATION_SWEEP_GRACE_SECONDS = 0  # Redis is back: the periodic sweep runs
     assert notification_sweep() == 1

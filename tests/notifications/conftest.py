@@ -31,10 +31,38 @@ SAMPLE_VALUES = {
     "tracking_url": "http://testserver/vuong-mac/VM-4K7P-9QX2/",
     "answer": "Doanh nghiệp thực hiện theo Điều 86 Thông tư 38/2015/TT-BTC.",
     "unit_name": "Cục Hải quan thành phố Hải Phòng",
+    # Enterprise portal (sign-in code, colleague invitation, daily digest of rating invitations).
+    "tax_code": "0100233488",
+    "code": "042917",
+    "minutes": 10,
+    "invited_by": "Nguyễn Văn Hùng",
+    "role": "Khai báo",
+    "day": MOMENT.date(),
+    "declarations": [
+        {
+            "number": "105123456789",
+            "cleared_at": MOMENT,
+            "branch_name": "Chi cục Hải quan cửa khẩu cảng Hải Phòng khu vực I",
+            "rate_url": "http://testserver/ratings/rate/xyz/",
+        }
+    ],
+    "portal_url": "http://testserver/doanh-nghiep/declarations/",
     "note": "Doanh nghiệp đã khắc phục vi phạm",
     "version": 2,
     "title": "Thỏa thuận hợp tác Hải quan – Doanh nghiệp (sửa đổi)",
     "accept_url": "http://testserver/partnerships/accept/abc/",
+    # trust loop (issue 11)
+    "measure": "Nhắc nhở",
+    "status_url": "http://testserver/ratings/status/abc/",
+    "contest_until": MOMENT.date(),
+    "decision": "Khôi phục đánh giá",
+    "rating_id": 42,
+    "explanation_due": MOMENT.date(),
+    "appeal_until": MOMENT.date(),
+    "record_url": "http://testserver/admin/ratings/followupcase/official/7/",
+    "period_label": "Tháng 11/2026",
+    "unit": "Toàn Cục",
+    "report_url": "http://testserver/admin/report/?period=2026-11",
 }
 
 

@@ -60,12 +60,14 @@ def test_declaration_numbers_have_exactly_twelve_digits(number):
     validate_declaration_number("102345678901")
 
 
+@pytest.mark.django_db  # the department's calendar overrides are read from the database
 def test_working_days_skip_weekends():
     friday = date(2026, 11, 20)
 
     assert add_working_days(friday, 1) == date(2026, 11, 23)
 
 
+@pytest.mark.django_db  # the department's calendar overrides are read from the database
 def test_working_days_skip_tet():
     # Tết Bính Ngọ: Monday 16 to Friday 20 February 2026 are public holidays.
     friday_before_tet = date(2026, 2, 13)
@@ -75,10 +77,12 @@ def test_working_days_skip_tet():
     assert add_working_days(friday_before_tet, 5) == date(2026, 2, 27)
 
 
+@pytest.mark.django_db  # the department's calendar overrides are read from the database
 def test_working_days_skip_reunification_and_labour_day():
     assert add_working_days(date(2026, 4, 29), 1) == date(2026, 5, 4)
 
 
+@pytest.mark.django_db  # the department's calendar overrides are read from the database
 def test_working_days_between_counts_both_ways():
     assert working_days_between(date(2026, 2, 13), date(2026, 2, 27)) == 5
     assert working_days_between(date(2026, 2, 27), date(2026, 2, 13)) == -5

@@ -128,3 +128,18 @@ def test_a_staff_session_ends_after_its_absolute_lifetime_even_when_active(clien
 def test_weak_staff_passwords_are_refused(password):
     with pytest.raises(ValidationError):
         validate_password(password)
+
+
+def test_the_two_factor_set_up_shows_the_key_to_type_by_hand(client):
+    from base64 import b32encode
+
+    user = staff_user(Role.BRANCH_LEADER)
+    client.force_login(user)
+    client.post("/admin/two-factor/", {"action": "start"})
+
+    page = client.get("/admin/two-factor/").content.decode()
+
+    key = b32encode(TOTPDevice.objects.get(user=user, confirmed=False).bin_key).decode().rstrip("=")
+    shown = page.split('id="two-factor-key">')[1].split("<")[0]
+    assert shown.replace(" ", "") == key
+    assert 'role="img" aria-label=' in page

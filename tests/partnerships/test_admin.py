@@ -172,3 +172,18 @@ def test_an_enterprise_page_lists_its_agreements(client, desk):
     page = client.get(f"/admin/partnerships/enterprise/{agreement.enterprise.pk}/change/").content.decode()
 
     assert agreement.reference in page
+
+
+def test_event_notes_and_statuses_show_in_vietnamese(client, desk, django_capture_on_commit_callbacks):
+    agreement = factories.pending_review()
+    client.force_login(desk)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_action(client, "countersign", [agreement])
+    agreement.refresh_from_db()
+
+    page = client.get(f"{CHANGELIST}{agreement.pk}/change/").content.decode()
+
+    assert "ký trên cổng thông tin" in page and "signed on the portal" not in page
+    assert "đã xác nhận email" in page
+    assert f"đã ký xác nhận, số {agreement.number}" in page
+    assert "pending_review" not in page.split("status-history")[1]

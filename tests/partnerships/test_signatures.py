@@ -63,11 +63,12 @@ def prefilled(**overrides) -> bytes:
     return digital_signing.prefilled_agreement_pdf(**fields)
 
 
-def upload_signed(client, pdf: bytes, email: str = "xnk@dinhvu.example.vn"):
+def upload_signed(client, pdf: bytes, email: str = "xnk@dinhvu.example.vn", **headers):
     return client.post(
         SIGNED_URL,
         {"file": SimpleUploadedFile("signed.pdf", pdf, "application/pdf"), "email": email, "language": "vi"},
         HTTP_ACCEPT_LANGUAGE="en",
+        **headers,
     )
 
 
@@ -335,3 +336,58 @@ def test_an_enterprise_with_an_agreement_in_force_cannot_upload_another(client, 
     assert response.status_code == 409
     assert response.json()["detail"].startswith("This enterprise already has a partnership agreement in force")
     assert services.Agreement.objects.filter(status=AgreementStatus.PENDING_REVIEW).count() == 0
+
+
+def bearer_of(tax_code: str) -> dict:
+    from partnerships import sign_in
+    from partnerships.models import EnterpriseUser, MemberRole
+    from tests.factories import EnterpriseFactory
+
+    enterprise = EnterpriseFactory(tax_code=tax_code)
+    member = EnterpriseUser.objects.create(enterprise=enterprise, email=f"ql@{tax_code}.vn", role=MemberRole.MANAGER)
+    key, _expires = sign_in.token_issue(member=member)
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_a_signed_in_company_user_uploads_its_own_companys_agreement(client, enterprise_ca):
+    signed = pki.sign_as(prefilled(), pki.enterprise_certificate(enterprise_ca, TAX_CODE), enterprise_ca)
+
+    response = upload_signed(client, signed, **bearer_of(TAX_CODE))
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["signature"] == "digital"
+
+
+def test_a_signed_in_user_of_another_company_cannot_upload_it(client, enterprise_ca):
+    signed = pki.sign_as(prefilled(), pki.enterprise_certificate(enterprise_ca, TAX_CODE), enterprise_ca)
+
+    response = upload_signed(client, signed, **bearer_of("0200519875"))
+
+    assert response.status_code == 400
+    assert response.json() == {"file": ["This agreement names another enterprise than the one you signed in for."]}
+
+
+def test_a_wrong_bearer_token_is_refused(client, enterprise_ca):
+    signed = pki.sign_as(prefilled(), pki.enterprise_certificate(enterprise_ca, TAX_CODE), enterprise_ca)
+
+    response = upload_signed(client, signed, HTTP_AUTHORIZATION="Bearer not-a-token")
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "This token is not valid or has expired. Please sign in again."}
+
+
+def test_without_trust_roots_configured_digital_signatures_are_refused(client, settings):
+    files = pki.throwaway_signing_files()  # a real seal certificate, so no demo CA stands in as trust root
+    settings.CERTIFICATE_SIGNING_P12, settings.CERTIFICATE_SIGNING_PASSWORD = str(files.p12), files.password
+    settings.SIGNATURE_TRUST_ROOTS = ""
+    ca = pki.new_ca()
+
+    response = upload_signed(client, pki.sign_as(prefilled(), pki.enterprise_certificate(ca, TAX_CODE), ca))
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "file": [
+            "The department does not accept digitally signed agreements yet. "
+            "Please sign the agreement on the portal instead."
+        ]
+    }

@@ -102,3 +102,24 @@ def test_the_registry_filters_partners_by_acceptance_of_the_current_text(admin_c
 
     assert [a.pk for a in not_yet.context["cl"].result_list] == [partner.pk]
     assert [a.pk for a in yes.context["cl"].result_list] == [signed_v2.pk]
+
+
+def test_the_enterprise_portal_shows_a_manager_the_new_text_to_accept(desk):
+    from django.urls import reverse
+
+    from partnerships.models import MemberRole
+    from tests.enterprise.conftest import make_member, signed_in
+
+    partner = factories.active(desk)
+    manager = signed_in(make_member(partner.enterprise, partner.email, role=MemberRole.MANAGER))
+    section = reverse("enterprise:section", args=["agreement"])
+    assert "text-to-accept" not in manager.get(section).content.decode()
+
+    publish_v2()
+    page = manager.get(section).content.decode()
+
+    assert 'id="text-to-accept"' in page
+    link = re.search(r'href="(/partnerships/accept/[^"]+/)"', page).group(1)
+    manager.post(link)
+    assert accepted(partner)
+    assert "text-to-accept" not in manager.get(section).content.decode()

@@ -53,6 +53,12 @@ def leader(branch):
 
 
 @pytest.fixture
+def inspector(db):
+    """A member of the inspection desk (Thanh tra – Kiểm tra)."""
+    return staff_user(Role.INSPECTION_DESK, email="thanhtra@haiquan.example.vn")
+
+
+@pytest.fixture
 def declaration(official, enterprise):
     return DeclarationFactory(official=official, enterprise=enterprise, number="103456789012")
 
@@ -89,3 +95,10 @@ def rate(declaration, official=None, team=None, branch=None, reason="", comment=
 
 def at(day: str, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.fromisoformat(day).replace(hour=hour))
+
+
+def frozen(moment: datetime):
+    """Django's clock stopped at `moment` (timezone.now and everything reading it, e.g. localdate)."""
+    from unittest import mock
+
+    return mock.patch("django.utils.timezone.now", return_value=moment)

@@ -1,10 +1,12 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from customs_feedback.organization.roles import Role
-from ratings.models import Rating, RatingStatus
+from ratings.models import FollowUpCase, RaterIdentityView, Rating, RatingStatus
 from tests.factories import BranchFactory, OfficialFactory, TeamFactory, staff_user
-from tests.ratings.conftest import DeclarationFactory, rate
+from tests.ratings.conftest import DeclarationFactory, at, frozen, rate
 
 pytestmark = pytest.mark.django_db
 
@@ -14,10 +16,13 @@ def low_rating(declaration, leader):
     return rate(declaration, official=1, team=2, branch=2, reason="attitude", comment="Thái độ chưa đúng mực")
 
 
-def test_the_investigator_sees_who_rated_and_nobody_else_does(client, low_rating, leader, branch):
+def test_the_investigator_and_the_inspection_desk_see_who_rated_nobody_else_and_each_look_is_logged(
+    client, low_rating, leader, branch
+):
     tax_code = low_rating.declaration.enterprise.tax_code
     officer = staff_user(Role.BRANCH_OFFICER, branch=branch)
     boss = staff_user(Role.DEPARTMENT_LEADERSHIP)
+    inspector = staff_user(Role.INSPECTION_DESK)
     case_url = reverse("admin:ratings_followupcase_change", args=[low_rating.case.pk])
     rating_url = reverse("admin:ratings_rating_change", args=[low_rating.pk])
 
@@ -30,13 +35,18 @@ def test_the_investigator_sees_who_rated_and_nobody_else_does(client, low_rating
     ]
     client.force_login(boss)
     boss_pages = [client.get(case_url).content.decode(), client.get(rating_url).content.decode()]
+    client.force_login(inspector)
+    inspection_pages = [client.get(case_url).content.decode()]
 
-    assert all(tax_code in page for page in investigator_pages)
+    assert all(tax_code in page for page in investigator_pages + inspection_pages)
     assert all(low_rating.declaration.number in page for page in investigator_pages)
     for page in officer_pages + boss_pages:
-        assert "Thái độ chưa đúng mực" in page or "ratings/rating" in page
         assert tax_code not in page
         assert low_rating.declaration.number not in page
+    assert "Thái độ chưa đúng mực" in boss_pages[0]
+    assert sorted(RaterIdentityView.objects.values_list("viewer__username", "where")) == sorted(
+        [(leader.username, "admin:case"), (leader.username, "admin:rating"), (inspector.username, "admin:case")]
+    )
 
 
 def test_the_enterprise_is_not_in_the_rating_api_answer(api, api_key, declaration):
@@ -50,10 +60,12 @@ def test_the_enterprise_is_not_in_the_rating_api_answer(api, api_key, declaratio
     assert set(response.json()) == {"id", "status"}
 
 
-def test_branch_staff_see_only_their_branch_and_never_ratings_of_their_own_work(client, branch, official):
+def test_a_branch_officer_sees_only_ratings_in_cases_assigned_to_them_never_their_own(client, branch, official, leader):
     officer = staff_user(Role.BRANCH_OFFICER, branch=branch)
-    own = rate(DeclarationFactory(official=officer.official), branch=5)
+    own = rate(DeclarationFactory(official=officer.official), official=1, reason="delay")
     colleague = rate(DeclarationFactory(official=official), branch=4)
+    assigned = rate(DeclarationFactory(official=official), official=2, reason="attitude")
+    FollowUpCase.objects.filter(rating=assigned).update(assigned_to=officer.official)
     elsewhere = rate(
         DeclarationFactory(official=OfficialFactory(team=TeamFactory(branch=BranchFactory(code="03EE")))), branch=3
     )
@@ -62,22 +74,29 @@ def test_branch_staff_see_only_their_branch_and_never_ratings_of_their_own_work(
     response = client.get(reverse("admin:ratings_rating_changelist"))
 
     shown = {rating.pk for rating in response.context["cl"].result_list}
-    assert shown == {colleague.pk}
-    assert own.pk not in shown and elsewhere.pk not in shown
+    assert shown == {assigned.pk}
+    assert not shown & {own.pk, colleague.pk, elsewhere.pk}
 
 
-def test_verify_and_reject_actions_call_the_services(client, declaration, leader):
+def test_verify_action_and_reject_page_call_the_services(client, declaration, leader):
     rating = rate(declaration, branch=4)
     client.force_login(leader)
     changelist = reverse("admin:ratings_rating_changelist")
+    reject_url = reverse("admin:ratings_rating_reject", args=[rating.pk])
 
     client.post(changelist, {"action": "verify", "_selected_action": [rating.pk]})
     rating.refresh_from_db()
     assert rating.status == RatingStatus.VERIFIED
 
-    client.post(changelist, {"action": "reject_abusive", "_selected_action": [rating.pk]})
+    without_note = client.post(reject_url, {"reason": "abusive", "note": ""})
+    assert without_note.status_code == 200 and "note" in without_note.context["form"].errors
+    client.post(reject_url, {"reason": "abusive", "note": "Ngôn từ xúc phạm"})
     rating.refresh_from_db()
-    assert (rating.status, rating.rejection_reason) == (RatingStatus.REJECTED, "abusive")
+    assert (rating.status, rating.rejection_reason, rating.rejection_note) == (
+        RatingStatus.REJECTED,
+        "abusive",
+        "Ngôn từ xúc phạm",
+    )
     assert rating.events.count() == 3
 
     response = client.post(changelist, {"action": "verify", "_selected_action": [rating.pk]}, follow=True)
@@ -91,34 +110,39 @@ def test_the_case_is_closed_from_the_admin_button(
     client.force_login(leader)
     url = reverse("admin:ratings_followupcase_change", args=[low_rating.case.pk])
 
-    refused = client.post(url, {"findings": "", "conclusion": "", "action_taken": "", "_close_case": "1"})
+    FollowUpCase.objects.filter(pk=low_rating.case.pk).update(explanation_due=date(2020, 1, 1))
+    refused = client.post(
+        url, {"findings": "", "conclusion": "", "measure": "", "action_taken": "", "_close_case": "1"}, follow=True
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             url,
             {
                 "findings": "Đã xác minh qua camera.",
                 "conclusion": "substantiated",
+                "measure": "review_session",
                 "action_taken": "Kiểm điểm cán bộ.",
                 "_close_case": "1",
             },
         )
 
-    assert refused.status_code == 200  # the form is shown again with its errors
+    assert "Vui lòng ghi nhận kết quả xác minh trước khi kết thúc hồ sơ." in refused.content.decode()
     low_rating.case.refresh_from_db()
     assert (low_rating.case.status, low_rating.case.conclusion) == ("closed", "substantiated")
     assert [message.to for message in mailoutbox] == [[low_rating.declaration.enterprise.email]]
 
 
-def test_an_official_sees_aggregates_of_their_own_work_only(client, official, settings):
+def test_an_official_sees_aggregates_of_their_own_work_only_per_closed_period(client, official, settings):
     settings.RATING_MIN_SAMPLE = 2
     user = staff_user(Role.OFFICIAL)
     official.user = user
     official.save()
-    for score in (5, 3):
-        rate(DeclarationFactory(official=official), official=score)
+    with frozen(at("2026-10-14")):
+        for score in (5, 3):
+            rate(DeclarationFactory(official=official, cleared_at=at("2026-10-13")), official=score)
     client.force_login(user)
 
-    page = client.get(reverse("admin:ratings_dailyrollup_changelist"))
+    page = client.get(reverse("admin:ratings_dailyrollup_changelist"), {"period": "2026-10"})
     ratings_list = client.get(reverse("admin:ratings_rating_changelist"))
 
     assert page.status_code == 200
@@ -133,10 +157,11 @@ def test_an_officials_scores_are_withheld_below_the_minimum_sample(client, offic
     user = staff_user(Role.OFFICIAL)
     official.user = user
     official.save()
-    rate(DeclarationFactory(official=official), official=1, reason="delay")
+    with frozen(at("2026-10-14")):
+        rate(DeclarationFactory(official=official, cleared_at=at("2026-10-13")), official=1, reason="delay")
     client.force_login(user)
 
-    page = client.get(reverse("admin:ratings_dailyrollup_changelist"))
+    page = client.get(reverse("admin:ratings_dailyrollup_changelist"), {"period": "2026-10"})
 
     assert page.context["total"]["ratings"] == 1
     assert page.context["total"]["average"] is None

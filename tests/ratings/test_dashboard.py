@@ -10,7 +10,7 @@ from customs_feedback.organization.roles import Role
 from ratings.models import CaseStatus, FollowUpCase, Rating
 from ratings.tasks import rollup_rebuild_task
 from tests.factories import BranchFactory, EnterpriseFactory, OfficialFactory, TeamFactory, staff_user
-from tests.ratings.conftest import DeclarationFactory, rate
+from tests.ratings.conftest import DeclarationFactory, at, frozen, rate
 
 pytestmark = pytest.mark.django_db
 
@@ -68,17 +68,26 @@ def test_an_official_sees_only_their_own_aggregates_never_a_rater(client, offici
     user = staff_user(Role.OFFICIAL)
     official.user = user
     official.save(update_fields=["user"])
-    rate(DeclarationFactory(official=official, enterprise=enterprise), official=5, team=4, branch=4)
+    with frozen(at("2026-11-10")):
+        rate(DeclarationFactory(official=official, enterprise=enterprise, cleared_at=at("2026-11-09")), official=5)
     client.force_login(user)
 
-    few = client.get("/admin/").content.decode()
-    rate(DeclarationFactory(official=official, enterprise=enterprise), official=3, team=4, branch=4)
-    enough = client.get("/admin/").content.decode()
+    with frozen(at("2026-12-02")):
+        few = client.get("/admin/").content.decode()
+    with frozen(at("2026-11-11")):
+        rate(DeclarationFactory(official=official, enterprise=enterprise, cleared_at=at("2026-11-10")), official=3)
+    with frozen(at("2026-11-30")):
+        client.force_login(user)  # the idle-session clock must not see time run backwards
+        still_open = client.get("/admin/").content.decode()
+    with frozen(at("2026-12-02")):
+        client.force_login(user)
+        enough = client.get("/admin/").content.decode()
 
-    assert figures(few)["lượt đánh giá về công việc của tôi"] == "1"
+    assert figures(few)["lượt đánh giá về công việc của tôi trong 2026-11"] == "1"
     assert figures(few)["điểm chỉ hiển thị khi có từ 2 lượt đánh giá"] == "—"
+    assert figures(still_open)["lượt đánh giá về công việc của tôi trong 2026-10"] == "0"  # November not over
     assert figures(enough)["điểm trung bình cán bộ"] == "4,00 ★"
-    for html in (few, enough):
+    for html in (few, still_open, enough):
         assert "Người Đánh Giá" not in html
         assert enterprise.tax_code not in html
         assert "Theo chi cục" not in html

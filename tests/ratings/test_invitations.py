@@ -134,3 +134,12 @@ def test_an_expired_link_is_refused(client, invitation_link):
 
     assert response.status_code == 410
     assert not Rating.objects.exists()
+
+
+def test_the_language_switch_changes_the_language_of_the_rating_form(client, invitation_link):
+    vietnamese = client.get(invitation_link).content.decode()
+    client.cookies["django_language"] = "en"  # what the switch (set_language) leaves behind
+    english = client.get(invitation_link).content.decode()
+
+    assert '<html lang="vi"' in vietnamese
+    assert '<html lang="en"' in english

@@ -183,10 +183,10 @@ def test_verifying_then_rejecting_a_rating_removes_it_from_the_statistics(declar
 
 def test_a_rejected_rating_cannot_be_rejected_again(declaration, leader):
     rating = rate(declaration, branch=3)
-    rating_reject(rating_id=rating.pk, reason="invalid", actor=leader)
+    rating_reject(rating_id=rating.pk, reason="invalid", actor=leader, note="Không phải tờ khai của doanh nghiệp")
 
     with pytest.raises(DomainError):
-        rating_reject(rating_id=rating.pk, reason="invalid", actor=leader)
+        rating_reject(rating_id=rating.pk, reason="invalid", actor=leader, note="Lần hai")
 
     assert DailyRollup.objects.get(day=rating.submitted_on).ratings == 0
 

@@ -42,7 +42,7 @@ def seeded(branch, team, leader):
     rate(declarations[1], official=4, team=4)
     rate(declarations[5], official=2, team=3, branch=2, reason="delay")
     spam = rate(declarations[6], official=1, team=1, branch=1, reason="other", comment="spam")
-    rating_reject(rating_id=spam.pk, reason="abusive", actor=leader)
+    rating_reject(rating_id=spam.pk, reason="abusive", note="Spam", actor=leader)
     return {"first": first, "second": second, "other": other}
 
 
@@ -125,14 +125,37 @@ def test_after_the_rollup_job_the_endpoint_agrees_with_a_direct_aggregate(client
     assert client.get(URL, {"branch": "03EE"}).json()["declarations"] == direct_aggregate("03EE")["declarations"] == 4
 
 
-def test_bad_stats_queries_are_answered_with_a_message(client, db):
-    response = client.get(URL, {"branch": "ZZZZ", "date_from": "31/05/2020"}, HTTP_ACCEPT_LANGUAGE="en")
+@pytest.mark.parametrize(
+    ("query", "errors"),
+    [
+        ({"branch": "ZZZZ"}, {"branch": ["Unknown branch code ZZZZ."]}),
+        ({"date_from": "31/05/2020"}, {"date_from": ["Use a date such as 2020-05-31."]}),
+        ({"date_to": "2026-02-30"}, {"date_to": ["Use a date such as 2020-05-31."]}),
+        (
+            {"period": "2026-13"},
+            {"period": ["Use a period such as 2026 (a year), 2026-Q4 (a quarter) or 2026-11 (a month)."]},
+        ),
+        (
+            {"period": "2026-Q5"},
+            {"period": ["Use a period such as 2026 (a year), 2026-Q4 (a quarter) or 2026-11 (a month)."]},
+        ),
+        ({"period": "2026-11", "date_from": "2026-11-01"}, {"period": ["Give either a period or dates, not both."]}),
+        ({"date_from": "2026-11-02", "date_to": "2026-11-01"}, {"date_to": ["The end date is before the start date."]}),
+        ({"team": "TTHQ"}, {"team": ["Give the branch of the team too."]}),
+    ],
+)
+def test_bad_stats_queries_are_answered_with_a_message(client, db, query, errors):
+    response = client.get(URL, query, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 400
-    assert response.json() == {
-        "branch": ["Unknown branch code ZZZZ."],
-        "date_from": ["Use a date such as 2020-05-31."],
-    }
+    assert response.json() == errors
+
+
+def test_bad_stats_queries_are_answered_in_vietnamese_by_default(client, db):
+    response = client.get(URL, {"period": "2026-13"})
+
+    assert response.status_code == 400
+    assert response.json() == {"period": ["Dùng kỳ như 2026 (một năm), 2026-Q4 (một quý) hoặc 2026-11 (một tháng)."]}
 
 
 def test_team_and_official_figures_need_a_staff_sign_in(client, seeded):
@@ -154,7 +177,7 @@ def test_a_branch_leader_reads_team_and_official_figures_of_their_branch_only(cl
     assert team.status_code == 200
     assert team.json()["ratings"] == 3
     assert other.status_code == 403
-    assert other.json() == {"detail": "You may only see the figures of your own branch."}
+    assert other.json() == {"detail": "You may not see the figures of this team or official."}
 
 
 def test_official_figures_are_withheld_below_the_minimum_sample(client, seeded, leader, settings):
@@ -173,20 +196,34 @@ def test_official_figures_are_withheld_below_the_minimum_sample(client, seeded, 
     )
 
 
-def test_an_official_sees_only_their_own_aggregates(client, seeded, settings):
+def test_an_official_asks_only_for_their_own_figures_and_only_per_closed_period(client, seeded, settings):
     settings.RATING_MIN_SAMPLE = 2
     user = staff_user(Role.OFFICIAL)
     seeded["first"].user = user
     seeded["first"].save()
     client.force_login(user)
 
-    own = client.get(URL, {"official": "03CC-A"})
-    colleague = client.get(URL, {"official": "03CC-B"})
-    team = client.get(URL, {"branch": "03CC", "team": "TTHQ"})
+    headers = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    no_period = client.get(URL, {"official": "03CC-A"}, **headers)
+    window = client.get(URL, {"official": "03CC-A", "date_from": "2020-01-01"}, **headers)
+    open_period = client.get(URL, {"official": "03CC-A", "period": f"{timezone.localdate():%Y-%m}"}, **headers)
+    colleague = client.get(URL, {"official": "03CC-B", "period": "2020-01"}, **headers)
+    team = client.get(URL, {"branch": "03CC", "team": "TTHQ"}, **headers)
 
-    assert own.status_code == 200
-    assert own.json()["ratings"] == 2
+    assert no_period.status_code == 400
+    assert no_period.json() == {
+        "period": ["Your own figures are published per closed period: add period=YYYY-MM, YYYY-Qn or YYYY."]
+    }
+    assert window.status_code == 403
+    assert window.json() == {
+        "detail": "Your own figures are published per closed period only: use period=YYYY-MM, YYYY-Qn or YYYY."
+    }
+    assert open_period.status_code == 403
+    assert open_period.json() == {
+        "detail": "This period is not over yet: your own figures are published once it has closed."
+    }
     assert colleague.status_code == 403
+    assert colleague.json() == {"detail": "You may not see the figures of this team or official."}
     assert team.status_code == 403
 
 

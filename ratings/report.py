@@ -1,0 +1,189 @@
+"""The ratings and follow-up sections of the results report: every figure is one aggregate query."""
+
+from __future__ import annotations
+
+from django.db.models import Avg, Count, Q
+from django.utils.translation import gettext as _
+
+from customs_feedback.core.reporting import Column, ReportScope, Section, Table, report_section, share
+from ratings.models import (
+    CaseStatus,
+    Conclusion,
+    Declaration,
+    FollowUpCase,
+    Rating,
+    RatingStatus,
+    RejectionReason,
+    Score,
+)
+
+TARGETS = ("official", "team", "branch")
+LOW = Q(official_score__lte=2) | Q(team_score__lte=2) | Q(branch_score__lte=2)
+
+
+def _target_labels() -> dict[str, str]:
+    return {"official": _("Customs official"), "team": _("Working team"), "branch": _("Customs branch")}
+
+
+def _counted_ratings(scope: ReportScope):
+    """Ratings submitted in the period; rejected ones are kept apart and never scored."""
+    period = scope.period
+    return scope.rows(Rating.objects.filter(submitted_on__range=(period.first_day, period.last_day)), "branch_id")
+
+
+@report_section(order=20)
+def ratings_section(scope: ReportScope) -> Section:
+    period = scope.period
+    submitted = _counted_ratings(scope)
+    cleared = scope.rows(Declaration.objects.filter(cleared_on__range=(period.first_day, period.last_day)), "branch_id")
+    counted = submitted.exclude(status=RatingStatus.REJECTED)
+    figures = counted.aggregate(
+        ratings=Count("pk"),
+        low=Count("pk", filter=LOW),
+        **{f"average_{target}": Avg(f"{target}_score") for target in TARGETS},
+        **{
+            f"{target}_{score}": Count("pk", filter=Q(**{f"{target}_score": score}))
+            for target in TARGETS
+            for score in Score.values
+        },
+    )
+    declarations = cleared.count()
+    overview = Table(
+        _("Ratings"),
+        [Column(_("Figure"), "text"), Column(_("Number"))],
+        [
+            [_("Declarations cleared"), declarations],
+            [_("Ratings counted"), figures["ratings"]],
+            [_("Low ratings (2 stars or fewer)"), figures["low"]],
+            [_("Rejected ratings (not counted)"), submitted.filter(status=RatingStatus.REJECTED).count()],
+        ],
+    )
+    participation = Table(
+        _("Participation"),
+        [Column(_("Figure"), "text"), Column(_("Share"), "percent")],
+        [
+            [_("Participation rate"), share(figures["ratings"], declarations)],
+            [
+                _("Satisfied share (4–5 stars for the branch)"),
+                share(
+                    figures["branch_4"] + figures["branch_5"],
+                    sum(figures[f"branch_{score}"] for score in Score.values),
+                ),
+            ],
+        ],
+    )
+    labels = _target_labels()
+    averages = Table(
+        _("Average score and distribution by target"),
+        [
+            Column(_("Target"), "text"),
+            Column(_("Average"), "decimal"),
+            *(Column(_("%(stars)s stars") % {"stars": score}) for score in sorted(Score.values, reverse=True)),
+        ],
+        [
+            [
+                labels[target],
+                figures[f"average_{target}"],
+                *(figures[f"{target}_{score}"] for score in sorted(Score.values, reverse=True)),
+            ]
+            for target in TARGETS
+        ],
+    )
+    return Section(
+        _("Service ratings"),
+        [overview, participation, averages, _by_branch(scope, counted, cleared)],
+    )
+
+
+def _by_branch(scope: ReportScope, counted, cleared) -> Table:
+    cleared_by_branch = dict(cleared.values("branch_id").annotate(total=Count("pk")).values_list("branch_id", "total"))
+    rows = (
+        counted.values("branch_id", "branch__code", "branch__name_vi")
+        .annotate(
+            ratings=Count("pk"),
+            average_official=Avg("official_score"),
+            average_team=Avg("team_score"),
+            average_branch=Avg("branch_score"),
+            satisfied=Count("pk", filter=Q(branch_score__gte=4)),
+        )
+        .order_by("branch__code")
+    )
+    table = Table(
+        _("By branch"),
+        [
+            Column(_("Branch"), "text"),
+            Column(_("Declarations cleared")),
+            Column(_("Ratings")),
+            Column(_("Participation"), "percent"),
+            Column(_("Average (official)"), "decimal"),
+            Column(_("Average (team)"), "decimal"),
+            Column(_("Average (branch)"), "decimal"),
+        ],
+    )
+    for row in rows:
+        declarations = cleared_by_branch.get(row["branch_id"], 0)
+        table.rows.append([
+            f"{row['branch__code']} – {row['branch__name_vi']}",
+            declarations,
+            row["ratings"],
+            share(row["ratings"], declarations),
+            row["average_official"],
+            row["average_team"],
+            row["average_branch"],
+        ])  # fmt: skip
+    return table
+
+
+@report_section(order=30)
+def followup_section(scope: ReportScope) -> Section:
+    """How the low ratings of the period ended, why ratings were rejected, and the actions taken."""
+    period = scope.period
+    counted = _counted_ratings(scope)
+    low = counted.exclude(status=RatingStatus.REJECTED).filter(LOW)
+    outcome = low.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(case__status=CaseStatus.OPEN)),
+        substantiated=Count("pk", filter=Q(case__conclusion=Conclusion.SUBSTANTIATED)),
+        not_substantiated=Count("pk", filter=Q(case__conclusion=Conclusion.NOT_SUBSTANTIATED)),
+        without_case=Count("pk", filter=Q(case__isnull=True)),
+    )
+    outcomes = Table(
+        _("Low ratings and how their cases ended"),
+        [Column(_("Outcome"), "text"), Column(_("Ratings"))],
+        [
+            [_("Low ratings"), outcome["total"]],
+            [_("Case still open"), outcome["open"]],
+            [Conclusion.SUBSTANTIATED.label, outcome["substantiated"]],
+            [Conclusion.NOT_SUBSTANTIATED.label, outcome["not_substantiated"]],
+            [_("No case opened"), outcome["without_case"]],
+        ],
+    )
+    rejected = dict(
+        counted.filter(status=RatingStatus.REJECTED)
+        .values("rejection_reason")
+        .annotate(total=Count("pk"))
+        .values_list("rejection_reason", "total")
+    )
+    rejections = Table(
+        _("Rejected ratings by reason"),
+        [Column(_("Reason"), "text"), Column(_("Ratings"))],
+        [[reason.label, rejected.get(reason.value, 0)] for reason in RejectionReason],
+    )
+    closed = scope.rows(
+        FollowUpCase.objects.filter(closed_at__gte=period.start, closed_at__lt=period.end), "branch_id"
+    ).order_by("closed_at", "pk")
+    actions = Table(
+        _("Follow-up actions taken"),
+        [
+            Column(_("Case"), "text"),
+            Column(_("Branch"), "text"),
+            Column(_("Closed on"), "date"),
+            Column(_("Conclusion"), "text"),
+            Column(_("Action taken"), "text"),
+        ],
+        [
+            [case.reference, case.branch.code, case.closed_at, case.get_conclusion_display(), case.action_taken]
+            for case in closed.select_related("branch")
+        ],
+    )
+    return Section(_("Follow-up of low ratings"), [outcomes, rejections, actions])
