@@ -301,11 +301,11 @@ def official_period_figures(*, official_id: int, period: Period) -> dict:
     return {**figures, "period": period.code, "min_sample": sample}
 
 
-def stats_for_caller(*, user, query: dict) -> dict:
-    """`GET /api/v1/ratings/stats/` for one caller: branch level is public; team and official level follow
-    rater protection (see may_read_individual_figures); an official's own figures come per closed period only."""
-    branch_code, team_code, official_code = query["branch"], query["team"], query["official"]
-    period: Period | None = query.get("period")
+def _stats_subjects(
+    user, branch_code: str, team_code: str, official_code: str
+) -> tuple[Branch | None, Team | None, Official | None]:
+    """The branch, team and official a stats query names (each None when not asked), checked to exist; team
+    and official level only for signed-in staff."""
     branch = Branch.objects.filter(code=branch_code.upper()).first() if branch_code else None
     if branch_code and branch is None:
         raise ValidationError({"branch": [_("Unknown branch code %(code)s.") % {"code": branch_code}]})
@@ -322,6 +322,14 @@ def stats_for_caller(*, user, query: dict) -> dict:
         official = Official.objects.filter(code=official_code).first()
         if official is None:
             raise ValidationError({"official": [_("Unknown official code %(code)s.") % {"code": official_code}]})
+    return branch, team, official
+
+
+def stats_for_caller(*, user, query: dict) -> dict:
+    """`GET /api/v1/ratings/stats/` for one caller: branch level is public; team and official level follow
+    rater protection (see may_read_individual_figures); an official's own figures come per closed period only."""
+    period: Period | None = query.get("period")
+    branch, team, official = _stats_subjects(user, query["branch"], query["team"], query["official"])
     if official is not None and _own_official_id(user) == official.pk:
         return _own_figures(official=official, query=query, period=period)
     if official is not None or team is not None:
