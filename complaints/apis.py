@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -28,6 +28,16 @@ def honeypot_check(value: str) -> None:
         raise ValidationError({HONEYPOT: [_("This submission looks automated and was not accepted.")]})
 
 
+def _text(**options) -> serializers.CharField:
+    """An optional text field of a request's shape; a value that is not text gets a translated message."""
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": gettext_lazy("Send this field as text.")},
+        **options,
+    )
+
+
 class InquirySubmitApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -40,16 +50,16 @@ class InquirySubmitApi(APIView):
             ref_name = "InquirySubmitInput"
 
         # Shape only; the service checks every rule and answers with translated messages.
-        name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-        email = serializers.CharField(required=False, allow_blank=True)
-        phone = serializers.CharField(required=False, allow_blank=True)
-        tax_code = serializers.CharField(required=False, allow_blank=True)
-        category = serializers.CharField(required=False, allow_blank=True)
-        subject = serializers.CharField(required=False, allow_blank=True)
-        body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-        declaration_number = serializers.CharField(required=False, allow_blank=True)
-        language = serializers.CharField(required=False, allow_blank=True)
-        website = serializers.CharField(required=False, allow_blank=True, help_text="Leave empty (bot trap).")
+        name = _text(trim_whitespace=False)
+        email = _text()
+        phone = _text()
+        tax_code = _text()
+        category = _text()
+        subject = _text()
+        body = _text(trim_whitespace=False)
+        declaration_number = _text()
+        language = _text()
+        website = _text(help_text="Leave empty (bot trap).")
         attachments = serializers.ListField(child=serializers.FileField(), required=False)
 
     class Output(serializers.Serializer):
@@ -72,11 +82,10 @@ class InquirySubmitApi(APIView):
         tags=["Inquiries"],
     )
     def post(self, request):
-        shape = self.Input(data=request.data)
-        shape.is_valid(raise_exception=True)  # strings where strings belong; the rules are the service's
-        data = shape.validated_data
+        payload = self.Input(data=request.data)
+        payload.is_valid(raise_exception=True)  # the shape: strings and files; the service checks the rules
+        data = payload.validated_data
         honeypot_check(data.get(HONEYPOT, ""))
-        files = request.FILES.getlist("attachments") if hasattr(request, "FILES") else []
         inquiry = services.inquiry_submit(
             name=data.get("name", ""),
             email=data.get("email", ""),
@@ -87,7 +96,7 @@ class InquirySubmitApi(APIView):
             body=data.get("body", ""),
             declaration_number=data.get("declaration_number", ""),
             language=data.get("language", "") or get_language() or "",
-            attachments=files,
+            attachments=data.get("attachments", []),
             ip=client_ip(request),
         )
         return Response(self.Output(inquiry).data, status=status.HTTP_201_CREATED)
@@ -172,7 +181,7 @@ class InquiryAnswerApi(APIView):
         class Meta:
             ref_name = "InquiryAnswerInput"
 
-        text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+        text = _text(trim_whitespace=False)
 
     class Output(serializers.Serializer):
         class Meta:
@@ -192,8 +201,10 @@ class InquiryAnswerApi(APIView):
         inquiry = for_user(request.user, Inquiry.objects.filter(tracking_code=tracking_code)).first()
         if inquiry is None:
             raise NotFound(_("No such inquiry."))
+        payload = self.Input(data=request.data)
+        payload.is_valid(raise_exception=True)
         inquiry = services.inquiry_answer(
-            inquiry_id=inquiry.pk, text=str(request.data.get("text", "")), actor=request.user
+            inquiry_id=inquiry.pk, text=payload.validated_data.get("text", ""), actor=request.user
         )
         return Response(self.Output(inquiry).data)
 
@@ -222,7 +233,5 @@ class FaqListApi(APIView):
         tags=["FAQ"],
     )
     def get(self, request):
-        entries = selectors.faq_search(
-            q=request.query_params.get("q", ""), category_code=request.query_params.get("category", "")
-        )[:100]
+        entries = selectors.faq_search(filters=request.query_params)[:100]
         return Response(self.Output(entries, many=True).data)

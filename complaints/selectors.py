@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Count, DurationField, F, Q, QuerySet
 from django.utils import timezone
 
+from complaints.filters import FaqFilter
 from complaints.models import OPEN_STATUSES, FaqEntry, Inquiry, InquiryCategory, InquiryMessage, InquiryStatus
 from complaints.services import tracking_code_normalize
 from customs_feedback.aggregates import Median
 from customs_feedback.organization.models import Branch
 from customs_feedback.organization.scoping import for_user, staff_official
-from customs_feedback.text import strip_accents
 from customs_feedback.workdays import add_working_days
 
 
@@ -98,14 +101,16 @@ def enterprise_name(tax_code: str) -> str:
     return str(getattr(enterprise, "name_vi", "") or getattr(enterprise, "name_en", "")) if enterprise else ""
 
 
-def faq_search(*, q: str = "", category_code: str = "") -> QuerySet[FaqEntry]:
-    """Published FAQ entries whose text holds every word of `q`, accents and case ignored."""
+def faq_search(*, filters: Mapping[str, Any] | None = None) -> QuerySet[FaqEntry]:
+    """Published FAQ entries matching the query parameters (`q`, `category`; see FaqFilter).
+
+    A ValidationError names each bad parameter.
+    """
     queryset = FaqEntry.objects.filter(is_published=True).select_related("category")
-    if category_code:
-        queryset = queryset.filter(category__code=category_code)
-    for word in strip_accents(q or "").lower().split()[:10]:
-        queryset = queryset.filter(search_text__contains=word)
-    return queryset
+    filterset = FaqFilter(filters or {}, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError({name: list(messages) for name, messages in filterset.errors.items()})
+    return filterset.qs
 
 
 def _figures(row: dict) -> dict:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -57,12 +58,15 @@ def tracking_code_new() -> str:
     return f"{TRACKING_PREFIX}-{symbols[:4]}-{symbols[4:]}"
 
 
+_LOOKALIKES = str.maketrans("OIL", "011")
+
+
 def tracking_code_normalize(value: str) -> str:
     """Accept what people type: lower case, spaces, missing dashes, O for 0 and I/L for 1."""
     raw = re.sub(r"[^0-9A-Za-z]", "", value or "").upper()
     if raw.startswith(TRACKING_PREFIX):
         raw = raw[len(TRACKING_PREFIX) :]
-    raw = raw.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    raw = raw.translate(_LOOKALIKES)
     return f"{TRACKING_PREFIX}-{raw[:4]}-{raw[4:]}" if len(raw) == 8 else ""
 
 
@@ -110,7 +114,7 @@ def attachments_validate(files: Sequence[UploadedFile]) -> list[filetypes.FileTy
     kinds, errors = [], []
     for upload in files:
         name = upload.name or "?"
-        if upload.size > max_bytes:
+        if (upload.size or 0) > max_bytes:
             errors.append(
                 _("“%(name)s” is larger than %(size)d MB.") % {"name": name, "size": max_bytes // (1024 * 1024)}
             )
@@ -126,6 +130,30 @@ def attachments_validate(files: Sequence[UploadedFile]) -> list[filetypes.FileTy
     if errors:
         raise ValidationError({"attachments": errors})
     return kinds
+
+
+_TEXT_LIMITS = (("name", 200), ("subject", 200), ("body", 20000), ("email", 254))
+
+
+def _collect(errors: dict[str, list[str]], field: str, check: Callable[[], Any]) -> Any:
+    """The result of `check()`, or None with its ValidationError's messages added to `errors[field]`."""
+    try:
+        return check()
+    except ValidationError as error:
+        errors.setdefault(field, []).extend(error.messages)
+        return None
+
+
+def _check_lengths(cleaned: dict[str, str], errors: dict[str, list[str]]) -> None:
+    for field in ("name", "email", "subject", "body"):
+        if not cleaned[field]:
+            errors.setdefault(field, []).append(_("This field is required."))
+    for field, limit in _TEXT_LIMITS:
+        if len(cleaned[field]) > limit:
+            errors.setdefault(field, []).append(
+                _("Keep this to at most %(limit)d characters (it has %(count)d).")
+                % {"limit": limit, "count": len(cleaned[field])}
+            )
 
 
 def _clean_submission(
@@ -149,32 +177,15 @@ def _clean_submission(
         "tax_code": "",
         "declaration_number": (declaration_number or "").strip(),
     }
-    for field in ("name", "email", "subject", "body"):
-        if not cleaned[field]:
-            errors.setdefault(field, []).append(_("This field is required."))
-    for field, limit in (("name", 200), ("subject", 200), ("body", 20000), ("email", 254)):
-        if len(cleaned[field]) > limit:
-            errors.setdefault(field, []).append(
-                _("Keep this to at most %(limit)d characters (it has %(count)d).")
-                % {"limit": limit, "count": len(cleaned[field])}
-            )
+    _check_lengths(cleaned, errors)
     if cleaned["email"]:
-        try:
-            validate_email(cleaned["email"])
-        except ValidationError:
-            errors.setdefault("email", []).append(_("Enter a valid email address."))
+        _collect(errors, "email", lambda: validate_email(cleaned["email"]))
     if cleaned["phone"] and not re.fullmatch(r"[0-9 +().-]{6,30}", cleaned["phone"]):
         errors.setdefault("phone", []).append(_("Enter a phone number of digits, spaces, + or -."))
     if (tax_code or "").strip():
-        try:
-            cleaned["tax_code"] = normalize_tax_code(tax_code.strip())
-        except ValidationError as error:
-            errors.setdefault("tax_code", []).extend(error.messages)
+        cleaned["tax_code"] = _collect(errors, "tax_code", lambda: normalize_tax_code(tax_code.strip())) or ""
     if cleaned["declaration_number"]:
-        try:
-            validate_declaration_number(cleaned["declaration_number"])
-        except ValidationError as error:
-            errors.setdefault("declaration_number", []).extend(error.messages)
+        _collect(errors, "declaration_number", lambda: validate_declaration_number(cleaned["declaration_number"]))
     category = InquiryCategory.objects.filter(code=category_code or "", is_active=True).first()
     if category is None:
         errors.setdefault("category", []).append(_("Choose one of the listed categories."))
@@ -287,7 +298,7 @@ def inquiry_assign(*, inquiry_id: int, branch_id: int, assignee_id: int | None, 
 def unit_name(inquiry: Inquiry) -> str:
     """Who signs the answer: the assigned branch, or the department; never a person."""
     with translation.override(inquiry.language):
-        return inquiry.branch.name if inquiry.branch_id else str(settings.DEPARTMENT_NAME)
+        return inquiry.branch.name if inquiry.branch is not None else str(settings.DEPARTMENT_NAME)
 
 
 @transaction.atomic
@@ -409,7 +420,7 @@ def inquiries_close_quiet(*, now: datetime | None = None) -> int:
     ):
         with transaction.atomic():
             inquiry = Inquiry.objects.select_for_update(skip_locked=True).filter(pk=inquiry_id).first()
-            if inquiry is None or inquiry.status != InquiryStatus.ANSWERED or inquiry.answered_at >= cutoff:
+            if inquiry is None or inquiry.status != InquiryStatus.ANSWERED or (inquiry.answered_at or now) >= cutoff:
                 continue
             transition(
                 inquiry,

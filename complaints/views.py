@@ -101,5 +101,5 @@ def tracking_page(request, tracking_code: str, token: str):
 def faq(request):
     form = FaqSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.faq_search(q=q), 20).get_page(request.GET.get("page"))
+    page = Paginator(selectors.faq_search(filters={"q": q}), 20).get_page(request.GET.get("page"))
     return render(request, "complaints/faq.html", {"form": form, "page": page, "q": q})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -14,8 +15,8 @@ from rest_framework.views import exception_handler
 class DomainError(Exception):
     """A rule of the product refused the request. Subclasses say which HTTP status fits."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_message = _("The request cannot be carried out.")
+    status_code: int = status.HTTP_400_BAD_REQUEST
+    default_message: str | Promise = _("The request cannot be carried out.")
 
     def __init__(self, message: str | None = None) -> None:
         self.message = message or str(self.default_message)

@@ -9,10 +9,11 @@ table, save the named fields, write the event row. Notices are queued by the cal
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 
 from django.conf import settings
 from django.db import models
+from django.db.models import ForeignObjectRel
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,12 +22,12 @@ from customs_feedback.exceptions import InvalidTransition
 from customs_feedback.text import NFCTextField
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 STATUS_LENGTH = 32
-Actor: TypeAlias = "AbstractBaseUser | None"  # the staff user who made the change; None for the system
+Actor: TypeAlias = "User | None"  # the staff user who made the change; None for the system
 
-Allowed = Mapping[str, Collection[str]]
+Allowed = Mapping[Any, Collection[str]]  # keys are a TextChoices' members or plain strings
 M = TypeVar("M", bound=models.Model)
 
 
@@ -55,7 +56,7 @@ class StatusEvent(models.Model):
 
     def _status_label(self, name: str) -> str:
         value = getattr(self, name)
-        return str(dict(self._meta.get_field(name).flatchoices).get(value, value))
+        return str(dict(_field(type(self), name).flatchoices).get(value, value))
 
 
 def status_fields(statuses: type[models.TextChoices]) -> tuple[models.CharField, models.CharField]:
@@ -66,8 +67,12 @@ def status_fields(statuses: type[models.TextChoices]) -> tuple[models.CharField,
     )
 
 
+def _field(model: type[models.Model], name: str) -> models.Field:
+    return cast(models.Field, model._meta.get_field(name))
+
+
 def _status_labels(model: type[models.Model]) -> dict[str, str]:
-    return {value: str(label) for value, label in model._meta.get_field("status").flatchoices}
+    return {value: str(label) for value, label in _field(model, "status").flatchoices}
 
 
 def ensure_transition(allowed: Allowed, current: str, target: str, *, labels=None, message: str | None = None) -> None:
@@ -90,8 +95,8 @@ def record_event(
     obj: models.Model, *, to_status: str, from_status: str = "", actor: Actor = None, note: str = "", **extra: Any
 ) -> StatusEvent:
     """Write one event row of `obj` (its StatusEvent subclass is found through `related_name="events"`)."""
-    relation = obj._meta.get_field("events")
-    event_model = relation.related_model
+    relation = cast(ForeignObjectRel, obj._meta.get_field("events"))
+    event_model = cast(type[StatusEvent], relation.related_model)
     return event_model._default_manager.create(
         **{relation.field.name: obj},
         actor=actor,

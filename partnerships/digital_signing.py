@@ -130,17 +130,9 @@ def _signature_refusal(verdict: Verdict, problem: str, valid_until: datetime | N
     )
 
 
-@transaction.atomic
-def agreement_sign_digital(
-    *,
-    pdf: bytes,
-    email: str,
-    language: str = "",
-    signed_in_tax_code: str | None = None,
-    ip: str | None = None,
-    user_agent: str = "",
-) -> Agreement:
-    """Accept the agreement the enterprise signed with its certificate: it goes straight to review."""
+def _checked_signed_agreement(pdf: bytes, signed_in_tax_code: str | None):
+    """The embedded data, template, signature check and tax code of an uploaded signed agreement, once it
+    is shown to be our current text, validly signed with the certificate of the enterprise it names."""
     data = _embedded_data(pdf)
     template = AgreementTemplate.objects.filter(version=data.get("template_version")).first()
     if template is None or not pdf.startswith(agreement_pdf_render(data=prefill_data(**data), template=template)):
@@ -184,6 +176,21 @@ def agreement_sign_digital(
         )
     if signed_in_tax_code is not None and normalize_tax_code(signed_in_tax_code) != tax_code:
         raise ValidationError({"file": [_("This agreement names another enterprise than the one you signed in for.")]})
+    return data, template, check, tax_code
+
+
+@transaction.atomic
+def agreement_sign_digital(
+    *,
+    pdf: bytes,
+    email: str,
+    language: str = "",
+    signed_in_tax_code: str | None = None,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> Agreement:
+    """Accept the agreement the enterprise signed with its certificate: it goes straight to review."""
+    data, template, check, tax_code = _checked_signed_agreement(pdf, signed_in_tax_code)
     if not (email or "").strip():
         raise ValidationError({"email": [_("Please enter the email address where we send the certificate.")]})
     language = language if language in dict(settings.LANGUAGES) else data["language"]

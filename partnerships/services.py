@@ -106,7 +106,7 @@ def _move(
 ) -> AgreementEvent:
     """The agreement's transition (workflow.transition); returns the event row, whose id keys the notice."""
     transition(agreement, to, allowed=allowed, actor=actor, note=note, fields=fields, message=message)
-    return agreement.events.order_by("-pk").first()
+    return agreement.events.latest("pk")
 
 
 def _lock(agreement_id: int) -> Agreement:
@@ -367,7 +367,7 @@ def agreement_countersign(*, agreement_id: int, actor: Actor, now: datetime | No
         attachments=[
             Attachment(
                 filename=f"thoa-thuan-hop-tac-{agreement.number}.pdf",
-                path=agreement.certificate.name,
+                path=agreement.certificate.name or "",
                 content_type="application/pdf",
             )
         ],

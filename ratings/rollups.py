@@ -7,6 +7,7 @@ so concurrent writers never lose each other's counts; the same SQL runs on Postg
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 
 from django.db import connection, transaction
@@ -37,7 +38,7 @@ def _order(item: tuple[RollupKey, dict]) -> tuple:
     return (branch_id, day, team_id, official_id)
 
 
-def rollup_add(deltas: dict[RollupKey, dict[str, int]]) -> None:
+def rollup_add(deltas: Mapping[RollupKey, Mapping[str, int]]) -> None:
     """Add the deltas to the rollup, one statement per 500 keys."""
     table = DailyRollup._meta.db_table
     columns = ["day", "branch_id", "team_id", "official_id", *COUNTER_COLUMNS]

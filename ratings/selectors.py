@@ -5,6 +5,7 @@ exports all ask these functions; none re-implements a rule."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -50,9 +51,9 @@ def _rollup_rows(stats_filter: StatsFilter):
 _SUMS = {column: Sum(column) for column in COUNTER_COLUMNS}
 
 
-def figures_from_counters(counters: dict[str, int | None], *, min_sample: int = 0) -> dict:
+def figures_from_counters(sums: Mapping[str, int | None], *, min_sample: int = 0) -> dict:
     """The published figures from summed counters; below `min_sample` ratings the scores are withheld."""
-    counters = {column: counters.get(column) or 0 for column in COUNTER_COLUMNS}
+    counters = {column: sums.get(column) or 0 for column in COUNTER_COLUMNS}
     declarations, ratings = counters["declarations"], counters["ratings"]
     figures: dict = {
         "declarations": declarations,
@@ -307,11 +308,11 @@ def official_period_figures(*, official_id: int, period: Period) -> dict:
     return {**figures, "period": period.code, "min_sample": sample}
 
 
-def stats_for_caller(*, user, query: dict) -> dict:
-    """`GET /api/v1/ratings/stats/` for one caller: branch level is public; team and official level follow
-    rater protection (see may_read_individual_figures); an official's own figures come per closed period only."""
-    branch_code, team_code, official_code = query["branch"], query["team"], query["official"]
-    period: Period | None = query.get("period")
+def _stats_subjects(
+    user, branch_code: str, team_code: str, official_code: str
+) -> tuple[Branch | None, Team | None, Official | None]:
+    """The branch, team and official a stats query names (each None when not asked), checked to exist; team
+    and official level only for signed-in staff."""
     branch = Branch.objects.filter(code=branch_code.upper()).first() if branch_code else None
     if branch_code and branch is None:
         raise ValidationError({"branch": [_("Unknown branch code %(code)s.") % {"code": branch_code}]})
@@ -328,6 +329,14 @@ def stats_for_caller(*, user, query: dict) -> dict:
         official = Official.objects.filter(code=official_code).first()
         if official is None:
             raise ValidationError({"official": [_("Unknown official code %(code)s.") % {"code": official_code}]})
+    return branch, team, official
+
+
+def stats_for_caller(*, user, query: dict) -> dict:
+    """`GET /api/v1/ratings/stats/` for one caller: branch level is public; team and official level follow
+    rater protection (see may_read_individual_figures); an official's own figures come per closed period only."""
+    period: Period | None = query.get("period")
+    branch, team, official = _stats_subjects(user, query["branch"], query["team"], query["official"])
     if official is not None and _own_official_id(user) == official.pk:
         return _own_figures(official=official, query=query, period=period)
     if official is not None or team is not None:
@@ -376,5 +385,6 @@ def stats_scope(user, *, branch_id: int | None = None, date_from=None, date_to=N
     wide = user.is_superuser or sees_everything(user, Branch) or Role.BRANCH_LEADER in user_roles(user)
     if not wide:
         return StatsFilter(official_id=_own_official_id(user) or -1, date_from=date_from, date_to=date_to), True
-    narrowed = branch_id is not None and (allowed is None or branch_id in allowed)
-    return StatsFilter(branch_ids=[branch_id] if narrowed else allowed, date_from=date_from, date_to=date_to), False
+    if branch_id is not None and (allowed is None or branch_id in allowed):
+        return StatsFilter(branch_ids=[branch_id], date_from=date_from, date_to=date_to), False
+    return StatsFilter(branch_ids=allowed, date_from=date_from, date_to=date_to), False

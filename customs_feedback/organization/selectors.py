@@ -13,7 +13,7 @@ def official_email(official: Official | None) -> str:
     """The official's work address, else their staff account's; "" when there is neither."""
     if official is None:
         return ""
-    return official.email or (official.user.email if official.user_id else "")
+    return official.email or (official.user.email if official.user is not None else "")
 
 
 def emails_of_role(role: str, *, branch_id: int | None = None) -> list[str]:

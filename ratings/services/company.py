@@ -19,7 +19,7 @@ from customs_feedback.notifications.services import notify
 from customs_feedback.validators import DECLARATION_NUMBER
 from partnerships.models import Enterprise, RatingInvitationMode
 from ratings.models import Channel, Declaration, Rating, RatingInvitation
-from ratings.services.invitations import invitation_token
+from ratings.services.invitations import _cleared, invitation_token
 from ratings.services.ratings import AlreadyRated, RatingInput, clean_rating_input, rating_submit
 
 MAX_NUMBERS = 100
@@ -129,7 +129,7 @@ def rating_digests_send(*, day: date | None = None) -> DigestResult:
                     declaration=declaration,
                     enterprise=enterprise,
                     sent_at=now,
-                    expires_at=declaration.cleared_at + window,
+                    expires_at=_cleared(declaration) + window,
                 )
                 items.append(
                     {

@@ -27,6 +27,9 @@ class UpsertResult:
     rejected: list[tuple[int, dict]] = field(default_factory=list)  # (index in the input, errors)
 
 
+Resolved = tuple[CleanDeclaration, int, int, int]  # the row, its branch, team and official ids
+
+
 def declarations_upsert(*, rows: Sequence[Any], partial: bool = False, invite: bool = True) -> UpsertResult:
     """Insert or update declarations by number, resolving codes with one query per kind for the batch.
 
@@ -38,11 +41,28 @@ def declarations_upsert(*, rows: Sequence[Any], partial: bool = False, invite: b
     cleaned: list[tuple[int, CleanDeclaration]] = []
     for index, raw in enumerate(rows):
         row, errors = clean_declaration_row(raw, tax_codes)
-        if errors:
+        if row is None:
             result.rejected.append((index, errors))
         else:
             cleaned.append((index, row))
+    resolved = _resolve_codes(cleaned, result)
+    result.rejected.sort(key=lambda item: item[0])
+    if (result.rejected and not partial) or not resolved:
+        return result
+    # The last row wins when a batch carries the same number twice.
+    by_number = {item[0].number: item for item in resolved}
+    with transaction.atomic():
+        existing, newly_cleared = _write(by_number)
+        if newly_cleared and invite:
+            transaction.on_commit(lambda: _enqueue_invitations(newly_cleared), robust=True)
+    result.updated = len(existing)
+    result.created = len(by_number) - len(existing)
+    return result
 
+
+def _resolve_codes(cleaned: list[tuple[int, CleanDeclaration]], result: UpsertResult) -> list[Resolved]:
+    """The rows whose branch, team and official codes all resolve (one query per kind); the others go to
+    `result.rejected` with the messages the CSV import gives too."""
     branches = dict(Branch.objects.filter(code__in={row.branch_code for _i, row in cleaned}).values_list("code", "pk"))
     teams = {
         (branch_id, code): pk
@@ -56,11 +76,14 @@ def declarations_upsert(*, rows: Sequence[Any], partial: bool = False, invite: b
             code__in={row.official_code for _i, row in cleaned}
         ).values_list("pk", "code", "branch_id")
     }
-    resolved = []
+    resolved: list[Resolved] = []
     for index, row in cleaned:
         branch_id = branches.get(row.branch_code)
-        team_id = teams.get((branch_id, row.team_code))
+        team_id = teams.get((branch_id, row.team_code)) if branch_id is not None else None
         official = officials.get(row.official_code)
+        if branch_id is not None and team_id is not None and official is not None and official[1] == branch_id:
+            resolved.append((row, branch_id, team_id, official[0]))
+            continue
         errors = code_errors(
             row.branch_code,
             row.team_code,
@@ -70,55 +93,35 @@ def declarations_upsert(*, rows: Sequence[Any], partial: bool = False, invite: b
             official_known=official is not None,
             official_in_branch=official is not None and official[1] == branch_id,
         )
-        if errors:
-            result.rejected.append((index, errors))
-        else:
-            resolved.append((row, branch_id, team_id, official[0]))  # type: ignore[index]
-    result.rejected.sort(key=lambda item: item[0])
-    if result.rejected and not partial:
-        return result
-    if not resolved:
-        return result
+        result.rejected.append((index, errors))
+    return resolved
 
-    # The last row wins when a batch carries the same number twice.
-    by_number = {
-        row.number: (row, branch_id, team_id, official_id) for row, branch_id, team_id, official_id in resolved
-    }
-    with transaction.atomic():
-        enterprises = ensure_enterprises(row.tax_code for row, *_ids in by_number.values())
-        existing = _existing_declarations(list(by_number))
-        zone = timezone.get_current_timezone()
-        deltas = empty_deltas()
-        newly_cleared = []
-        records = []
-        for number, (row, branch_id, team_id, official_id) in by_number.items():
-            cleared_on = row.cleared_at.astimezone(zone).date() if row.cleared_at else None
-            before = existing.get(number)
-            if before is not None and before[0] is not None:
-                deltas[before]["declarations"] -= 1
-            if cleared_on is not None:
-                deltas[(cleared_on, branch_id, team_id, official_id)]["declarations"] += 1
-                if before is None or before[0] is None:
-                    newly_cleared.append(number)
-            records.append(
-                (
-                    number,
-                    enterprises[row.tax_code],
-                    branch_id,
-                    team_id,
-                    official_id,
-                    row.registered_at,
-                    row.cleared_at,
-                    cleared_on,
-                )
-            )
-        _write_declarations(records)
-        rollup_add(deltas)
-        if newly_cleared and invite:
-            transaction.on_commit(lambda: _enqueue_invitations(newly_cleared), robust=True)
-    result.updated = len(existing)
-    result.created = len(by_number) - len(existing)
-    return result
+
+def _write(by_number: dict[str, Resolved]) -> tuple[dict[str, tuple], list[str]]:
+    """Upsert the rows and move the rollup's declaration counts (caller holds the transaction).
+
+    Returns the rollup keys of the declarations that existed before, and the numbers newly cleared.
+    """
+    enterprises = ensure_enterprises(row.tax_code for row, *_ids in by_number.values())
+    existing = _existing_declarations(list(by_number))
+    zone = timezone.get_current_timezone()
+    deltas = empty_deltas()
+    newly_cleared = []
+    records = []
+    for number, (row, branch_id, team_id, official_id) in by_number.items():
+        cleared_on = row.cleared_at.astimezone(zone).date() if row.cleared_at else None
+        before = existing.get(number)
+        if before is not None and before[0] is not None:
+            deltas[before]["declarations"] -= 1
+        if cleared_on is not None:
+            deltas[(cleared_on, branch_id, team_id, official_id)]["declarations"] += 1
+            if before is None or before[0] is None:
+                newly_cleared.append(number)
+        record = (number, enterprises[row.tax_code], branch_id, team_id, official_id, row.registered_at)
+        records.append((*record, row.cleared_at, cleared_on))
+    _write_declarations(records)
+    rollup_add(deltas)
+    return existing, newly_cleared
 
 
 def _enqueue_invitations(numbers: list[str]) -> None:

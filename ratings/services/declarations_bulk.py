@@ -90,10 +90,10 @@ def _existing_declarations(numbers: list[str]) -> dict[str, tuple]:
             [numbers],
         )
         return {number: tuple(key) for number, *key in rows}
-    rows = Declaration.objects.filter(number__in=numbers).values_list(
+    keys = Declaration.objects.filter(number__in=numbers).values_list(
         "number", "cleared_on", "branch_id", "team_id", "official_id"
     )
-    return {number: tuple(key) for number, *key in rows}
+    return {number: tuple(key) for number, *key in keys}
 
 
 _UPSERT_FIELDS = ["enterprise", "branch", "team", "official", "registered_at", "cleared_at", "cleared_on", "updated_at"]

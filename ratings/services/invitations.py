@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core import signing
@@ -43,6 +44,11 @@ def invitation_from_token(token: str) -> RatingInvitation:
     return invitation
 
 
+def _cleared(declaration: Declaration) -> datetime:
+    """The clearance time of a declaration selected as cleared (cleared_at__isnull=False)."""
+    return cast(datetime, declaration.cleared_at)
+
+
 def sampled(number: str, rate: float) -> bool:
     """A stable, even choice of declarations to invite (the same declaration is always in or out)."""
     if rate >= 1:
@@ -66,7 +72,7 @@ def invitations_send(*, numbers: Sequence[str]) -> int:
         .filter(enterprise__rating_invitations=RatingInvitationMode.EACH)
         .select_related("enterprise", "branch")
         .order_by("cleared_at", "pk")
-        if sampled(declaration.number, settings.RATING_INVITATION_SAMPLE_RATE) and declaration.cleared_at + window > now
+        if sampled(declaration.number, settings.RATING_INVITATION_SAMPLE_RATE) and _cleared(declaration) + window > now
     ]
     if not candidates:
         return 0
@@ -85,7 +91,7 @@ def invitations_send(*, numbers: Sequence[str]) -> int:
                 declaration=declaration,
                 enterprise=declaration.enterprise,
                 sent_at=now,
-                expires_at=declaration.cleared_at + window,
+                expires_at=_cleared(declaration) + window,
             )
             enterprise = declaration.enterprise
             notify(

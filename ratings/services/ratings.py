@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
 from customs_feedback.validators import DECLARATION_NUMBER
@@ -31,7 +32,7 @@ from ratings.services.invitations import invitation_from_token
 
 
 class AlreadyRated(Conflict):
-    default_message = "This declaration has already been rated."
+    default_message = gettext_lazy("This declaration has already been rated.")
 
     def __init__(self) -> None:
         super().__init__(_("This declaration has already been rated."))
@@ -91,9 +92,10 @@ def rating_submit(
     values = clean_rating_input(data)
     if not DECLARATION_NUMBER.match(declaration_number or ""):
         raise ValidationError({"declaration_number": [_("A customs declaration number has exactly 12 digits.")]})
-    tax_code = _normalized_tax_code((tax_code or "").strip())
-    if isinstance(tax_code, ValidationError):
-        raise ValidationError({"tax_code": tax_code.messages})
+    normalized = _normalized_tax_code((tax_code or "").strip())
+    if isinstance(normalized, ValidationError):
+        raise ValidationError({"tax_code": normalized.messages})
+    tax_code = normalized
     try:
         with transaction.atomic():
             return _rating_create(declaration_number, tax_code, values, channel, invitation, submitted_by)

@@ -213,3 +213,24 @@ def test_faq_search_ignores_accents_and_case(api, category):
     assert [entry["question"] for entry in accented] == ["Thủ tục tạm nhập?"]
     assert len(everything) == 2
     assert api.get("/api/v1/faq/", {"q": "dieu"}).json()[0]["answer"] == "Theo Điều 50."
+
+
+def test_faq_filters_by_category_code_and_refuses_an_unknown_one(api, category):
+    services.faq_entry_save(entry=FaqEntry(category=category, question="Thủ tục tạm nhập?", answer="Theo Điều 50."))
+
+    listed = api.get("/api/v1/faq/", {"category": category.code})
+    refused = api.get("/api/v1/faq/", {"category": "khong-co"})
+
+    assert [entry["question"] for entry in listed.json()] == ["Thủ tục tạm nhập?"]
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "category": ["Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi."]
+    }
+
+
+def test_a_submission_whose_fields_are_not_text_is_refused_by_its_shape(api):
+    response = api.post("/api/v1/inquiries/", {**PAYLOAD, "subject": {"nested": "object"}}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"subject": ["Vui lòng gửi trường này dưới dạng văn bản."]}
+    assert not Inquiry.objects.exists()

@@ -192,7 +192,7 @@ def test_a_list_where_a_string_belongs_is_a_400_not_a_500(api):
     response = api.post("/api/v1/inquiries/", {**INQUIRY, "website": [None, None]}, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {"website": ["Not a valid string."]}
+    assert response.json() == {"website": ["Send this field as text."]}  # translated (vi: see test_api)
 
 
 def test_a_list_body_for_an_object_endpoint_is_refused_in_the_object_shape(api):

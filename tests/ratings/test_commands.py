@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from partnerships.models import Enterprise
 from ratings.importing import _import_portable, declarations_import
@@ -92,9 +93,10 @@ def test_the_import_and_the_api_refuse_a_row_with_the_same_messages(tmp_path, of
     ]
     path = write_csv(tmp_path, official, bad_rows)
 
-    imported = declarations_import(path=path)
-    with path.open(newline="", encoding="utf-8") as handle:
-        through_the_api = declarations_upsert(rows=list(csv.DictReader(handle)), partial=True)
+    with translation.override("vi"):
+        imported = declarations_import(path=path)
+        with path.open(newline="", encoding="utf-8") as handle:
+            through_the_api = declarations_upsert(rows=list(csv.DictReader(handle)), partial=True)
 
     assert [errors for _line, errors in imported.rejected] == [errors for _i, errors in through_the_api.rejected]
     assert [list(errors) for _line, errors in imported.rejected] == [
