@@ -47,10 +47,13 @@ def _ensure_enterprises_postgresql(codes: list[str]) -> dict[str, int]:
     fields = [field for field in Enterprise._meta.concrete_fields if not field.primary_key and field.name != "tax_code"]
     values = [now if field.name in {"created_at", "updated_at"} else field.get_default() for field in fields]
     params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
-    columns = ", ".join(field.column for field in fields)
+    columns = ", ".join(str(field.column) for field in fields)  # concrete fields always have a column
+    casts = [field.cast_db_type(connection) for field in fields]
+    if None in casts:
+        raise TypeError("Every Enterprise column needs a database type to be filled by the bulk insert.")
     _pg_binary(
         f"INSERT INTO {Enterprise._meta.db_table} (tax_code, {columns}) "  # noqa: S608 - names from the model
-        f"SELECT code, {', '.join(f'%s::{field.cast_db_type(connection)}' for field in fields)} "
+        f"SELECT code, {', '.join(f'%s::{cast}' for cast in casts)} "
         "FROM unnest(%b::text[]) code "
         "ON CONFLICT (tax_code) DO NOTHING",
         [*params, codes],
