@@ -80,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--user", default="admin")
+    parser.add_argument("--only", nargs="*", help="time only these pages (their names, e.g. dashboard)")
     args = parser.parse_args()
     setup()
     from django.contrib.auth import get_user_model
@@ -90,6 +91,8 @@ def main() -> None:
     client = Client(SERVER_NAME="testserver")
     client.force_login(get_user_model().objects.get(username=args.user))
     for name, url in pages():
+        if args.only and name not in args.only:
+            continue
         print(f"{name:<28} {summary(timed(client, url, args.runs))}", flush=True)
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, DurationField, F, Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from complaints.filters import FaqFilter
@@ -136,7 +137,8 @@ def inquiry_stats(*, user, date_from: date | None = None, date_to: date | None =
     """Received, answered, on-time share and median time to answer, overall, by category and by branch.
 
     Counted over inquiries submitted in the period and visible to the user; on time means the first
-    answer came on or before the due date. Three aggregate queries whatever the number of inquiries.
+    answer came on or before the due date. One pass over the inquiries on PostgreSQL (GROUPING SETS),
+    three aggregate queries elsewhere; never a row loaded into Python.
     """
     queryset = for_user(user, Inquiry.objects.all()).exclude(
         status__in=[InquiryStatus.DUPLICATE, InquiryStatus.OUT_OF_SCOPE]
@@ -146,13 +148,17 @@ def inquiry_stats(*, user, date_from: date | None = None, date_to: date | None =
     if date_to:
         queryset = queryset.filter(submitted_at__lt=_local_midnight(date_to + timedelta(days=1)))
     queryset = queryset.order_by()
-    by_category = queryset.values("category_id").annotate(**_FIGURES)
-    by_branch = queryset.values("branch_id").annotate(**_FIGURES)
+    if connections[queryset.db].vendor == "postgresql":
+        overall, by_category, by_branch = _figures_grouping_sets(queryset)
+    else:
+        overall = queryset.aggregate(**_FIGURES)
+        by_category = list(queryset.values("category_id").annotate(**_FIGURES))
+        by_branch = list(queryset.values("branch_id").annotate(**_FIGURES))
     categories = InquiryCategory.objects.in_bulk([row["category_id"] for row in by_category])
     branches = Branch.objects.in_bulk([row["branch_id"] for row in by_branch if row["branch_id"]])
     category_rows = sorted(by_category, key=lambda row: (categories[row["category_id"]].order, row["category_id"]))
     return {
-        **_figures(queryset.aggregate(**_FIGURES)),
+        **_figures(overall),
         "by_category": [
             {"code": category.code, "name": category.name, **_figures(row)}
             for row in category_rows
@@ -171,6 +177,43 @@ def inquiry_stats(*, user, date_from: date | None = None, date_to: date | None =
             key=lambda row: row["code"],
         ),
     }
+
+
+# The three groupings of inquiry_stats in one scan: the inner query is the ORM's (scoping, period, the
+# on-time test in local days), the outer one aggregates it by (), (category) and (branch) at once.
+_GROUPING_SETS_SQL = """
+    SELECT GROUPING(category_id) AS category_aggregated, GROUPING(branch_id) AS branch_aggregated,
+           category_id, branch_id,
+           COUNT(*) AS received, COUNT(to_answer) AS answered, COUNT(*) FILTER (WHERE on_time) AS on_time,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY to_answer) AS median_to_answer
+      FROM ({inner}) AS inquiry
+     GROUP BY GROUPING SETS ((), (category_id), (branch_id))
+"""
+
+
+def _figures_grouping_sets(queryset: QuerySet[Inquiry]) -> tuple[dict, list[dict], list[dict]]:
+    """inquiry_stats' overall, by-category and by-branch rows from one PostgreSQL statement."""
+    inner = queryset.annotate(
+        on_time=ExpressionWrapper(Q(first_answered_at__date__lte=F("due_date")), output_field=BooleanField()),
+        to_answer=ExpressionWrapper(F("first_answered_at") - F("submitted_at"), output_field=DurationField()),
+    ).values("category_id", "branch_id", "on_time", "to_answer")
+    inner_sql, params = inner.query.sql_with_params()
+    overall = {"received": 0, "answered": 0, "on_time": 0, "median_to_answer": None}
+    by_category: list[dict] = []
+    by_branch: list[dict] = []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(_GROUPING_SETS_SQL.format(inner=inner_sql), params)
+        columns = [column.name for column in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(columns, values, strict=True))
+            category_aggregated, branch_aggregated = row.pop("category_aggregated"), row.pop("branch_aggregated")
+            if category_aggregated and branch_aggregated:
+                overall = row
+            elif branch_aggregated:
+                by_category.append(row)
+            else:
+                by_branch.append(row)
+    return overall, by_category, by_branch
 
 
 def _local_midnight(day: date) -> datetime:

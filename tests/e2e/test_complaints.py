@@ -60,8 +60,11 @@ def test_an_inquiry_with_a_file_is_answered_in_the_admin_and_the_submitter_reads
     # then: the tracking page and the answer notice show the answer, signed by the department
     page.goto(tracking_url)
     assert page.locator("#status").inner_text() == "Đã trả lời"
-    assert ANSWER in page.locator("#answer").inner_text()
-    assert "Cục Hải quan thành phố Hải Phòng" in page.locator("#answer").inner_text()
+    # the answer is shown once, as the first message of the conversation, signed by the department
+    assert page.locator("#answer").count() == 0
+    assert ANSWER in page.locator("#conversation").inner_text()
+    assert "Cục Hải quan thành phố Hải Phòng" in page.locator("#conversation").inner_text()
+    assert page.content().count(ANSWER.splitlines()[0]) == 1
     notice = Notification.objects.get(kind="inquiry_answered")
     assert notice.recipient == "xnk@dinhvu.example.vn" and ANSWER in notice.body_text
     answer_mails = [mail for mail in mailoutbox if ANSWER in mail.body]
