@@ -1,14 +1,19 @@
-"""factory_boy factories shared by every app's tests."""
+"""factory_boy factories shared by every app's tests, and agreements built through the services."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from stdnum.vn import mst
 
 from customs_feedback.organization.models import Branch, Official, Team
-from partnerships.models import Enterprise
+from partnerships import services as partnership_services
+from partnerships.models import Agreement, Enterprise
+from ratings.models import Declaration
 
 
 def valid_tax_code(seed: int) -> str:
@@ -83,3 +88,50 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     tax_code = factory.Sequence(valid_tax_code)
     name_vi = factory.Sequence(lambda n: f"Công ty TNHH Thương mại {n}")
     email = factory.Sequence(lambda n: f"doanhnghiep{n}@example.vn")
+
+
+class DeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Declaration
+
+    number = factory.Sequence(lambda n: f"10{n:010d}")
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    official = factory.SubFactory(OfficialFactory)
+    team = factory.SelfAttribute("official.team")
+    branch = factory.SelfAttribute("official.branch")
+    registered_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
+    cleared_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    cleared_on = factory.LazyAttribute(lambda d: timezone.localdate(d.cleared_at) if d.cleared_at else None)
+
+
+# Agreements in each status, built through the services so the evidence and events are real.
+_agreement_seeds = iter(range(50_000, 10_000_000))
+
+
+def sign(**overrides) -> partnership_services.SignedAgreement:
+    seed = next(_agreement_seeds)
+    fields = {
+        "tax_code": valid_tax_code(seed),
+        "company_name": f"Công ty TNHH Vận tải biển Đình Vũ {seed}",
+        "address": "Số 5 Lê Hồng Phong, Ngô Quyền, Hải Phòng",
+        "representative_name": "Nguyễn Văn Hùng",
+        "representative_title": "Giám đốc",
+        "email": f"xnk{seed}@doanhnghiep.example.vn",
+        "phone": "0225 3842 123",
+        "language": "vi",
+        "accept_terms": True,
+        "ip": "203.113.1.10",
+        "user_agent": "Mozilla/5.0 (Linux; Android 14) Mobile",
+    }
+    fields.update(overrides)
+    return partnership_services.agreement_sign(**fields)
+
+
+def pending_review(**overrides) -> Agreement:
+    signed = sign(**overrides)
+    return partnership_services.agreement_confirm(token=signed.token)
+
+
+def active(actor, **overrides) -> Agreement:
+    agreement = pending_review(**overrides)
+    return partnership_services.agreement_countersign(agreement_id=agreement.pk, actor=actor)

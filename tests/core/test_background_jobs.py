@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from customs_feedback.core.models import BackgroundJob, JobStatus
 from customs_feedback.organization.roles import Role
 from partnerships.models import AgreementStatus
+from tests import factories
 from tests.factories import BranchFactory, OfficialFactory, TeamFactory, staff_user
-from tests.partnerships import factories
 from tests.partnerships.conftest import agreement_text  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db

@@ -20,9 +20,9 @@ from customs_feedback.core.privacy import retention_purge, subject_data
 from customs_feedback.notifications.models import Notification, NotificationStatus
 from customs_feedback.organization.roles import Role
 from partnerships.models import Agreement, AgreementStatus
+from tests import factories as agreements
 from tests.complaints.conftest import PDF_BYTES
 from tests.factories import BranchFactory, staff_user
-from tests.partnerships import factories as agreements
 
 pytestmark = pytest.mark.django_db
 

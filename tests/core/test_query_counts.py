@@ -21,8 +21,8 @@ from complaints.models import Inquiry
 from customs_feedback.notifications.models import Notification
 from customs_feedback.organization.roles import Role
 from ratings.models import Declaration, Rating, RatingEvent
-from tests.factories import EnterpriseFactory, OfficialFactory, staff_user, valid_tax_code
-from tests.ratings.conftest import DeclarationFactory, rate
+from tests.factories import DeclarationFactory, EnterpriseFactory, OfficialFactory, staff_user, valid_tax_code
+from tests.ratings.conftest import rate
 
 pytestmark = pytest.mark.django_db
 

@@ -7,23 +7,43 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 
 import pytest
 
 from tests.conftest import require_service
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make to set up
-# data and check results are still synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@contextmanager
+def async_unsafe_allowed():
+    """Allow the ORM in this thread exactly while Playwright's event loop runs in it.
+
+    Playwright's sync API keeps an event loop running in the test thread, so Django refuses synchronous ORM
+    calls there; the tests' own calls (setting up data, checking results, flushing the database after each
+    test) are still synchronous and safe. The flag lives as long as the loop and no longer, so no other
+    test runs with it, and whatever runs after the loop has stopped (the test database's removal) needs
+    no flag.
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+# Per module, not per session: the loop (and the flag) must stop before tests outside tests/e2e run.
+@pytest.fixture(scope="module")
 def chromium():
     require_service(shutil.which(CHROMIUM) is not None, f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with async_unsafe_allowed(), sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,

@@ -10,8 +10,15 @@ from django.utils import timezone
 from customs_feedback.organization.roles import Role
 from ratings.models import CaseStatus, Conclusion, FollowUpCase, Rating
 from ratings.tasks import rollup_rebuild_task
-from tests.factories import BranchFactory, EnterpriseFactory, OfficialFactory, TeamFactory, staff_user
-from tests.ratings.conftest import DeclarationFactory, rate
+from tests.factories import (
+    BranchFactory,
+    DeclarationFactory,
+    EnterpriseFactory,
+    OfficialFactory,
+    TeamFactory,
+    staff_user,
+)
+from tests.ratings.conftest import rate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

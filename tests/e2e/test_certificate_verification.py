@@ -5,8 +5,8 @@ from django.test import override_settings
 
 from customs_feedback.organization.roles import Role
 from partnerships.services import template_publish
+from tests import factories
 from tests.factories import staff_user
-from tests.partnerships import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

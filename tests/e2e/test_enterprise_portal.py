@@ -13,10 +13,8 @@ from customs_feedback.organization.roles import Role
 from partnerships.models import EnterpriseUser
 from ratings.models import Channel, Rating
 from tests.complaints.conftest import seeded_categories  # noqa: F401 - the fixture
-from tests.factories import OfficialFactory, staff_user
+from tests.factories import DeclarationFactory, OfficialFactory, active, staff_user
 from tests.partnerships.conftest import agreement_text  # noqa: F401 - the fixture
-from tests.partnerships.factories import active
-from tests.ratings.conftest import DeclarationFactory
 
 pytestmark = [
     pytest.mark.browser,

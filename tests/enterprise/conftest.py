@@ -12,8 +12,8 @@ from customs_feedback.notifications.models import Notification
 from partnerships import sign_in
 from partnerships.middleware import SESSION_KEY
 from partnerships.models import EnterpriseUser, MemberRole
-from tests.factories import EnterpriseFactory
-from tests.ratings.conftest import DeclarationFactory, branch, official, team  # noqa: F401 (fixtures)
+from tests.factories import DeclarationFactory, EnterpriseFactory
+from tests.ratings.conftest import branch, official, team  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)

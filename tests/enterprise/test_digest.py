@@ -11,7 +11,7 @@ from customs_feedback.notifications.models import Notification
 from partnerships.models import RatingInvitationMode
 from ratings.models import RatingInvitation
 from ratings.services import declarations_upsert, invitations_send, rating_digests_send
-from tests.ratings.conftest import DeclarationFactory
+from tests.factories import DeclarationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from partnerships.models import MemberRole
 from ratings.models import Channel, Rating
 from tests.enterprise.conftest import bearer, make_member, signed_in
-from tests.ratings.conftest import DeclarationFactory
+from tests.factories import DeclarationFactory
 
 pytestmark = pytest.mark.django_db
 

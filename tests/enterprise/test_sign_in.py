@@ -183,7 +183,7 @@ def test_the_portal_sign_in_with_the_code_starts_a_session(client, company):
 
 @pytest.mark.usefixtures("agreement_text")
 def test_an_unconfirmed_signing_does_not_make_its_email_a_contact(client):
-    from tests.partnerships.factories import sign
+    from tests.factories import sign
 
     signed = sign(tax_code="0200519875", email="intruder@example.vn")
     assert signed.agreement.enterprise.email == "intruder@example.vn"  # the registry took it as a default

@@ -8,8 +8,8 @@ import pytest
 from customs_feedback.notifications.models import Notification, NotificationStatus
 from customs_feedback.organization.roles import Role
 from partnerships.services import template_publish
+from tests import factories
 from tests.factories import staff_user
-from tests.partnerships import factories
 from tests.workers import wait_for
 
 pytestmark = pytest.mark.integration

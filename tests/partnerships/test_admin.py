@@ -2,8 +2,8 @@ import pytest
 
 from customs_feedback.organization.roles import Role
 from partnerships.models import Agreement, AgreementStatus, AgreementTemplate
+from tests import factories
 from tests.factories import BranchFactory, EnterpriseFactory, staff_user
-from tests.partnerships import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agreement_text")]
 

@@ -3,8 +3,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from partnerships.models import Agreement, AgreementStatus, Enterprise
+from tests import factories
 from tests.factories import staff_user, valid_tax_code
-from tests.partnerships import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agreement_text")]
 

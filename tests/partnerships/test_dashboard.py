@@ -5,8 +5,8 @@ import re
 import pytest
 
 from customs_feedback.organization.roles import Role
+from tests import factories
 from tests.factories import BranchFactory, staff_user
-from tests.partnerships import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from partnerships.models import Agreement, AgreementEvent, AgreementStatus, Enterprise
+from tests import factories
 from tests.factories import BranchFactory, valid_tax_code
-from tests.partnerships import factories
 
 pytestmark = pytest.mark.django_db
 

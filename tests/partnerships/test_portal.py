@@ -5,7 +5,7 @@ from pypdf import PdfReader
 
 from partnerships import services
 from partnerships.models import Agreement, AgreementStatus
-from tests.partnerships import factories
+from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agreement_text")]
 

@@ -10,8 +10,8 @@ from customs_feedback.exceptions import Conflict, InvalidTransition
 from customs_feedback.notifications.models import Notification
 from partnerships import services
 from partnerships.models import Agreement, AgreementStatus, AgreementTemplate, Enterprise
+from tests import factories
 from tests.factories import EnterpriseFactory, valid_tax_code
-from tests.partnerships import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agreement_text")]
 

@@ -15,7 +15,8 @@ from partnerships import digital_signing, services
 from partnerships.models import AgreementStatus, SignatureMethod
 from partnerships.signatures import pki as pki_lib
 from partnerships.signatures.identity import department_identity
-from tests.partnerships import factories, pki
+from tests import factories
+from tests.partnerships import pki
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agreement_text")]
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from partnerships.models import Agreement, AgreementStatus
 from partnerships.tasks import agreements_expire_unconfirmed
-from tests.partnerships import factories
+from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agreement_text")]
 

@@ -7,7 +7,7 @@ from customs_feedback.notifications.models import Notification
 from partnerships import services
 from partnerships.models import Agreement
 from partnerships.text_acceptance import with_current_text_accepted
-from tests.partnerships import factories
+from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agreement_text")]
 

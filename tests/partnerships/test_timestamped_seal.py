@@ -18,7 +18,8 @@ from pyhanko_certvalidator import ValidationContext
 from partnerships.signatures import pki as pki_lib
 from partnerships.signatures.identity import to_asn1
 from partnerships.verification import document_verify
-from tests.partnerships import factories, pki
+from tests import factories
+from tests.partnerships import pki
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("agreement_text")]
 STAMP_TIME = timezone.now().replace(microsecond=0) - timedelta(minutes=3)

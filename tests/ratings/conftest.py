@@ -1,29 +1,21 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import factory
 import pytest
 from django.utils import timezone
 
 from customs_feedback.organization.roles import Role
-from ratings.models import ApiClient, Declaration
+from ratings.models import ApiClient
 from ratings.services import RatingInput, rating_submit
-from tests.factories import BranchFactory, EnterpriseFactory, OfficialFactory, TeamFactory, staff_user
-
-
-class DeclarationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Declaration
-
-    number = factory.Sequence(lambda n: f"10{n:010d}")
-    enterprise = factory.SubFactory(EnterpriseFactory)
-    official = factory.SubFactory(OfficialFactory)
-    team = factory.SelfAttribute("official.team")
-    branch = factory.SelfAttribute("official.branch")
-    registered_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
-    cleared_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
-    cleared_on = factory.LazyAttribute(lambda d: timezone.localdate(d.cleared_at) if d.cleared_at else None)
+from tests.factories import (
+    BranchFactory,
+    DeclarationFactory,
+    EnterpriseFactory,
+    OfficialFactory,
+    TeamFactory,
+    staff_user,
+)
 
 
 @pytest.fixture

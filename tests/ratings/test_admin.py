@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from customs_feedback.organization.roles import Role
 from ratings.models import FollowUpCase, RaterIdentityView, Rating, RatingStatus
-from tests.factories import BranchFactory, OfficialFactory, TeamFactory, staff_user
-from tests.ratings.conftest import DeclarationFactory, at, frozen, rate
+from tests.factories import BranchFactory, DeclarationFactory, OfficialFactory, TeamFactory, staff_user
+from tests.ratings.conftest import at, frozen, rate
 
 pytestmark = pytest.mark.django_db
 

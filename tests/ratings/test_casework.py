@@ -20,8 +20,8 @@ from ratings.services import (
     case_reassign,
     rating_reject,
 )
-from tests.factories import staff_user
-from tests.ratings.conftest import DeclarationFactory, rate
+from tests.factories import DeclarationFactory, staff_user
+from tests.ratings.conftest import rate
 
 pytestmark = pytest.mark.django_db
 

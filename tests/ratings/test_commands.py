@@ -133,7 +133,7 @@ def test_the_invitation_catch_up_job_invites_what_was_missed(
     official, enterprise, django_capture_on_commit_callbacks, mailoutbox
 ):
     from ratings.tasks import invitations_catch_up
-    from tests.ratings.conftest import DeclarationFactory
+    from tests.factories import DeclarationFactory
 
     DeclarationFactory(official=official, enterprise=enterprise)  # cleared, but its invitation task was lost
 

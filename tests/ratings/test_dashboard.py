@@ -9,8 +9,15 @@ from django.utils import timezone
 from customs_feedback.organization.roles import Role
 from ratings.models import CaseStatus, FollowUpCase, Rating
 from ratings.tasks import rollup_rebuild_task
-from tests.factories import BranchFactory, EnterpriseFactory, OfficialFactory, TeamFactory, staff_user
-from tests.ratings.conftest import DeclarationFactory, at, frozen, rate
+from tests.factories import (
+    BranchFactory,
+    DeclarationFactory,
+    EnterpriseFactory,
+    OfficialFactory,
+    TeamFactory,
+    staff_user,
+)
+from tests.ratings.conftest import at, frozen, rate
 
 pytestmark = pytest.mark.django_db
 

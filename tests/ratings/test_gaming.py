@@ -10,8 +10,8 @@ from customs_feedback.organization.roles import Role
 from ratings.gaming import flag_review, gaming_scan
 from ratings.models import ApiClient, DailyRollup, FlagKind, Rating, RatingFlag
 from ratings.services import RatingInput, rating_submit
-from tests.factories import EnterpriseFactory, staff_user
-from tests.ratings.conftest import DeclarationFactory, rate
+from tests.factories import DeclarationFactory, EnterpriseFactory, staff_user
+from tests.ratings.conftest import rate
 
 pytestmark = pytest.mark.django_db
 

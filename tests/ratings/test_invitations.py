@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from ratings.models import Channel, Rating, RatingInvitation
 from ratings.services import declarations_upsert, invitations_send, sampled
-from tests.factories import EnterpriseFactory
-from tests.ratings.conftest import DeclarationFactory
+from tests.factories import DeclarationFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from customs_feedback.exceptions import DomainError, PermissionDenied
 from ratings.models import Channel, DailyRollup, FollowUpCase, Rating, RatingEvent, RatingStatus
 from ratings.services import AlreadyRated, rating_reject, rating_verify
-from tests.factories import EnterpriseFactory
-from tests.ratings.conftest import DeclarationFactory, rate
+from tests.factories import DeclarationFactory, EnterpriseFactory
+from tests.ratings.conftest import rate
 
 pytestmark = pytest.mark.django_db
 

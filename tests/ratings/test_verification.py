@@ -11,8 +11,8 @@ from rest_framework.authtoken.models import Token
 from customs_feedback.organization.roles import Role
 from ratings.models import ContestStatus, DailyRollup, FollowUpCase, Rating, RatingStatus
 from ratings.services import rating_contest, rating_contest_decide, rating_reject
-from tests.factories import staff_user
-from tests.ratings.conftest import DeclarationFactory, rate
+from tests.factories import DeclarationFactory, staff_user
+from tests.ratings.conftest import rate
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The staff back office for inquiries: queues, assignment, notes, answers, FAQ, statistics."""
+"""The inquiry queue: filters, read-only inlines, and the workflow pages that call the services."""
 
 from __future__ import annotations
 
@@ -17,11 +17,8 @@ from complaints import selectors, services
 from complaints.admin_forms import AnswerForm, AssignForm, FaqForm, NoteForm, ResolveForm, StatsForm
 from complaints.models import (
     OPEN_STATUSES,
-    AnswerTemplate,
-    FaqEntry,
     Inquiry,
     InquiryAttachment,
-    InquiryCategory,
     InquiryEvent,
     InquiryMessage,
     InquiryNote,
@@ -31,7 +28,6 @@ from customs_feedback.core.admin import SubjectExportMixin
 from customs_feedback.exceptions import DomainError
 from customs_feedback.forms import add_service_errors
 from customs_feedback.organization.admin_mixins import (
-    AuditedAdminMixin,
     ExportMixin,
     ReadOnlyInline,
     ScopedModelAdmin,
@@ -374,37 +370,3 @@ class InquiryAdmin(SubjectExportMixin, ServiceWrittenAdminMixin, ExportMixin, Sc
             and user.has_perm("complaints.add_faqentry"),
         }
         return super().change_view(request, object_id, form_url, extra_context)
-
-
-@admin.register(InquiryCategory)
-class InquiryCategoryAdmin(AuditedAdminMixin, ScopedModelAdmin):
-    list_display = ["code", "name_vi", "name_en", "deadline_days", "order", "is_active"]
-    list_editable = ["deadline_days", "order", "is_active"]
-    search_fields = ["code", "name_vi", "name_en"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AnswerTemplate)
-class AnswerTemplateAdmin(AuditedAdminMixin, ScopedModelAdmin):
-    list_display = ["title", "category", "is_active"]
-    list_filter = ["category", "is_active"]
-    search_fields = ["title", "text"]
-
-
-@admin.register(FaqEntry)
-class FaqEntryAdmin(ScopedModelAdmin):
-    list_display = ["question_start", "category", "is_published", "published_at"]
-    list_filter = ["is_published", "category"]
-    search_fields = ["question", "answer"]
-    date_hierarchy = "published_at"
-    fields = ["category", "question", "answer", "is_published", "source"]
-    readonly_fields = ["source"]
-
-    @admin.display(description=_("question"))
-    def question_start(self, entry):
-        return entry.question[:100]
-
-    def save_model(self, request, obj, form, change):
-        services.faq_entry_save(entry=obj)

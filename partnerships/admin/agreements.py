@@ -1,3 +1,5 @@
+"""Agreements: filters, read-only inlines, and the workflow actions that call the services."""
+
 from django import forms
 from django.contrib import admin
 from django.db.models.functions import TruncMonth
@@ -10,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.core.admin import SubjectExportMixin
 from customs_feedback.organization.admin_mixins import (
-    AuditedAdminMixin,
     ExportMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
@@ -18,100 +19,14 @@ from customs_feedback.organization.admin_mixins import (
     ServiceActionMixin,
     StatusEventInline,
 )
-from customs_feedback.validators import normalize_tax_code
 from partnerships import services
 from partnerships.models import (
     Agreement,
     AgreementEvent,
     AgreementStatus,
-    AgreementTemplate,
     AgreementTextAcceptance,
-    Enterprise,
 )
 from partnerships.text_acceptance import with_current_text_accepted
-
-
-class EnterpriseForm(forms.ModelForm):
-    class Meta:
-        model = Enterprise
-        fields = [
-            "tax_code",
-            "name_vi",
-            "name_en",
-            "address",
-            "branch",
-            "representative_name",
-            "representative_title",
-            "email",
-            "phone",
-            "language",
-        ]
-
-    def clean_tax_code(self) -> str:
-        return normalize_tax_code(self.cleaned_data["tax_code"])
-
-
-class EnterpriseAgreementInline(ReadOnlyInline):
-    model = Agreement
-    fields = ["reference", "number", "status", "signed_at", "activated_at", "ended_at"]
-    show_change_link = True
-    verbose_name_plural = _("partnership agreements")
-
-
-@admin.register(Enterprise)
-class EnterpriseAdmin(ScopedModelAdmin):
-    form = EnterpriseForm
-    inlines = [EnterpriseAgreementInline]
-    list_display = ["tax_code", "name_vi", "branch", "representative_name", "email", "phone", "language"]
-    list_filter = ["language", "branch"]
-    list_select_related = ["branch"]
-    search_fields = ["tax_code", "name_vi", "name_en", "email"]
-    date_hierarchy = "created_at"
-    # The company chooses how rating invitations arrive, in the enterprise portal's settings.
-    readonly_fields = ["rating_invitations", "created_at", "updated_at"]
-    fieldsets = [
-        (None, {"fields": ["tax_code", "name_vi", "name_en", "address", "branch"]}),
-        (
-            _("Contact"),
-            {
-                "fields": [
-                    "representative_name",
-                    "representative_title",
-                    "email",
-                    "phone",
-                    "language",
-                    "rating_invitations",
-                ]
-            },
-        ),
-        (_("Record"), {"fields": ["created_at", "updated_at"]}),
-    ]
-
-
-class AgreementTemplateForm(forms.ModelForm):
-    class Meta:
-        model = AgreementTemplate
-        fields = ["title_vi", "title_en", "body_vi", "body_en"]
-
-
-@admin.register(AgreementTemplate)
-class AgreementTemplateAdmin(AuditedAdminMixin, ScopedModelAdmin):
-    """A published text is never edited: a change is a new version, which becomes the current one."""
-
-    form = AgreementTemplateForm
-    list_display = ["version", "title_vi", "is_current", "sha256", "created_at"]
-    readonly_fields = ["version", "sha256", "is_current", "created_at"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        published = services.template_publish(**form.cleaned_data)
-        obj.pk = published.pk
-        obj.version = published.version
 
 
 class AgreementEventInline(StatusEventInline):
@@ -407,6 +322,3 @@ class AgreementAdmin(SubjectExportMixin, ReadOnlyAdminMixin, ServiceActionMixin,
             _("Terminate agreements"),
             _("%(count)d agreement(s) terminated."),
         )
-
-
-from partnerships import member_admin  # noqa: E402, F401 (registers the enterprise users' admin)
