@@ -182,28 +182,31 @@ class InquiryAdmin(SubjectExportMixin, ServiceWrittenAdminMixin, ExportMixin, Sc
         self.message_user(request, done, messages.SUCCESS)
         return redirect(reverse("admin:complaints_inquiry_change", args=[inquiry.pk]))
 
+    def _form_page(self, request, inquiry, form, *, call, done: str, title: str, submit: str):
+        """The page of one workflow step: on a valid POST run `call(cleaned_data)` and go back to the inquiry,
+        otherwise (GET, or a refusal shown on the form) render the form again."""
+        if request.method == "POST" and form.is_valid():
+            response = self._run(request, form, inquiry, lambda: call(form.cleaned_data), done)
+            if response:
+                return response
+        return self._page(request, inquiry, form, title, submit=submit)
+
     def assign_view(self, request, pk: int):
         inquiry = self._inquiry(request, pk, "complaints.assign_inquiry")
         initial = {"branch": inquiry.branch_id, "assignee": inquiry.assignee_id}
-        form = AssignForm(request.POST or None, initial=initial, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            response = self._run(
-                request,
-                form,
-                inquiry,
-                lambda: services.inquiry_assign(
-                    inquiry_id=inquiry.pk,
-                    branch_id=data["branch"].pk,
-                    assignee_id=data["assignee"].pk if data["assignee"] else None,
-                    actor=request.user,
-                ),
-                _("The inquiry has been assigned."),
-            )
-            if response:
-                return response
-        return self._page(
-            request, inquiry, form, _("Assign %(code)s") % {"code": inquiry.tracking_code}, submit=_("Assign")
+        return self._form_page(
+            request,
+            inquiry,
+            AssignForm(request.POST or None, initial=initial, user=request.user),
+            call=lambda data: services.inquiry_assign(
+                inquiry_id=inquiry.pk,
+                branch_id=data["branch"].pk,
+                assignee_id=data["assignee"].pk if data["assignee"] else None,
+                actor=request.user,
+            ),
+            done=_("The inquiry has been assigned."),
+            title=_("Assign %(code)s") % {"code": inquiry.tracking_code},
+            submit=_("Assign"),
         )
 
     def answer_view(self, request, pk: int):
@@ -237,52 +240,31 @@ class InquiryAdmin(SubjectExportMixin, ServiceWrittenAdminMixin, ExportMixin, Sc
 
     def resolve_view(self, request, pk: int):
         inquiry = self._inquiry(request, pk, "complaints.resolve_inquiry")
-        form = ResolveForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            response = self._run(
-                request,
-                form,
-                inquiry,
-                lambda: services.inquiry_resolve(
-                    inquiry_id=inquiry.pk,
-                    status=data["status"],
-                    reason=data["reason"],
-                    duplicate_of_code=data["duplicate_of"],
-                    actor=request.user,
-                ),
-                _("The inquiry has been closed."),
-            )
-            if response:
-                return response
-        return self._page(
+        return self._form_page(
             request,
             inquiry,
-            form,
-            _("Close %(code)s without an answer") % {"code": inquiry.tracking_code},
+            ResolveForm(request.POST or None),
+            call=lambda data: services.inquiry_resolve(
+                inquiry_id=inquiry.pk,
+                status=data["status"],
+                reason=data["reason"],
+                duplicate_of_code=data["duplicate_of"],
+                actor=request.user,
+            ),
+            done=_("The inquiry has been closed."),
+            title=_("Close %(code)s without an answer") % {"code": inquiry.tracking_code},
             submit=_("Close the inquiry"),
         )
 
     def note_view(self, request, pk: int):
         inquiry = self._inquiry(request, pk, "complaints.add_inquirynote")
-        form = NoteForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            response = self._run(
-                request,
-                form,
-                inquiry,
-                lambda: services.inquiry_note_add(
-                    inquiry_id=inquiry.pk, text=form.cleaned_data["text"], actor=request.user
-                ),
-                _("The note has been added."),
-            )
-            if response:
-                return response
-        return self._page(
+        return self._form_page(
             request,
             inquiry,
-            form,
-            _("Internal note on %(code)s") % {"code": inquiry.tracking_code},
+            NoteForm(request.POST or None),
+            call=lambda data: services.inquiry_note_add(inquiry_id=inquiry.pk, text=data["text"], actor=request.user),
+            done=_("The note has been added."),
+            title=_("Internal note on %(code)s") % {"code": inquiry.tracking_code},
             submit=_("Add the note"),
         )
 
