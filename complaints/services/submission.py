@@ -22,6 +22,7 @@ from complaints.models import (
     InquiryCategory,
     InquiryStatus,
 )
+from complaints.rollup import rollup_record
 from complaints.services.tracking import (
     tracking_code_new,
     tracking_url,
@@ -189,6 +190,7 @@ def _inquiry_create(cleaned, category, language, files, ip) -> Inquiry:
             size=upload.size,
         )
     record_event(inquiry, to_status=InquiryStatus.NEW)
+    rollup_record(None, inquiry)
     notify(
         kind="inquiry_acknowledged",
         recipient=inquiry.email,

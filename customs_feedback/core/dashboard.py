@@ -117,10 +117,15 @@ def monthly_counts(queryset, date_field: str, *, months: int = 12, total=None) -
         start = datetime.combine(start, time.min, tzinfo=timezone.get_current_timezone())
     rows = (
         queryset.filter(**{f"{date_field}__gte": start})
-        .annotate(month=TruncMonth(date_field))
-        .values("month")
+        .annotate(of_month=TruncMonth(date_field))
+        .values("of_month")
         .annotate(total=total if total is not None else Count("pk"))
         .order_by()
     )
-    totals = {row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["total"] for row in rows}
+    totals = {_as_date(row["of_month"]): row["total"] for row in rows}
     return [(f"{month:%m/%y}", totals.get(month, 0) or 0) for month in window]
+
+
+def _as_date(value):
+    """A month bucket as a date (TruncMonth gives a datetime for a datetime column, a date for a date column)."""
+    return value.date() if hasattr(value, "date") else value
