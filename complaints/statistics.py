@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
@@ -215,7 +216,10 @@ def _medians(inquiries: QuerySet[Inquiry]) -> tuple[timedelta | None, dict, dict
             {row["category_id"]: row["median"] for row in answered.values("category_id").annotate(median=median)},
             {row["branch_id"]: row["median"] for row in answered.values("branch_id").annotate(median=median)},
         )
-    inner_sql, params = answered.values("category_id", "branch_id", "to_answer").query.sql_with_params()
+    try:
+        inner_sql, params = answered.values("category_id", "branch_id", "to_answer").query.sql_with_params()
+    except EmptyResultSet:  # nothing in the reader's scope
+        return None, {}, {}
     overall, by_category, by_branch = None, {}, {}
     with connections[answered.db].cursor() as cursor:
         cursor.execute(_MEDIANS_SQL.format(inner=inner_sql), params)

@@ -146,3 +146,11 @@ def test_a_branch_officer_counts_only_the_inquiries_assigned_to_them(submit, bra
 
     assert inquiry_stats(user=officer)["received"] == 1
     assert inquiry_stats(user=staff_user("branch_leader", branch=branch))["received"] == 3
+
+
+def test_a_reader_with_nothing_in_scope_gets_empty_figures(submit):
+    services.inquiry_answer(inquiry_id=submit().pk, text="Trả lời.", actor=staff_user("inquiry_desk"))
+
+    stats = inquiry_stats(user=staff_user("branch_officer"))  # no official record: no branch, no assignment
+
+    assert (stats["received"], stats["median_hours_to_answer"], stats["by_category"]) == (0, None, [])
