@@ -72,22 +72,28 @@ def _rollup_add(deltas: dict[Key, dict[str, int]]) -> None:
         )
 
 
+def counter_aggregates() -> dict[str, Count]:
+    """Each counter as an aggregate over inquiries: the rollup's definition, in SQL."""
+    counted = ~Q(status__in=SET_ASIDE)
+    return {
+        "received": Count("pk", filter=counted),
+        "set_aside": Count("pk", filter=~counted),
+        "answered": Count("pk", filter=counted & Q(first_answered_at__isnull=False)),
+        # On time: the first answer came on or before the due date, both as local (Vietnam) days.
+        "on_time": Count("pk", filter=counted & Q(first_answered_at__date__lte=F("due_date"))),
+    }
+
+
 def raw_counters(inquiries=None) -> dict[Key, dict[str, int]]:
     """The rollup's counters recomputed from the inquiries themselves, one aggregate query (rebuild and checks).
 
     `inquiries` defaults to the live model; a data migration passes its historical one.
     """
     queryset = (inquiries or Inquiry)._default_manager.all()
-    counted = ~Q(status__in=SET_ASIDE)
     rows = (
         queryset.annotate(month=TruncMonth("submitted_at"))
         .values("month", "category_id", "branch_id")
-        .annotate(
-            received=Count("pk", filter=counted),
-            set_aside=Count("pk", filter=~counted),
-            answered=Count("pk", filter=counted & Q(first_answered_at__isnull=False)),
-            on_time=Count("pk", filter=counted & Q(first_answered_at__date__lte=F("due_date"))),
-        )
+        .annotate(**counter_aggregates())
         .order_by()
     )
     return {

@@ -15,11 +15,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import DurationField, ExpressionWrapper, F, QuerySet, Sum
 from django.utils import timezone
 
 from complaints.models import Inquiry, InquiryCategory, InquiryRollup
-from complaints.rollup import COUNTERS, SET_ASIDE
+from complaints.rollup import COUNTERS, SET_ASIDE, counter_aggregates
 from customs_feedback.aggregates import Median
 from customs_feedback.organization.models import Branch
 from customs_feedback.organization.roles import Role, user_roles
@@ -62,17 +62,7 @@ def assigned_work_only(user) -> bool:
 
 
 def _raw_counters(inquiries: QuerySet[Inquiry]) -> QuerySet:
-    counted = ~Q(status__in=SET_ASIDE)
-    return (
-        inquiries.values("category_id", "branch_id")
-        .annotate(
-            received=Count("pk", filter=counted),
-            set_aside=Count("pk", filter=~counted),
-            answered=Count("pk", filter=counted & Q(first_answered_at__isnull=False)),
-            on_time=Count("pk", filter=counted & Q(first_answered_at__date__lte=F("due_date"))),
-        )
-        .order_by()
-    )
+    return inquiries.values("category_id", "branch_id").annotate(**counter_aggregates()).order_by()
 
 
 def submitted_between(inquiries: QuerySet[Inquiry], first: date | None, last: date | None) -> QuerySet[Inquiry]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.http import HttpRequest
 
+from customs_feedback.core.registry import providers_in_order, register_provider
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -67,23 +69,12 @@ _providers: list[tuple[int, str, Provider]] = []
 
 
 def panel(order: int) -> Callable[[Provider], Provider]:
-    def register(provider: Provider) -> Provider:
-        name = f"{provider.__module__}.{provider.__qualname__}"
-        if all(existing != name for _order, existing, _provider in _providers):
-            _providers.append((order, name, provider))
-        return provider
-
-    return register
+    return register_provider(_providers, order)
 
 
 def panels_for(request: HttpRequest) -> list[Panel]:
     """The panels of every provider that has something for this user (apps' dashboard.py load at start-up)."""
-    panels = []
-    for _order, _name, provider in sorted(_providers, key=lambda entry: entry[:2]):
-        result = provider(request)
-        if result is not None:
-            panels.append(result)
-    return panels
+    return [result for provider in providers_in_order(_providers) if (result := provider(request)) is not None]
 
 
 def last_months(count: int = 12, *, today=None) -> list:

@@ -2,24 +2,11 @@
 
 import pytest
 
-from ratings.selectors import StatsFilter, rating_stats, rating_stats_breakdown, rating_stats_weekly
-from ratings.statistics_page import statistics_figures
+from ratings.selectors import StatsFilter
+from ratings.statistics_page import figures_one_query_each, statistics_figures
 from tests.ratings.test_stats import seeded  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
-
-
-def separately(stats_filter: StatsFilter, levels: tuple[str, ...], min_sample: int) -> dict:
-    return {
-        "total": rating_stats(stats_filter=stats_filter),
-        "weekly": rating_stats_weekly(stats_filter=stats_filter),
-        "breakdowns": {
-            level: rating_stats_breakdown(
-                stats_filter=stats_filter, by=level, min_sample=min_sample if level != "branch" else 0
-            )
-            for level in levels
-        },
-    }
 
 
 @pytest.mark.parametrize("levels", [("branch",), ("branch", "team", "official")])
@@ -28,6 +15,6 @@ def test_one_pass_gives_the_figures_of_the_separate_queries(seeded, branch, leve
     for stats_filter in (StatsFilter(), StatsFilter(branch_ids=[branch.pk]), StatsFilter(branch_ids=[])):
         one_pass = statistics_figures(stats_filter=stats_filter, levels=levels, min_sample=min_sample)
 
-        assert one_pass == separately(stats_filter, levels, min_sample)
+        assert one_pass == figures_one_query_each(stats_filter=stats_filter, levels=levels, min_sample=min_sample)
     everything = statistics_figures(stats_filter=StatsFilter(), levels=levels, min_sample=min_sample)
     assert (everything["total"]["declarations"], everything["total"]["ratings"]) == (14, 3)  # one rating rejected
