@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from customs_feedback.core.reporting import Column, ReportScope, Section, Table, report_section, share
 from ratings.models import (
     CaseStatus,
     Conclusion,
-    Declaration,
+    DailyRollup,
     FollowUpCase,
     Rating,
     RatingStatus,
@@ -35,7 +35,9 @@ def _counted_ratings(scope: ReportScope):
 def ratings_section(scope: ReportScope) -> Section:
     period = scope.period
     submitted = _counted_ratings(scope)
-    cleared = scope.rows(Declaration.objects.filter(cleared_on__range=(period.first_day, period.last_day)), "branch_id")
+    # Declarations cleared are summed from the daily rollup (counted on their clearance day, as here): a year
+    # of the national set is 20 million rows to count, against a few tens of thousands of rollup rows.
+    cleared = scope.rows(DailyRollup.objects.filter(day__range=(period.first_day, period.last_day)), "branch_id")
     counted = submitted.exclude(status=RatingStatus.REJECTED)
     figures = counted.aggregate(
         ratings=Count("pk"),
@@ -47,7 +49,7 @@ def ratings_section(scope: ReportScope) -> Section:
             for score in Score.values
         },
     )
-    declarations = cleared.count()
+    declarations = cleared.aggregate(total=Sum("declarations"))["total"] or 0
     overview = Table(
         _("Ratings"),
         [Column(_("Figure"), "text"), Column(_("Number"))],
@@ -96,7 +98,9 @@ def ratings_section(scope: ReportScope) -> Section:
 
 
 def _by_branch(scope: ReportScope, counted, cleared) -> Table:
-    cleared_by_branch = dict(cleared.values("branch_id").annotate(total=Count("pk")).values_list("branch_id", "total"))
+    cleared_by_branch = dict(
+        cleared.values("branch_id").annotate(total=Sum("declarations")).order_by().values_list("branch_id", "total")
+    )
     rows = (
         counted.values("branch_id", "branch__code", "branch__name_vi")
         .annotate(

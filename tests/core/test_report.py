@@ -30,6 +30,7 @@ from ratings.models import (
     RatingStatus,
     RejectionReason,
 )
+from ratings.rollups import rollup_rebuild
 from tests.conftest import require_service
 from tests.factories import BranchFactory, EnterpriseFactory, OfficialFactory, TeamFactory, staff_user
 
@@ -131,7 +132,9 @@ def seeded_month(settings, tmp_path):
         if activated and status != AgreementStatus.ACTIVE:
             event = AgreementEvent.objects.create(agreement=agreement, from_status="active", to_status=status)
             AgreementEvent.objects.filter(pk=event.pk).update(at=activated + timedelta(days=10))
-    inquiry_rollup_rebuild()  # the inquiries were written past the services, which keep their rollup
+    # Declarations, ratings and inquiries were written past the services, which keep the rollups.
+    rollup_rebuild(date_from=date(2026, 10, 1), date_to=date(2026, 12, 31))
+    inquiry_rollup_rebuild()
     return branches
 
 
