@@ -9,7 +9,9 @@ lose each other's counts; the same SQL runs on PostgreSQL and SQLite.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
@@ -90,7 +92,7 @@ def raw_counters(inquiries=None) -> dict[Key, dict[str, int]]:
     `inquiries` defaults to the live model; a data migration passes its historical one.
     """
     queryset = (inquiries or Inquiry)._default_manager.all()
-    rows = (
+    rows: Iterable[dict[str, Any]] = (
         queryset.annotate(month=TruncMonth("submitted_at"))
         .values("month", "category_id", "branch_id")
         .annotate(**counter_aggregates())
@@ -127,7 +129,7 @@ def inquiry_rollup_rebuild(inquiries=None, rollup=None) -> int:
 
 def rollup_counters() -> dict[Key, dict[str, int]]:
     """The stored counters, keys with nothing counted left out (to compare with `raw_counters`)."""
-    rows = InquiryRollup.objects.values("month", "category_id", "branch_id", *COUNTERS)
+    rows: Iterable[dict[str, Any]] = InquiryRollup.objects.values("month", "category_id", "branch_id", *COUNTERS)
     return {
         (row["month"], row["category_id"], row["branch_id"]): {name: row[name] for name in COUNTERS}
         for row in rows

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -49,7 +50,7 @@ def split_period(date_from: date | None, date_to: date | None) -> tuple[tuple[da
         return None, [(date_from, date_to)]
     edges = []
     if date_from is not None and first != date_from:
-        edges.append((date_from, first - timedelta(days=1)))
+        edges.append((date_from, _next_month(date_from) - timedelta(days=1)))
     if date_to is not None and after is not None and after <= date_to:
         edges.append((after, date_to))
     return (first, after), edges
@@ -81,7 +82,7 @@ def group_counters(
     `raw`) from `inquiries`; both querysets already in the reader's scope."""
     totals: defaultdict[Group, Counters] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     months, edges = (None, [(date_from, date_to)]) if raw else split_period(date_from, date_to)
-    parts: list[Iterable[dict]] = [_raw_counters(submitted_between(inquiries, *edge)) for edge in edges]
+    parts: list[Iterable[Any]] = [_raw_counters(submitted_between(inquiries, *edge)) for edge in edges]
     if months is not None:
         first, after = months
         if first is not None:

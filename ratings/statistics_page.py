@@ -105,7 +105,7 @@ def _label(grouped: dict[str, list[dict]]) -> None:
     }
     for level, rows in grouped.items():
         key, model, name = sources[level]
-        found = model.objects.filter(pk__in=[row[key] for row in rows]).values_list("pk", "code", name)
+        found = model._default_manager.filter(pk__in=[row[key] for row in rows]).values_list("pk", "code", name)
         labels = {pk: (code, label) for pk, code, label in found}
         for row in rows:
             row["code"], row["name"] = labels[row[key]]
