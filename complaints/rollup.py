@@ -92,7 +92,7 @@ def raw_counters(inquiries=None) -> dict[Key, dict[str, int]]:
     `inquiries` defaults to the live model; a data migration passes its historical one.
     """
     queryset = (inquiries or Inquiry)._default_manager.all()
-    rows: Iterable[dict[str, Any]] = (
+    rows: Any = (
         queryset.annotate(month=TruncMonth("submitted_at"))
         .values("month", "category_id", "branch_id")
         .annotate(**counter_aggregates())
