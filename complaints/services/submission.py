@@ -190,7 +190,6 @@ def _inquiry_create(cleaned, category, language, files, ip) -> Inquiry:
             size=upload.size,
         )
     record_event(inquiry, to_status=InquiryStatus.NEW)
-    rollup_record(None, inquiry)
     notify(
         kind="inquiry_acknowledged",
         recipient=inquiry.email,
@@ -205,4 +204,5 @@ def _inquiry_create(cleaned, category, language, files, ip) -> Inquiry:
         idempotency_key=f"inquiry-acknowledged:{inquiry.tracking_code}",
         obj=inquiry,
     )
+    rollup_record(None, inquiry)  # last: concurrent submissions share its row lock only until the commit
     return inquiry
