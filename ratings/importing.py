@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -83,6 +84,7 @@ def _import_postgresql(handle: TextIO, progress: Progress) -> ImportResult:
 
 
 _TEMP = "ratings_import_declaration"
+_SAVEPOINT = "ratings_import_chunk"
 _CHUNK = 10_000
 # What an import writes into the declaration table, with the binary COPY type of each column; the test suite
 # checks that these are all of the model's columns but its id, so a field added later cannot be left out.
@@ -146,9 +148,17 @@ class _PostgresImport:
             cursor.execute("SELECT now()")  # created_at and updated_at, as now() in the statements would give
             (self.now,) = cursor.fetchone()
             self.lookups = code_lookups()
+            open_copy = None
             for chunk in self._chunks():
+                # The previous chunk's COPY stayed open while this one was checked, so PostgreSQL wrote those
+                # rows while Python read these; it is closed (and its outcome known) only now.
                 self.mark("read and checked")
-                self._write(cursor.cursor, chunk)  # the psycopg 3 cursor: COPY FROM STDIN
+                if open_copy is not None:
+                    self._finish(cursor.cursor, *open_copy)
+                open_copy = self._start(cursor.cursor, chunk)  # the psycopg 3 cursor: COPY FROM STDIN
+                self.mark("written")
+            if open_copy is not None:
+                self._finish(cursor.cursor, *open_copy)
                 self.mark("written")
             self.result.created = len(self.copied)
             if self.again:
@@ -166,13 +176,16 @@ class _PostgresImport:
         _check_header(header)
         index = [header.index(name) for name in DECLARATION_FIELDS]
         width = max(index) + 1
+        in_order = index == list(range(len(DECLARATION_FIELDS)))  # the usual header: no per-row reordering
         tax_codes, resolve, rejected = self.tax_codes, self.lookups.resolve, self.result.rejected
         latest = not_after()
         chunk: list[Checked] = []
         for line, fields in enumerate(reader, start=2):
             if len(fields) < width:
                 fields = fields + [""] * (width - len(fields))
-            row, errors = clean_declaration_values([fields[i] for i in index], tax_codes, latest=latest)
+            row, errors = clean_declaration_values(
+                fields if in_order else [fields[i] for i in index], tax_codes, latest=latest
+            )
             if row is None:
                 rejected.append((line, errors))
                 continue
@@ -187,49 +200,71 @@ class _PostgresImport:
         if chunk:
             yield chunk
 
-    def _write(self, cursor, chunk: list[Checked]) -> None:
-        import psycopg
+    def _start(self, cursor, chunk: list[Checked]) -> tuple[ExitStack, dict, list[tuple]]:
+        """Sort the chunk's rows into new numbers and the others, and open the COPY of the new ones into the
+        table inside a savepoint (a writer thread sends the rows while the caller goes on)."""
+        from psycopg.copy import QueuedLibpqWriter
 
         missing = {row.tax_code for _line, row, _ids in chunk} - self.enterprises.keys()
         if missing:
             self.enterprises.update(ensure_enterprises(missing))
-        enterprises, zone, seen = self.enterprises, self.zone, self.seen
-        new: dict[str, tuple] = {}
-        again: list[tuple] = []
+        enterprises, zone, seen, repeated, now = self.enterprises, self.zone, self.seen, self.repeated, self.now
+        new: dict[str, tuple] = {}  # number: (line, the row in COPY_COLUMNS order)
+        again: list[tuple] = []  # (line, the row in _WRITTEN order)
         days = set()
         for line, row, (branch_id, team_id, official_id) in chunk:
-            cleared_on = None
-            if row.cleared_at is not None:
-                cleared_on = row.cleared_at.astimezone(zone).date()
+            number, cleared_at, cleared_on = row.number, row.cleared_at, None
+            if cleared_at is not None:
+                cleared_on = cleared_at.astimezone(zone).date()
                 days.add(cleared_on)
-            record = (line, row.number, enterprises[row.tax_code], branch_id, team_id, official_id,
-                      row.registered_at, row.cleared_at, cleared_on)  # fmt: skip
-            if row.number in seen:
-                self.repeated.add(row.number)
-                again.append(record)
+            record = (number, enterprises[row.tax_code], branch_id, team_id, official_id,
+                      row.registered_at, cleared_at, cleared_on, now, now)  # fmt: skip
+            if number in seen:
+                repeated.add(number)
+                again.append((line, *record[:8]))
             else:
-                seen.add(row.number)
-                new[row.number] = record
+                seen.add(number)
+                new[number] = (line, record)
         if days:
             self.days += [min(days), max(days)]
         table = Declaration._meta.db_table
         stored = _pg_binary(f"SELECT number FROM {table} WHERE number = ANY(%b::text[])", [list(new)])  # noqa: S608
         for (number,) in stored:
-            again.append(new.pop(number))
+            line, record = new.pop(number)
+            again.append((line, *record[:8]))
+        stack = ExitStack()
         if new:
-            now = self.now
+            cursor.execute(f"SAVEPOINT {_SAVEPOINT}")
+            copy = stack.enter_context(
+                cursor.copy(
+                    f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN (FORMAT BINARY)",
+                    writer=QueuedLibpqWriter(cursor),
+                )
+            )
+            copy.set_types(list(COPY_COLUMNS.values()))
+            for _line, record in new.values():
+                copy.write_row(record)
+        self.progress(len(chunk))
+        return stack, new, again
+
+    def _finish(self, cursor, stack: ExitStack, new: dict, again: list[tuple]) -> None:
+        """Close a chunk's COPY; should the API have stored one of its numbers meanwhile, roll the chunk back
+        to its savepoint and send it through the upsert. Then write the chunk's other rows to the temporary table."""
+        import psycopg
+
+        if new:
             try:
-                with transaction.atomic():  # a savepoint: should the API store one of these numbers meanwhile …
-                    self._copy(cursor, table, list(COPY_COLUMNS), list(COPY_COLUMNS.values()),
-                               ((*record[1:], now, now) for record in new.values()))  # fmt: skip
+                stack.close()
+                cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
                 self.copied.update(new)
-            except psycopg.errors.UniqueViolation:  # … the chunk goes through the upsert instead
-                again += new.values()
+            except psycopg.errors.UniqueViolation:
+                cursor.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+                cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+                again += [(line, *record[:8]) for line, record in new.values()]
         if again:
             again.sort()
             self._copy(cursor, _TEMP, None, _AGAIN_TYPES, again)
             self.again += len(again)
-        self.progress(len(chunk))
 
     @staticmethod
     def _copy(cursor, table: str, columns: list[str] | None, types: list[str], rows: Iterable[tuple]) -> None:

@@ -142,3 +142,42 @@ def test_the_invitation_catch_up_job_invites_what_was_missed(
         assert invitations_catch_up() == 0
 
     assert len(mailoutbox) == 1
+
+
+def test_the_bulk_import_writes_every_column_of_a_declaration():
+    from ratings.importing import COPY_COLUMNS
+
+    columns = {field.column for field in Declaration._meta.concrete_fields if not field.primary_key}
+
+    assert set(COPY_COLUMNS) == columns
+
+
+def test_a_number_stored_while_the_import_runs_goes_through_the_upsert(
+    tmp_path, official, monkeypatch, require_postgresql
+):
+    """The COPY of a chunk meets a number the API stored after the import looked: the chunk is rolled back to
+    its savepoint and applied by the upsert instead, nothing lost and nothing counted twice."""
+    from ratings import importing
+
+    path = write_csv(tmp_path, official, [good(official, "107000000001", 1), good(official, "107000000002", 2)])
+    declarations_import(path=path)
+    Declaration.objects.filter(number="107000000002").delete()
+    path.write_text(
+        HEADER
+        + good(official, "107000000001", 1, cleared="2026-10-03T09:00:00+07:00")
+        + "\n"
+        + good(official, "107000000002", 2)
+        + "\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(importing, "_pg_binary", lambda _sql, _params: [])  # as if 107000000001 were new
+
+    result = declarations_import(path=path)
+
+    assert (result.created, result.updated, result.rejected) == (1, 1, [])
+    assert Declaration.objects.get(number="107000000001").cleared_on.isoformat() == "2026-10-03"
+    assert Declaration.objects.filter(number="107000000002").exists()
+    assert {row.day.isoformat(): row.declarations for row in DailyRollup.objects.filter(declarations__gt=0)} == {
+        "2026-10-01": 1,
+        "2026-10-03": 1,
+    }
