@@ -20,7 +20,7 @@ from ratings.models import Declaration
 from ratings.rollups import rollup_rebuild
 from ratings.services.declaration_rows import DECLARATION_FIELDS, CleanDeclaration, clean_declaration_values, not_after
 from ratings.services.declarations import code_lookups, declarations_upsert
-from ratings.services.declarations_bulk import _pg_binary, ensure_enterprises
+from ratings.services.declarations_bulk import ensure_enterprises
 
 Progress = Callable[[int], None]
 
@@ -108,9 +108,9 @@ Checked = tuple[int, CleanDeclaration, tuple[int, int, int]]  # line, row, (bran
 class _PostgresImport:
     """Check every row in Python with the API's own row-cleaning and code resolution, then write it once.
 
-    A row whose number is new to the table goes straight into it by binary COPY, as the COPY reference
-    does. A row that updates a stored declaration, or repeats a number of the file, goes to a temporary
-    table instead, and one set-based upsert applies those at the end (the last row of a number wins).
+    A chunk of rows goes straight into the table by binary COPY, as the COPY reference does. A chunk in
+    which a number is stored already, and a row that repeats a number of the file, go to a temporary table
+    instead, and one set-based upsert applies those at the end (the last row of a number wins).
     The rollup is rebuilt for the days the import touched, before and after.
     """
 
@@ -201,8 +201,8 @@ class _PostgresImport:
             yield chunk
 
     def _start(self, cursor, chunk: list[Checked]) -> tuple[ExitStack, dict, list[tuple]]:
-        """Sort the chunk's rows into new numbers and the others, and open the COPY of the new ones into the
-        table inside a savepoint (a writer thread sends the rows while the caller goes on)."""
+        """Set aside the rows repeating a number of the file, and open the COPY of the others into the table
+        inside a savepoint (a writer thread sends the rows while the caller goes on)."""
         from psycopg.copy import QueuedLibpqWriter
 
         missing = {row.tax_code for _line, row, _ids in chunk} - self.enterprises.keys()
@@ -228,10 +228,6 @@ class _PostgresImport:
         if days:
             self.days += [min(days), max(days)]
         table = Declaration._meta.db_table
-        stored = _pg_binary(f"SELECT number FROM {table} WHERE number = ANY(%b::text[])", [list(new)])  # noqa: S608
-        for (number,) in stored:
-            line, record = new.pop(number)
-            again.append((line, *record[:8]))
         stack = ExitStack()
         if new:
             cursor.execute(f"SAVEPOINT {_SAVEPOINT}")
@@ -248,8 +244,10 @@ class _PostgresImport:
         return stack, new, again
 
     def _finish(self, cursor, stack: ExitStack, new: dict, again: list[tuple]) -> None:
-        """Close a chunk's COPY; should the API have stored one of its numbers meanwhile, roll the chunk back
-        to its savepoint and send it through the upsert. Then write the chunk's other rows to the temporary table."""
+        """Close a chunk's COPY. Should one of its numbers be stored already (a re-import, an update, or the API
+        meanwhile), the chunk is rolled back to its savepoint and goes through the upsert with the chunk's
+        other rows: no query per chunk looks for stored numbers first, so a first import pays nothing for
+        updates it does not have."""
         import psycopg
 
         if new:

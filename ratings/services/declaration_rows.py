@@ -98,9 +98,10 @@ def clean_declaration_values(
     the clock per row). Returns the clean row, or the errors by field. Called once per row of every feed,
     so it is written for speed: no per-row dict or generator unless the row is refused.
     """
-    number, raw_tax_code, branch_code, team_code, official_code, registered, cleared = values[:7]
-    number, raw_tax_code = _text(number), _text(raw_tax_code)
-    branch_code, team_code, official_code = _text(branch_code), _text(team_code), _text(official_code)
+    number, raw_tax_code, branch_code, team_code, official_code = [
+        value.strip() if value.__class__ is str else _text(value) for value in values[:5]
+    ]
+    registered, cleared = values[5:7]
     errors: Errors = {}
     if not DECLARATION_NUMBER.match(number):
         errors["number"] = [_("A customs declaration number has exactly 12 digits.")]
