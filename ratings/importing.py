@@ -5,6 +5,7 @@ through the batch service elsewhere. Backfills send no invitations (the declarat
 from __future__ import annotations
 
 import csv
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
@@ -149,14 +150,19 @@ class _PostgresImport:
             (self.now,) = cursor.fetchone()
             self.lookups = code_lookups()
             open_copy = None
-            for chunk in self._chunks():
-                # The previous chunk's COPY stayed open while this one was checked, so PostgreSQL wrote those
-                # rows while Python read these; it is closed (and its outcome known) only now.
-                self.mark("read and checked")
-                if open_copy is not None:
-                    self._finish(cursor.cursor, *open_copy)
-                open_copy = self._start(cursor.cursor, chunk)  # the psycopg 3 cursor: COPY FROM STDIN
-                self.mark("written")
+            try:
+                for chunk in self._chunks():
+                    # The previous chunk's COPY stayed open while this one was checked, so PostgreSQL wrote
+                    # those rows while Python read these; it is closed (and its outcome known) only now.
+                    self.mark("read and checked")
+                    if open_copy is not None:
+                        self._finish(cursor.cursor, *open_copy)
+                    open_copy = self._start(cursor.cursor, chunk)  # the psycopg 3 cursor: COPY FROM STDIN
+                    self.mark("written")
+            except BaseException:
+                if open_copy is not None:  # abort the COPY still open (a file unreadable half-way), so the
+                    open_copy[0].__exit__(*sys.exc_info())  # transaction can roll back on a usable connection
+                raise
             if open_copy is not None:
                 self._finish(cursor.cursor, *open_copy)
                 self.mark("written")

@@ -176,3 +176,17 @@ def test_a_chunk_meeting_a_stored_number_goes_through_the_upsert(tmp_path, offic
         "2026-10-01": 1,
         "2026-10-03": 1,
     }
+
+
+def test_a_file_unreadable_half_way_stores_nothing_and_leaves_the_connection_usable(tmp_path, official, monkeypatch):
+    from ratings import importing
+
+    monkeypatch.setattr(importing, "_CHUNK", 10)  # COPYs are open by the time the bad line is decoded
+    path = tmp_path / "declarations.csv"
+    rows = [good(official, f"107{n:09d}", 1) for n in range(400)]  # more than one read of the decoder
+    path.write_bytes((HEADER + "\n".join(rows) + "\n").encode("utf-8") + b"\xff\xfe,broken\n")
+
+    with pytest.raises(UnicodeDecodeError):
+        declarations_import(path=path)
+
+    assert not Declaration.objects.exists()
