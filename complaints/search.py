@@ -12,7 +12,9 @@ from customs_feedback.organization.scoping import for_user
 
 @search_kind(order=40, label=_("Inquiries"), model=Inquiry)
 def inquiries(user, query: SearchQuery) -> list[SearchResult]:
-    condition = Q(tracking_code__iexact=query.text.replace(" ", ""))
+    # Tracking codes are stored in capitals: an exact match on the capitalised text uses the unique index,
+    # where iexact (UPPER(column) = UPPER(text)) read every inquiry.
+    condition = Q(tracking_code=query.text.replace(" ", "").upper())
     if len(query.digits) >= 10:
         condition |= Q(tax_code__startswith=query.digits[:10])
     found = for_user(user, Inquiry.objects.filter(condition)).select_related("category").order_by("-submitted_at")
