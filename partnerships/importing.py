@@ -19,6 +19,7 @@ from customs_feedback.text import nfc
 from customs_feedback.validators import normalize_tax_code
 from partnerships.models import (
     LIVE_STATUSES,
+    SIGNED_DETAILS,
     Agreement,
     AgreementEvent,
     AgreementNumberSequence,
@@ -28,19 +29,7 @@ from partnerships.models import (
 )
 from partnerships.services import REFERENCE_ALPHABET
 
-COLUMNS = [
-    "tax_code",
-    "company_name",
-    "address",
-    "representative_name",
-    "representative_title",
-    "email",
-    "phone",
-    "language",
-    "signed_on",
-    "number",
-    "branch_code",
-]
+COLUMNS = ["tax_code", *SIGNED_DETAILS, "language", "signed_on", "number", "branch_code"]
 REQUIRED = ["tax_code", "company_name", "signed_on"]
 
 

@@ -9,7 +9,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import Conflict
 from customs_feedback.notifications.services import Attachment, notify
@@ -104,15 +106,31 @@ def _update_registry(agreement: Agreement) -> None:
     enterprise.save()
 
 
-def _decide(
-    *, agreement_id: int, actor: Actor, reason: str, target: str, message: str, kind: str, now: datetime | None = None
-) -> Agreement:
+# What each decision moves an agreement to: the refusal when its status does not allow it, the notice kind.
+_DECISIONS: dict[str, tuple[str | Promise, str]] = {
+    AgreementStatus.REJECTED: (
+        gettext_lazy("Only an agreement waiting for review can be rejected; this one is “%(status)s”."),
+        "agreement_rejected",
+    ),
+    AgreementStatus.SUSPENDED: (
+        gettext_lazy("Only an agreement in force can be suspended; this one is “%(status)s”."),
+        "agreement_suspended",
+    ),
+    AgreementStatus.TERMINATED: (
+        gettext_lazy("Only an agreement in force or suspended can be terminated; this one is “%(status)s”."),
+        "agreement_terminated",
+    ),
+}
+
+
+def _decide(*, agreement_id: int, actor: Actor, reason: str, target: str, now: datetime | None = None) -> Agreement:
+    message, kind = _DECISIONS[target]
     reason = _require_reason(reason)
     agreement = _lock(agreement_id)
     changed: dict[str, Any] = {"reason": reason}
     if target == AgreementStatus.TERMINATED:
         changed["ended_at"] = now or timezone.now()
-    event = _move(agreement, target, fields=changed, actor=actor, note=reason, message=message)
+    event = _move(agreement, target, fields=changed, actor=actor, note=reason, message=str(message))
     notify(
         kind=kind,
         recipient=agreement.email or agreement.enterprise.email,
@@ -132,41 +150,19 @@ def _decide(
 @transaction.atomic
 def agreement_reject(*, agreement_id: int, actor: Actor, reason: str) -> Agreement:
     """The partnership desk does not accept a signed request; the enterprise is told why."""
-    return _decide(
-        agreement_id=agreement_id,
-        actor=actor,
-        reason=reason,
-        target=AgreementStatus.REJECTED,
-        message=_("Only an agreement waiting for review can be rejected; this one is “%(status)s”."),
-        kind="agreement_rejected",
-    )
+    return _decide(agreement_id=agreement_id, actor=actor, reason=reason, target=AgreementStatus.REJECTED)
 
 
 @transaction.atomic
 def agreement_suspend(*, agreement_id: int, actor: Actor, reason: str) -> Agreement:
     """Suspend an agreement in force; the verification page shows it is no longer in force."""
-    return _decide(
-        agreement_id=agreement_id,
-        actor=actor,
-        reason=reason,
-        target=AgreementStatus.SUSPENDED,
-        message=_("Only an agreement in force can be suspended; this one is “%(status)s”."),
-        kind="agreement_suspended",
-    )
+    return _decide(agreement_id=agreement_id, actor=actor, reason=reason, target=AgreementStatus.SUSPENDED)
 
 
 @transaction.atomic
 def agreement_terminate(*, agreement_id: int, actor: Actor, reason: str, now: datetime | None = None) -> Agreement:
     """End an agreement in force or suspended; the enterprise may sign a new one."""
-    return _decide(
-        agreement_id=agreement_id,
-        actor=actor,
-        reason=reason,
-        target=AgreementStatus.TERMINATED,
-        message=_("Only an agreement in force or suspended can be terminated; this one is “%(status)s”."),
-        kind="agreement_terminated",
-        now=now,
-    )
+    return _decide(agreement_id=agreement_id, actor=actor, reason=reason, target=AgreementStatus.TERMINATED, now=now)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from customs_feedback.workflow import record_event
 from partnerships.links import absolute_url
 from partnerships.models import (
     LIVE_STATUSES,
+    SIGNED_DETAILS,
     Agreement,
     AgreementSource,
     AgreementStatus,
@@ -180,14 +181,13 @@ def agreement_sign(
 
 def _agreement_create_proven(enterprise, template, now, language, given: dict) -> SignedAgreement:
     """Signed by a signed-in manager: recorded as signed and email-confirmed at once, then waits for review."""
-    fields = ["company_name", "address", "representative_name", "representative_title", "email", "phone"]
     agreement = Agreement.objects.create(
         reference=new_reference(),
         enterprise=enterprise,
         status=AgreementStatus.PENDING_REVIEW,
         source=AgreementSource.PORTAL,
         language=language,
-        **{name: (given[name] or "").strip() for name in fields},
+        **{name: (given[name] or "").strip() for name in SIGNED_DETAILS},
         template=template,
         template_version=template.version,
         template_sha256=template.sha256,
