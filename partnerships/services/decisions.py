@@ -22,6 +22,7 @@ from partnerships.links import verify_url
 from partnerships.models import (
     LIVE_STATUSES,
     Agreement,
+    AgreementEvent,
     AgreementNumberSequence,
     AgreementStatus,
 )
@@ -68,28 +69,48 @@ def agreement_countersign(*, agreement_id: int, actor: Actor, now: datetime | No
         message=message,
     )
     _update_registry(agreement)
-    notify(
+    certificate = Attachment(
+        filename=f"thoa-thuan-hop-tac-{agreement.number}.pdf",
+        path=agreement.certificate.name or "",
+        content_type="application/pdf",
+    )
+    _tell_enterprise(
+        agreement,
+        event,
         kind="agreement_activated",
         recipient=agreement.email,
+        attachments=[certificate],
+        activated_at=timezone.localtime(agreement.activated_at),
+        verify_url=verify_url(agreement),
+    )
+    return agreement
+
+
+def _tell_enterprise(
+    agreement: Agreement,
+    event: AgreementEvent,
+    *,
+    kind: str,
+    recipient: str | None = None,
+    attachments: list[Attachment] | None = None,
+    **context: Any,
+) -> None:
+    """A decision's notice to the enterprise, in the agreement's language, keyed by the event that made it; sent
+    to `recipient`, by default the address the agreement was signed with or else the registry's."""
+    notify(
+        kind=kind,
+        recipient=(agreement.email or agreement.enterprise.email) if recipient is None else recipient,
         language=agreement.language,
         context={
             "company_name": agreement.company_name,
             "reference": agreement.reference,
             "number": agreement.number,
-            "activated_at": timezone.localtime(agreement.activated_at),
-            "verify_url": verify_url(agreement),
+            **context,
         },
         idempotency_key=f"agreement:{agreement.pk}:event:{event.pk}",
         obj=agreement,
-        attachments=[
-            Attachment(
-                filename=f"thoa-thuan-hop-tac-{agreement.number}.pdf",
-                path=agreement.certificate.name or "",
-                content_type="application/pdf",
-            )
-        ],
+        attachments=attachments or (),
     )
-    return agreement
 
 
 def _update_registry(agreement: Agreement) -> None:
@@ -131,19 +152,7 @@ def _decide(*, agreement_id: int, actor: Actor, reason: str, target: str, now: d
     if target == AgreementStatus.TERMINATED:
         changed["ended_at"] = now or timezone.now()
     event = _move(agreement, target, fields=changed, actor=actor, note=reason, message=str(message))
-    notify(
-        kind=kind,
-        recipient=agreement.email or agreement.enterprise.email,
-        language=agreement.language,
-        context={
-            "company_name": agreement.company_name,
-            "reference": agreement.reference,
-            "number": agreement.number,
-            "reason": reason,
-        },
-        idempotency_key=f"agreement:{agreement.pk}:event:{event.pk}",
-        obj=agreement,
-    )
+    _tell_enterprise(agreement, event, kind=kind, reason=reason)
     return agreement
 
 
@@ -179,18 +188,5 @@ def agreement_reinstate(*, agreement_id: int, actor: Actor, note: str = "") -> A
         allowed={AgreementStatus.SUSPENDED: ALLOWED[AgreementStatus.SUSPENDED]},
         message=_("Only a suspended agreement can be reinstated; this one is “%(status)s”."),
     )
-    notify(
-        kind="agreement_reinstated",
-        recipient=agreement.email or agreement.enterprise.email,
-        language=agreement.language,
-        context={
-            "company_name": agreement.company_name,
-            "reference": agreement.reference,
-            "number": agreement.number,
-            "note": note,
-            "verify_url": verify_url(agreement),
-        },
-        idempotency_key=f"agreement:{agreement.pk}:event:{event.pk}",
-        obj=agreement,
-    )
+    _tell_enterprise(agreement, event, kind="agreement_reinstated", note=note, verify_url=verify_url(agreement))
     return agreement
