@@ -114,6 +114,19 @@ def agreement_text_publish():
     )
 
 
+def clearance_row(official, *, tax_code: str, number: str, registered_at, cleared_at) -> dict:
+    """A row of the clearance feed (declarations_upsert, POST /api/v1/declarations/) handled by `official`."""
+    return {
+        "number": number,
+        "tax_code": tax_code,
+        "branch_code": official.branch.code,
+        "team_code": official.team.code,
+        "official_code": official.code,
+        "registered_at": registered_at.isoformat(),
+        "cleared_at": cleared_at.isoformat() if cleared_at else None,
+    }
+
+
 # Agreements in each status, built through the services so the evidence and events are real.
 _agreement_seeds = iter(range(50_000, 10_000_000))
 
