@@ -10,13 +10,10 @@ from rest_framework.views import APIView
 
 from customs_feedback.api_views import PublicApi
 from customs_feedback.openapi import error_responses
+from customs_feedback.throttling import client_ip
 from partnerships import sign_in
 from partnerships.enterprise_auth import EnterpriseBearerAuthentication, IsCompanyUser
 from partnerships.member_selectors import member_summary
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class SignInApi(PublicApi):
@@ -38,7 +35,7 @@ class SignInApi(PublicApi):
         tags=["Enterprise"],
     )
     def post(self, request):
-        sign_in.sign_in_start(**self.validated(request), ip=_client_ip(request))
+        sign_in.sign_in_start(**self.validated(request), ip=client_ip(request))
         detail = _("If this email is registered for the enterprise, a six-digit code has been sent to it.")
         return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
 
@@ -62,7 +59,7 @@ class SignInVerifyApi(PublicApi):
         tags=["Enterprise"],
     )
     def post(self, request):
-        member = sign_in.sign_in_verify(**self.validated(request), ip=_client_ip(request))
+        member = sign_in.sign_in_verify(**self.validated(request), ip=client_ip(request))
         key, expires_at = sign_in.token_issue(member=member)
         return Response(self.Output({"token": key, "expires_at": expires_at}).data)
 
