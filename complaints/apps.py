@@ -16,6 +16,7 @@ class ComplaintsConfig(AppConfig):
             InquiryEvent,
             InquiryMessage,
             InquiryNote,
+            InquiryRollup,
         )
         from customs_feedback.core.portal import register_section
         from customs_feedback.organization import roles, scoping
@@ -23,6 +24,8 @@ class ComplaintsConfig(AppConfig):
 
         desk = [Role.INQUIRY_DESK]
         scoping.register(Inquiry, branch="branch", own="assignee", department_roles=desk)
+        # Whole branches only: a branch officer's figures (their own assignments) are counted from the inquiries.
+        scoping.register(InquiryRollup, branch="branch", department_roles=desk)
         for model in (InquiryAttachment, InquiryEvent, InquiryMessage, InquiryNote):
             scoping.register(model, branch="inquiry__branch", own="inquiry__assignee", department_roles=desk)
         # FAQ entries are public text; the desk and the leadership edit them.

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -231,3 +232,39 @@ class FaqEntry(models.Model):
 
     def __str__(self) -> str:
         return self.question[:80]
+
+
+class InquiryRollup(models.Model):
+    """Per month of submission, category and assigned branch: the counters every inquiry figure is summed from.
+
+    Kept in the same transaction as each change that moves an inquiry between counters (submission,
+    assignment, answer, reply, resolution: `complaints.rollup`), and rebuilt from the inquiries by
+    `inquiry_rollup_rebuild`. An inquiry counts in the month it was submitted (Vietnam time), under its current
+    category and branch; `received` leaves out duplicates and out-of-scope ones, which count in `set_aside`.
+    """
+
+    month = models.DateField(_("month"))  # its first day
+    category = models.ForeignKey(InquiryCategory, models.CASCADE, related_name="+", verbose_name=_("category"))
+    branch = models.ForeignKey(
+        Branch, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("assigned branch")
+    )
+    received = models.IntegerField(default=0)
+    set_aside = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly inquiry figures")
+        verbose_name_plural = _("monthly inquiry figures")
+        constraints = [
+            # One row per key, "not assigned" (NULL) included: the upsert's conflict target.
+            models.UniqueConstraint(
+                models.F("month"),
+                models.F("category"),
+                Coalesce(models.F("branch"), models.Value(0)),
+                name="inquiry_rollup_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.category_id} {self.branch_id or '-'}"

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from customs_feedback.core.reporting import Column, ReportScope, Section, Table, report_section, share
 from ratings.models import (
     CaseStatus,
     Conclusion,
-    Declaration,
+    DailyRollup,
     FollowUpCase,
     Rating,
     RatingStatus,
     RejectionReason,
     Score,
 )
+from ratings.rollups import COUNTER_COLUMNS
 
 TARGETS = ("official", "team", "branch")
 LOW = Q(official_score__lte=2) | Q(team_score__lte=2) | Q(branch_score__lte=2)
@@ -35,19 +36,16 @@ def _counted_ratings(scope: ReportScope):
 def ratings_section(scope: ReportScope) -> Section:
     period = scope.period
     submitted = _counted_ratings(scope)
-    cleared = scope.rows(Declaration.objects.filter(cleared_on__range=(period.first_day, period.last_day)), "branch_id")
+    # Declarations cleared are summed from the daily rollup (counted on their clearance day, as here): a year
+    # of the national set is 20 million rows to count, against a few tens of thousands of rollup rows.
+    cleared = scope.rows(DailyRollup.objects.filter(day__range=(period.first_day, period.last_day)), "branch_id")
     counted = submitted.exclude(status=RatingStatus.REJECTED)
-    figures = counted.aggregate(
-        ratings=Count("pk"),
-        low=Count("pk", filter=LOW),
-        **{f"average_{target}": Avg(f"{target}_score") for target in TARGETS},
-        **{
-            f"{target}_{score}": Count("pk", filter=Q(**{f"{target}_score": score}))
-            for target in TARGETS
-            for score in Score.values
-        },
-    )
-    declarations = cleared.count()
+    # Counted ratings and their score distributions are in the same rollup rows (averages follow from them);
+    # only the low ratings (any score of 2 or less, across targets) are counted from the ratings.
+    totals = cleared.aggregate(**{column: Sum(column) for column in COUNTER_COLUMNS})
+    figures = _with_averages({column: totals[column] or 0 for column in COUNTER_COLUMNS})
+    figures["low"] = counted.filter(LOW).count()
+    declarations = figures["declarations"]
     overview = Table(
         _("Ratings"),
         [Column(_("Figure"), "text"), Column(_("Number"))],
@@ -91,23 +89,28 @@ def ratings_section(scope: ReportScope) -> Section:
     )
     return Section(
         _("Service ratings"),
-        [overview, participation, averages, _by_branch(scope, counted, cleared)],
+        [overview, participation, averages, _by_branch(cleared)],
     )
 
 
-def _by_branch(scope: ReportScope, counted, cleared) -> Table:
-    cleared_by_branch = dict(cleared.values("branch_id").annotate(total=Count("pk")).values_list("branch_id", "total"))
-    rows = (
-        counted.values("branch_id", "branch__code", "branch__name_vi")
-        .annotate(
-            ratings=Count("pk"),
-            average_official=Avg("official_score"),
-            average_team=Avg("team_score"),
-            average_branch=Avg("branch_score"),
-            satisfied=Count("pk", filter=Q(branch_score__gte=4)),
-        )
+def _with_averages(counters: dict) -> dict:
+    """The counters plus each target's average score (None without a score), as AVG over the ratings gives."""
+    for target in TARGETS:
+        counts = {score: counters[f"{target}_{score}"] or 0 for score in Score.values}
+        given = sum(counts.values())
+        counters[f"average_{target}"] = sum(score * count for score, count in counts.items()) / given if given else None
+    return counters
+
+
+def _by_branch(cleared) -> Table:
+    """Per branch that has counted ratings in the period, from the daily rollup."""
+    rows = [
+        _with_averages(row)
+        for row in cleared.values("branch_id", "branch__code", "branch__name_vi")
+        .annotate(**{column: Sum(column) for column in COUNTER_COLUMNS})
         .order_by("branch__code")
-    )
+        if row["ratings"]
+    ]
     table = Table(
         _("By branch"),
         [
@@ -121,7 +124,7 @@ def _by_branch(scope: ReportScope, counted, cleared) -> Table:
         ],
     )
     for row in rows:
-        declarations = cleared_by_branch.get(row["branch_id"], 0)
+        declarations = row["declarations"] or 0
         table.rows.append([
             f"{row['branch__code']} – {row['branch__name_vi']}",
             declarations,

@@ -33,7 +33,7 @@ class StatsFilter:
     date_to: date | None = None
 
 
-def _rollup_rows(stats_filter: StatsFilter):
+def rollup_rows(stats_filter: StatsFilter):
     rows = DailyRollup.objects.all()
     if stats_filter.branch_ids is not None:
         rows = rows.filter(branch_id__in=stats_filter.branch_ids)
@@ -85,7 +85,7 @@ def figures_from_counters(sums: Mapping[str, int | None], *, min_sample: int = 0
 
 def rating_stats(*, stats_filter: StatsFilter, min_sample: int = 0) -> dict:
     """The totals of `GET /api/v1/ratings/stats/` for one filter."""
-    return figures_from_counters(_rollup_rows(stats_filter).aggregate(**_SUMS), min_sample=min_sample)
+    return figures_from_counters(rollup_rows(stats_filter).aggregate(**_SUMS), min_sample=min_sample)
 
 
 def bayesian_average(score_sum: int, count: int, *, prior_mean: float | None, prior_weight: int) -> float | None:
@@ -114,11 +114,17 @@ def rating_stats_breakdown(*, stats_filter: StatsFilter, by: str, min_sample: in
         "official": (F("official__code"), F("official__full_name")),
     }[by]
     rows = list(
-        _rollup_rows(stats_filter)
+        rollup_rows(stats_filter)
         .values(group, "branch_id")
         .annotate(code=labels[0], name=labels[1], **_SUMS)
         .order_by("code")
     )
+    return breakdown_from_rows(rows, by=by, min_sample=min_sample)
+
+
+def breakdown_from_rows(rows: list[dict], *, by: str, min_sample: int = 0) -> list[dict]:
+    """rating_stats_breakdown's result from its summed rows (`code`, `name`, `branch_id` and the counters),
+    ordered by code."""
     if by == "branch":
         return [{"code": row["code"], "name": row["name"], **figures_from_counters(row)} for row in rows]
     branch_totals: defaultdict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTER_COLUMNS, 0))
@@ -149,8 +155,13 @@ def week_start(day: date) -> date:
 
 def rating_stats_weekly(*, stats_filter: StatsFilter, min_sample: int = 0) -> list[dict]:
     """The weekly trend: one entry per ISO week (starting Monday) that has figures."""
+    return weekly_from_days(rollup_rows(stats_filter).values("day").annotate(**_SUMS), min_sample=min_sample)
+
+
+def weekly_from_days(day_rows, *, min_sample: int = 0) -> list[dict]:
+    """rating_stats_weekly's result from per-day summed counters (`day` and the counters)."""
     weeks: defaultdict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTER_COLUMNS, 0))
-    for row in _rollup_rows(stats_filter).values("day").annotate(**_SUMS).order_by("day"):
+    for row in day_rows:
         bucket = weeks[week_start(row["day"])]
         for column in COUNTER_COLUMNS:
             bucket[column] += row[column] or 0
@@ -161,7 +172,7 @@ def rating_monthly_counts(*, stats_filter: StatsFilter, months: int = 12) -> lis
     """Counted (not rejected) ratings per month, read from the daily rollup rather than the ratings."""
     from customs_feedback.core.dashboard import monthly_counts
 
-    return monthly_counts(_rollup_rows(stats_filter), "day", months=months, total=Sum("ratings"))
+    return monthly_counts(rollup_rows(stats_filter), "day", months=months, total=Sum("ratings"))
 
 
 def min_sample() -> int:
@@ -298,9 +309,9 @@ def official_period_figures(*, official_id: int, period: Period) -> dict:
     sample = min_sample()
     monthly = []
     for first, last in period.months():
-        counters = _rollup_rows(StatsFilter(official_id=official_id, date_from=first, date_to=last)).aggregate(**_SUMS)
+        counters = rollup_rows(StatsFilter(official_id=official_id, date_from=first, date_to=last)).aggregate(**_SUMS)
         monthly.append(counters["ratings"] or 0)
-    totals = _rollup_rows(
+    totals = rollup_rows(
         StatsFilter(official_id=official_id, date_from=period.first_day, date_to=period.last_day)
     ).aggregate(**_SUMS)
     complete = all(count == 0 or count >= sample for count in monthly)

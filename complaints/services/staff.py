@@ -17,6 +17,7 @@ from complaints.models import (
     InquiryNote,
     InquiryStatus,
 )
+from complaints.rollup import rollup_record, rollup_snapshot
 from complaints.services.tracking import (
     tracking_code_normalize,
     tracking_url,
@@ -57,7 +58,8 @@ def inquiry_assign(*, inquiry_id: int, branch_id: int, assignee_id: int | None, 
         if assignee is None:
             raise ValidationError({"assignee": _("The official must be an active member of the chosen branch.")})
     note = f"{branch.code}" + (f" / {assignee.full_name}" if assignee else "")
-    return transition(
+    before = rollup_snapshot(inquiry)
+    transition(
         inquiry,
         InquiryStatus.ASSIGNED,
         allowed=ALLOWED,
@@ -65,6 +67,8 @@ def inquiry_assign(*, inquiry_id: int, branch_id: int, assignee_id: int | None, 
         note=note,
         fields={"branch": branch, "assignee": assignee},
     )
+    rollup_record(before, inquiry)
+    return inquiry
 
 
 def unit_name(inquiry: Inquiry) -> str:
@@ -82,6 +86,7 @@ def inquiry_answer(*, inquiry_id: int, text: str, actor: Actor) -> Inquiry:
     if TEMPLATE_PLACEHOLDER.search(text):
         raise ValidationError({"text": _("Replace the “…” of the template with the answer before sending it.")})
     inquiry = _locked(inquiry_id)
+    before = rollup_snapshot(inquiry)
     now = timezone.now()
     transition(
         inquiry,
@@ -95,6 +100,7 @@ def inquiry_answer(*, inquiry_id: int, text: str, actor: Actor) -> Inquiry:
             "first_answered_at": inquiry.first_answered_at or now,
         },
     )
+    rollup_record(before, inquiry)
     message = InquiryMessage.objects.create(
         inquiry=inquiry,
         author=InquiryMessage.Author.STAFF,
@@ -131,6 +137,7 @@ def inquiry_reply(*, inquiry_id: int, text: str) -> Inquiry:
         raise ValidationError({"text": _("This inquiry is closed. Please send a new inquiry.")})
     InquiryMessage.objects.create(inquiry=inquiry, author=InquiryMessage.Author.SUBMITTER, text=text)
     if inquiry.status == InquiryStatus.ANSWERED:
+        before = rollup_snapshot(inquiry)
         transition(
             inquiry,
             InquiryStatus.ASSIGNED if inquiry.branch_id else InquiryStatus.NEW,
@@ -141,6 +148,7 @@ def inquiry_reply(*, inquiry_id: int, text: str) -> Inquiry:
                 "escalated_at": None,
             },
         )
+        rollup_record(before, inquiry)
     return inquiry
 
 
@@ -159,7 +167,8 @@ def inquiry_resolve(*, inquiry_id: int, status: str, reason: str, actor: Actor, 
         duplicate_of = Inquiry.objects.filter(tracking_code=code).exclude(pk=inquiry.pk).first() if code else None
         if duplicate_of is None:
             raise ValidationError({"duplicate_of": _("Give the tracking code of the inquiry this one repeats.")})
-    return transition(
+    before = rollup_snapshot(inquiry)
+    transition(
         inquiry,
         status,
         allowed=ALLOWED,
@@ -167,6 +176,8 @@ def inquiry_resolve(*, inquiry_id: int, status: str, reason: str, actor: Actor, 
         note=reason,
         fields={"resolution_reason": reason, "duplicate_of": duplicate_of, "closed_at": timezone.now()},
     )
+    rollup_record(before, inquiry)
+    return inquiry
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from complaints.models import (
     InquiryCategory,
     InquiryStatus,
 )
+from complaints.rollup import rollup_record
 from complaints.services.tracking import (
     tracking_code_new,
     tracking_url,
@@ -203,4 +204,5 @@ def _inquiry_create(cleaned, category, language, files, ip) -> Inquiry:
         idempotency_key=f"inquiry-acknowledged:{inquiry.tracking_code}",
         obj=inquiry,
     )
+    rollup_record(None, inquiry)  # last: concurrent submissions share its row lock only until the commit
     return inquiry

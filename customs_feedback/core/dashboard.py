@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.http import HttpRequest
 
+from customs_feedback.core.registry import providers_in_order, register_provider
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -67,23 +69,12 @@ _providers: list[tuple[int, str, Provider]] = []
 
 
 def panel(order: int) -> Callable[[Provider], Provider]:
-    def register(provider: Provider) -> Provider:
-        name = f"{provider.__module__}.{provider.__qualname__}"
-        if all(existing != name for _order, existing, _provider in _providers):
-            _providers.append((order, name, provider))
-        return provider
-
-    return register
+    return register_provider(_providers, order)
 
 
 def panels_for(request: HttpRequest) -> list[Panel]:
     """The panels of every provider that has something for this user (apps' dashboard.py load at start-up)."""
-    panels = []
-    for _order, _name, provider in sorted(_providers, key=lambda entry: entry[:2]):
-        result = provider(request)
-        if result is not None:
-            panels.append(result)
-    return panels
+    return [result for provider in providers_in_order(_providers) if (result := provider(request)) is not None]
 
 
 def last_months(count: int = 12, *, today=None) -> list:
@@ -117,10 +108,15 @@ def monthly_counts(queryset, date_field: str, *, months: int = 12, total=None) -
         start = datetime.combine(start, time.min, tzinfo=timezone.get_current_timezone())
     rows = (
         queryset.filter(**{f"{date_field}__gte": start})
-        .annotate(month=TruncMonth(date_field))
-        .values("month")
+        .annotate(of_month=TruncMonth(date_field))
+        .values("of_month")
         .annotate(total=total if total is not None else Count("pk"))
         .order_by()
     )
-    totals = {row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["total"] for row in rows}
+    totals = {_as_date(row["of_month"]): row["total"] for row in rows}
     return [(f"{month:%m/%y}", totals.get(month, 0) or 0) for month in window]
+
+
+def _as_date(value):
+    """A month bucket as a date (TruncMonth gives a datetime for a datetime column, a date for a date column)."""
+    return value.date() if hasattr(value, "date") else value

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from customs_feedback.core.registry import providers_in_order, register_provider
+
 
 @dataclass
 class DemoContext:
@@ -22,18 +24,11 @@ _seeders: list[tuple[int, str, Seeder]] = []
 
 def seeder(order: int) -> Callable[[Seeder], Seeder]:
     """Register a seeder; lower orders run first (organization 10, partnerships 20, ratings 30, ...)."""
-
-    def decorate(function: Seeder) -> Seeder:
-        name = f"{function.__module__}.{function.__qualname__}"
-        if all(existing != name for _order, existing, _fn in _seeders):
-            _seeders.append((order, name, function))
-        return function
-
-    return decorate
+    return register_provider(_seeders, order)
 
 
 def seeders() -> list[Seeder]:
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("demo")
-    return [function for _order, _name, function in sorted(_seeders, key=lambda entry: entry[:2])]
+    return providers_in_order(_seeders)

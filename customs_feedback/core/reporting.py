@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from customs_feedback.core.registry import providers_in_order, register_provider
 from customs_feedback.organization.roles import Role, user_roles
 from customs_feedback.organization.scoping import for_user
 
@@ -157,14 +158,7 @@ _providers: list[tuple[int, str, Provider]] = []
 
 def report_section(order: int) -> Callable[[Provider], Provider]:
     """Register a provider of one section of the report (called at import of an app's report.py)."""
-
-    def register(provider: Provider) -> Provider:
-        name = f"{provider.__module__}.{provider.__qualname__}"
-        if all(existing != name for _order, existing, _provider in _providers):
-            _providers.append((order, name, provider))
-        return provider
-
-    return register
+    return register_provider(_providers, order)
 
 
 READER_ROLES = frozenset({Role.DEPARTMENT_LEADERSHIP, Role.BRANCH_LEADER})
@@ -198,7 +192,7 @@ def report_build(*, period: Period, user=None, branch_code: str = "") -> Report:
             if branch is None:
                 raise ReportError(_("Your account is not attached to a branch."))
     scope = ReportScope(user=user, period=period, branch=branch)
-    sections = [section for _o, _n, provider in sorted(_providers, key=lambda p: p[:2]) if (section := provider(scope))]
+    sections = [section for provider in providers_in_order(_providers) if (section := provider(scope))]
     return Report(period=period, branch=branch, sections=sections, generated_at=timezone.now())
 
 

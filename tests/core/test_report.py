@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from complaints.models import Inquiry, InquiryCategory, InquiryStatus
+from complaints.rollup import inquiry_rollup_rebuild
 from customs_feedback.core.report_render import report_pdf, report_xlsx
 from customs_feedback.core.reporting import Period, ReportError, report_build
 from customs_feedback.organization.roles import Role
@@ -29,6 +30,7 @@ from ratings.models import (
     RatingStatus,
     RejectionReason,
 )
+from ratings.rollups import rollup_rebuild
 from tests.conftest import require_service
 from tests.factories import BranchFactory, EnterpriseFactory, OfficialFactory, TeamFactory, staff_user
 
@@ -130,6 +132,9 @@ def seeded_month(settings, tmp_path):
         if activated and status != AgreementStatus.ACTIVE:
             event = AgreementEvent.objects.create(agreement=agreement, from_status="active", to_status=status)
             AgreementEvent.objects.filter(pk=event.pk).update(at=activated + timedelta(days=10))
+    # Declarations, ratings and inquiries were written past the services, which keep the rollups.
+    rollup_rebuild(date_from=date(2026, 10, 1), date_to=date(2026, 12, 31))
+    inquiry_rollup_rebuild()
     return branches
 
 

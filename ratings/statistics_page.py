@@ -1,0 +1,111 @@
+"""The rating statistics page's figures (total, weekly trend, by branch, team and official) in one pass over the
+daily rollup: on PostgreSQL one `GROUPING SETS` statement instead of five aggregates of the same rows; elsewhere
+(SQLite in development and tests) the five selector calls. Both give the same figures (tests compare them)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+
+from customs_feedback.organization.models import Branch, Official, Team
+from ratings.rollups import COUNTER_COLUMNS
+from ratings.selectors import (
+    StatsFilter,
+    breakdown_from_rows,
+    figures_from_counters,
+    rating_stats,
+    rating_stats_breakdown,
+    rating_stats_weekly,
+    rollup_rows,
+    weekly_from_days,
+)
+
+# Grouping sets by level: which columns group, and how each row's code and name are found.
+LEVELS = {
+    "branch": ("branch_id",),
+    "team": ("branch_id", "team_id"),
+    "official": ("branch_id", "official_id"),
+}
+KEYS = ("day", "branch_id", "team_id", "official_id")
+
+
+def statistics_figures(*, stats_filter: StatsFilter, levels: tuple[str, ...], min_sample: int) -> dict:
+    """`{"total", "weekly", "breakdowns": {level: rows}}` for the statistics page; `levels` are the breakdowns
+    the reader may see (branch always; team and official for leaders), scores withheld below `min_sample`
+    there."""
+    rows = rollup_rows(stats_filter)
+    if connections[rows.db].vendor != "postgresql":
+        return figures_one_query_each(stats_filter=stats_filter, levels=levels, min_sample=min_sample)
+    total: dict = dict.fromkeys(COUNTER_COLUMNS, 0)
+    days: list[dict] = []
+    grouped: dict[str, list[dict]] = {level: [] for level in levels}
+    for row in _grouping_sets(rows, levels):
+        if row["day"] is not None:
+            days.append(row)
+        elif row["team_id"] is not None:
+            grouped["team"].append(row)
+        elif row["official_id"] is not None:
+            grouped["official"].append(row)
+        elif row["branch_id"] is not None:
+            grouped["branch"].append(row)
+        else:
+            total = row
+    _label(grouped)
+    return {
+        "total": figures_from_counters(total),
+        "weekly": weekly_from_days(days),
+        "breakdowns": {
+            level: breakdown_from_rows(
+                sorted(grouped[level], key=lambda row: row["code"]),
+                by=level,
+                min_sample=min_sample if level != "branch" else 0,
+            )
+            for level in levels
+        },
+    }
+
+
+def figures_one_query_each(*, stats_filter: StatsFilter, levels: tuple[str, ...], min_sample: int) -> dict:
+    """The same figures from the selectors, one aggregate query each (SQLite; and the reference in tests)."""
+    return {
+        "total": rating_stats(stats_filter=stats_filter),
+        "weekly": rating_stats_weekly(stats_filter=stats_filter),
+        "breakdowns": {
+            level: rating_stats_breakdown(
+                stats_filter=stats_filter, by=level, min_sample=min_sample if level != "branch" else 0
+            )
+            for level in levels
+        },
+    }
+
+
+def _grouping_sets(rows, levels: tuple[str, ...]) -> list[dict]:
+    """One statement: the ORM's filtered rollup rows inside, summed by (), (day) and each level's columns."""
+    try:
+        inner_sql, params = rows.values(*KEYS, *COUNTER_COLUMNS).order_by().query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (no branch in scope)
+        return []
+    sets = ["()", "(day)", *(f"({', '.join(LEVELS[level])})" for level in levels)]
+    keys = [key for key in KEYS if key == "day" or any(key in LEVELS[level] for level in levels)]
+    sums = ", ".join(f"SUM({column}) AS {column}" for column in COUNTER_COLUMNS)
+    # A key column not grouped in a row's set comes back NULL; the rollup's own keys are never NULL.
+    sql = f"SELECT {', '.join(keys)}, {sums} FROM ({inner_sql}) AS rollup GROUP BY GROUPING SETS ({', '.join(sets)})"  # noqa: S608 - fixed names
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [{**dict.fromkeys(KEYS), **dict(zip(names, values, strict=True))} for values in cursor.fetchall()]
+
+
+def _label(grouped: dict[str, list[dict]]) -> None:
+    """Each breakdown row's code and name, as rating_stats_breakdown reads them (one query per level)."""
+    sources = {
+        "branch": ("branch_id", Branch, "name_vi"),
+        "team": ("team_id", Team, "name_vi"),
+        "official": ("official_id", Official, "full_name"),
+    }
+    for level, rows in grouped.items():
+        key, model, name = sources[level]
+        found = model._default_manager.filter(pk__in=[row[key] for row in rows]).values_list("pk", "code", name)
+        labels = {pk: (code, label) for pk, code, label in found}
+        for row in rows:
+            row["code"], row["name"] = labels[row[key]]
