@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from customs_feedback.api_views import InputApi, PublicApi
 from customs_feedback.exceptions import NotFound, PermissionDenied
 from customs_feedback.inputs import SafeMultiPartParser
 from customs_feedback.openapi import PUBLIC_WRITE, STAFF_WRITE, error_responses
@@ -18,9 +19,7 @@ from partnerships.enterprise_auth import EnterpriseBearerAuthentication
 from partnerships.verification import document_verify, read_pdf_upload
 
 
-class AgreementSignApi(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
+class AgreementSignApi(PublicApi):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "public_submit"
 
@@ -48,17 +47,13 @@ class AgreementSignApi(APIView):
         tags=["Partnerships"],
     )
     def post(self, request):
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
         signed = services.agreement_sign(
-            **data.validated_data, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
+            **self.validated(request), ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
         )
         return Response(self.Output(signed.agreement).data, status=status.HTTP_201_CREATED)
 
 
-class AgreementConfirmApi(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
+class AgreementConfirmApi(PublicApi):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "public_submit"
 
@@ -78,9 +73,7 @@ class AgreementConfirmApi(APIView):
         tags=["Partnerships"],
     )
     def post(self, request):
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        agreement = services.agreement_confirm(token=data.validated_data["token"])
+        agreement = services.agreement_confirm(token=self.validated(request)["token"])
         return Response(self.Output(agreement).data)
 
 
@@ -129,11 +122,9 @@ class PartnershipStatsApi(APIView):
         return Response(selectors.partnership_stats())
 
 
-class DocumentVerifyApi(APIView):
+class DocumentVerifyApi(PublicApi):
     """Check an uploaded copy of a certificate: the department's seal, the agreement, in force today."""
 
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
     parser_classes = [SafeMultiPartParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "signature_verify"
@@ -158,13 +149,11 @@ class DocumentVerifyApi(APIView):
         tags=["Partnerships"],
     )
     def post(self, request):
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        result = document_verify(pdf=read_pdf_upload(data.validated_data["file"]))
+        result = document_verify(pdf=read_pdf_upload(self.validated(request)["file"]))
         return Response(self.Output(result).data)
 
 
-class AgreementSignedUploadApi(APIView):
+class AgreementSignedUploadApi(InputApi):
     """An agreement signed with the enterprise's digital certificate: it goes straight to review.
 
     Public, or with a company user's Bearer token: then the agreement must name that user's company.
@@ -195,12 +184,11 @@ class AgreementSignedUploadApi(APIView):
         tags=["Partnerships"],
     )
     def post(self, request):
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.validated(request)
         agreement = digital_signing.agreement_sign_digital(
-            pdf=read_pdf_upload(data.validated_data["file"]),
-            email=data.validated_data["email"],
-            language=data.validated_data["language"],
+            pdf=read_pdf_upload(data["file"]),
+            email=data["email"],
+            language=data["language"],
             signed_in_tax_code=request.auth.enterprise.tax_code
             if getattr(request.auth, "enterprise_id", None)
             else None,

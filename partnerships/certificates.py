@@ -39,7 +39,8 @@ def certificate_render(agreement: Agreement, *, identity: SigningIdentity | None
             "partnerships/certificate.html",
             {
                 "agreement": agreement,
-                "enterprise": agreement.enterprise,
+                "party": agreement,
+                "tax_code": agreement.enterprise.tax_code,
                 "template": agreement.template,
                 "department_name": settings.DEPARTMENT_NAME,
                 "activated_at": timezone.localtime(agreement.activated_at),

@@ -61,7 +61,8 @@ def agreement_pdf_render(*, data: dict, template: AgreementTemplate) -> bytes:
         html = render_to_string(
             "partnerships/agreement_to_sign.html",
             {
-                "data": data,
+                "party": data,
+                "tax_code": data["tax_code"],
                 "language": data["language"],
                 "template": template,
                 "title": template.title(data["language"]),

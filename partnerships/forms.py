@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.validators import normalize_tax_code
+from partnerships.models import SIGNED_DETAILS
 
 
 class EnterpriseDetailsForm(forms.Form):
@@ -35,17 +36,7 @@ class SignForm(EnterpriseDetailsForm):
         label=_("I have read the agreement above and, on behalf of the enterprise, I accept its terms."),
         required=False,
     )
-    field_order = [
-        "tax_code",
-        "company_name",
-        "address",
-        "representative_name",
-        "representative_title",
-        "email",
-        "phone",
-        "language",
-        "accept_terms",
-    ]
+    field_order = ["tax_code", *SIGNED_DETAILS, "language", "accept_terms"]
 
     def clean_accept_terms(self) -> bool:
         if not self.cleaned_data.get("accept_terms"):

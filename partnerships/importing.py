@@ -19,6 +19,7 @@ from customs_feedback.text import nfc
 from customs_feedback.validators import normalize_tax_code
 from partnerships.models import (
     LIVE_STATUSES,
+    SIGNED_DETAILS,
     Agreement,
     AgreementEvent,
     AgreementNumberSequence,
@@ -28,19 +29,7 @@ from partnerships.models import (
 )
 from partnerships.services import REFERENCE_ALPHABET
 
-COLUMNS = [
-    "tax_code",
-    "company_name",
-    "address",
-    "representative_name",
-    "representative_title",
-    "email",
-    "phone",
-    "language",
-    "signed_on",
-    "number",
-    "branch_code",
-]
+COLUMNS = ["tax_code", *SIGNED_DETAILS, "language", "signed_on", "number", "branch_code"]
 REQUIRED = ["tax_code", "company_name", "signed_on"]
 
 
@@ -53,6 +42,17 @@ class ImportRow:
     number: int | None
     branch_code: str
     values: dict[str, str]
+
+    def contact(self) -> dict[str, str]:
+        """The optional contact columns, cut to their fields' lengths, as the enterprise and the agreement keep them."""
+        return {
+            "address": self.values.get("address", "")[:500],
+            "representative_name": self.values.get("representative_name", "")[:200],
+            "representative_title": self.values.get("representative_title", "")[:200],
+            "email": self.values.get("email", "")[:254],
+            "phone": self.values.get("phone", "")[:30],
+            "language": "en" if self.values.get("language") == "en" else "vi",
+        }
 
 
 @dataclass
@@ -157,12 +157,7 @@ def import_batch(rows: list[ImportRow], report: ImportReport, *, branches: dict[
                 Enterprise(
                     tax_code=row.tax_code,
                     name_vi=row.company_name,
-                    address=row.values.get("address", "")[:500],
-                    representative_name=row.values.get("representative_name", "")[:200],
-                    representative_title=row.values.get("representative_title", "")[:200],
-                    email=row.values.get("email", "")[:254],
-                    phone=row.values.get("phone", "")[:30],
-                    language="en" if row.values.get("language") == "en" else "vi",
+                    **row.contact(),
                     branch_id=branches.get(row.branch_code),
                 )
                 for row in rows
@@ -202,13 +197,8 @@ def import_batch(rows: list[ImportRow], report: ImportReport, *, branches: dict[
                     enterprise_id=enterprise_ids[row.tax_code],
                     status=AgreementStatus.ACTIVE,
                     source=AgreementSource.IMPORT,
-                    language="en" if row.values.get("language") == "en" else "vi",
                     company_name=row.company_name,
-                    address=row.values.get("address", "")[:500],
-                    representative_name=row.values.get("representative_name", "")[:200],
-                    representative_title=row.values.get("representative_title", "")[:200],
-                    email=row.values.get("email", "")[:254],
-                    phone=row.values.get("phone", "")[:30],
+                    **row.contact(),
                     signed_at=row.signed_at,
                     email_confirmed_at=row.signed_at,
                     activated_at=row.signed_at,

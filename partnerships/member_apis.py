@@ -5,25 +5,19 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from customs_feedback.api_views import PublicApi
 from customs_feedback.openapi import error_responses
+from customs_feedback.throttling import client_ip
 from partnerships import sign_in
 from partnerships.enterprise_auth import EnterpriseBearerAuthentication, IsCompanyUser
 from partnerships.member_selectors import member_summary
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
-class SignInApi(APIView):
+class SignInApi(PublicApi):
     """Ask for a six-digit code: the answer is identical whether or not the email is the company's."""
-
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
 
     @extend_schema_serializer(component_name="EnterpriseSignInInput")
     class Input(serializers.Serializer):
@@ -41,17 +35,12 @@ class SignInApi(APIView):
         tags=["Enterprise"],
     )
     def post(self, request):
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        sign_in.sign_in_start(**data.validated_data, ip=_client_ip(request))
+        sign_in.sign_in_start(**self.validated(request), ip=client_ip(request))
         detail = _("If this email is registered for the enterprise, a six-digit code has been sent to it.")
         return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
 
 
-class SignInVerifyApi(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-
+class SignInVerifyApi(PublicApi):
     @extend_schema_serializer(component_name="EnterpriseSignInVerifyInput")
     class Input(serializers.Serializer):
         tax_code = serializers.CharField(max_length=20)
@@ -70,9 +59,7 @@ class SignInVerifyApi(APIView):
         tags=["Enterprise"],
     )
     def post(self, request):
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        member = sign_in.sign_in_verify(**data.validated_data, ip=_client_ip(request))
+        member = sign_in.sign_in_verify(**self.validated(request), ip=client_ip(request))
         key, expires_at = sign_in.token_issue(member=member)
         return Response(self.Output({"token": key, "expires_at": expires_at}).data)
 

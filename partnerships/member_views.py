@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customs_feedback.exceptions import DomainError
+from customs_feedback.forms import add_service_errors
+from customs_feedback.throttling import client_ip
 from partnerships import member_selectors as selectors
 from partnerships import members
 from partnerships import sign_in as sign_in_service
@@ -30,21 +32,12 @@ PENDING_KEY = "enterprise_sign_in_pending"
 OPEN_AGREEMENT_STATUSES = (AgreementStatus.ACTIVE, AgreementStatus.SUSPENDED, AgreementStatus.PENDING_REVIEW)
 
 
-def add_errors(form, error: Exception) -> None:
-    """Show a service's ValidationError or DomainError on the form, field by field where it can."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    elif isinstance(error, ValidationError):
-        for message in error.messages:
-            form.add_error(None, message)
+def add_errors(form, error: ValidationError | DomainError) -> None:
+    """Show a service's ValidationError (field by field where it can) or DomainError on the form."""
+    if isinstance(error, ValidationError):
+        add_service_errors(form, error)
     else:
         form.add_error(None, error.message)
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _staff_refusal(request):
@@ -64,7 +57,7 @@ def sign_in(request):
     status = 200
     if request.method == "POST" and not refusal and form.is_valid():
         try:
-            sign_in_service.sign_in_start(**form.cleaned_data, ip=_client_ip(request))
+            sign_in_service.sign_in_start(**form.cleaned_data, ip=client_ip(request))
         except (ValidationError, DomainError) as error:
             add_errors(form, error)
             status = getattr(error, "status_code", 400)
@@ -91,7 +84,7 @@ def sign_in_code(request):
                 tax_code=pending["tax_code"],
                 email=pending["email"],
                 code=form.cleaned_data["code"],
-                ip=_client_ip(request),
+                ip=client_ip(request),
             )
         except (ValidationError, DomainError) as error:
             add_errors(form, error)
@@ -176,7 +169,7 @@ def agreement_section(request):
                 members.agreement_sign_as_member(
                     actor=member,
                     **form.cleaned_data,
-                    ip=_client_ip(request),
+                    ip=client_ip(request),
                     user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 )
             except (ValidationError, DomainError) as error:

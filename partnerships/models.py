@@ -116,6 +116,9 @@ class AgreementStatus(models.TextChoices):
 # signing until it is reinstated or terminated.
 IN_FORCE_STATUS = AgreementStatus.ACTIVE
 LIVE_STATUSES = (AgreementStatus.ACTIVE, AgreementStatus.SUSPENDED)
+# What the enterprise declares about itself on an agreement, besides its tax code and language (forms, imports,
+# the admin).
+SIGNED_DETAILS = ("company_name", "address", "representative_name", "representative_title", "email", "phone")
 
 
 class AgreementSource(models.TextChoices):

@@ -38,6 +38,7 @@ from customs_feedback.organization.models import Branch
 from customs_feedback.organization.scoping import staff_official, user_branch_ids
 from customs_feedback.validators import DECLARATION_NUMBER, normalize_tax_code
 from ratings.models import (
+    SCORE_FIELDS,
     ApiClient,
     DailyRollup,
     Declaration,
@@ -90,18 +91,7 @@ class RatingEventInline(StatusEventInline):
 
 @admin.register(Rating)
 class RatingAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ExportMixin, ScopedModelAdmin):
-    list_display = [
-        "submitted_at",
-        "branch_code",
-        "team",
-        "official",
-        "official_score",
-        "team_score",
-        "branch_score",
-        "reason",
-        "status",
-        "channel",
-    ]
+    list_display = ["submitted_at", "branch_code", "team", "official", *SCORE_FIELDS, "reason", "status", "channel"]
     list_select_related = ["branch", "team__branch", "official"]  # a team shows its branch
     list_filter = [
         "status",
@@ -123,9 +113,7 @@ class RatingAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ExportMixin, Sco
         "branch",
         "team",
         "official",
-        "official_score",
-        "team_score",
-        "branch_score",
+        *SCORE_FIELDS,
         "reason",
         "comment",
         "channel",

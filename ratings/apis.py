@@ -16,12 +16,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from customs_feedback.api_views import InputApi
 from customs_feedback.openapi import API_CLIENT_WRITE, FIELD_ERRORS, error_responses
 from customs_feedback.throttling import ResilientThrottleMixin
 from ratings.filters import RatingStatsFilterSet
-from ratings.models import ApiClient, ApiScope, LowScoreReason
+from ratings.models import ApiClient, ApiScope
 from ratings.selectors import SignInRequired, stats_for_caller
-from ratings.services import MAX_BATCH, RatingInput, declarations_upsert, rating_submit
+from ratings.serializers import rating_fields, rating_input
+from ratings.services import MAX_BATCH, declarations_upsert, rating_submit
 
 _VERIFIED: dict[str, tuple[float, ApiClient]] = {}
 VERIFIED_KEY_SECONDS = 30  # a revoked or expired key stops working within this time
@@ -98,7 +100,7 @@ class ApiClientThrottle(ResilientThrottleMixin, SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
 
 
-class ApiClientView(APIView):
+class ApiClientView(InputApi):
     authentication_classes = [ApiKeyAuthentication]
     throttle_classes = [ApiClientThrottle]
 
@@ -176,11 +178,7 @@ class RatingSubmitApi(ApiClientView):
     class Input(serializers.Serializer):
         declaration_number = serializers.CharField()
         tax_code = serializers.CharField()
-        official_score = serializers.JSONField(required=False, allow_null=True)
-        team_score = serializers.JSONField(required=False, allow_null=True)
-        branch_score = serializers.JSONField(required=False, allow_null=True)
-        reason = serializers.ChoiceField(choices=LowScoreReason.choices, required=False, allow_blank=True)
-        comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+        official_score, team_score, branch_score, reason, comment = rating_fields()
 
     class Output(serializers.Serializer):
         id = serializers.IntegerField()
@@ -193,19 +191,11 @@ class RatingSubmitApi(ApiClientView):
         tags=["Ratings"],
     )
     def post(self, request):
-        serializer = self.Input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(request)
         rating = rating_submit(
             declaration_number=data["declaration_number"],
             tax_code=data["tax_code"],
-            data=RatingInput(
-                official_score=data.get("official_score"),
-                team_score=data.get("team_score"),
-                branch_score=data.get("branch_score"),
-                reason=data.get("reason", ""),
-                comment=data.get("comment", ""),
-            ),
+            data=rating_input(data),
             submitted_by=request.auth,
         )
         return Response({"id": rating.pk, "status": rating.status}, status=status.HTTP_201_CREATED)

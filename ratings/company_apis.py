@@ -7,16 +7,16 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from customs_feedback.api_views import InputApi
 from customs_feedback.openapi import error_responses
 from partnerships.enterprise_auth import EnterpriseBearerAuthentication, IsCompanyUser, MayRate
 from ratings.company_selectors import company_declarations, rate_until, related_or_none
-from ratings.models import LowScoreReason
-from ratings.services import RatingInput, RatingsRefused, ratings_submit_for_company
+from ratings.serializers import rating_fields, rating_input
+from ratings.services import RatingsRefused, ratings_submit_for_company
 
 
-class CompanyApi(APIView):
+class CompanyApi(InputApi):
     authentication_classes = [EnterpriseBearerAuthentication]
     permission_classes = [IsCompanyUser]
 
@@ -62,11 +62,7 @@ class CompanyRatingsApi(CompanyApi):
         declaration_number = serializers.CharField(required=False)
         declaration_numbers = serializers.ListField(child=serializers.CharField(), required=False, max_length=100)
         tax_code = serializers.CharField(required=False)
-        official_score = serializers.JSONField(required=False, allow_null=True)
-        team_score = serializers.JSONField(required=False, allow_null=True)
-        branch_score = serializers.JSONField(required=False, allow_null=True)
-        reason = serializers.ChoiceField(choices=LowScoreReason.choices, required=False, allow_blank=True)
-        comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+        official_score, team_score, branch_score, reason, comment = rating_fields()
 
         def validate(self, attrs):
             if bool(attrs.get("declaration_number")) == bool(attrs.get("declaration_numbers")):
@@ -86,9 +82,7 @@ class CompanyRatingsApi(CompanyApi):
         tags=["Enterprise"],
     )
     def post(self, request):
-        serializer = self.Input(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(request)
         enterprise = request.auth.enterprise
         if data.get("tax_code") and data["tax_code"].strip() != enterprise.tax_code:
             raise serializers.ValidationError({"tax_code": [_("This is not the tax code of your company.")]})
@@ -97,13 +91,7 @@ class CompanyRatingsApi(CompanyApi):
             ratings = ratings_submit_for_company(
                 enterprise=enterprise,
                 declaration_numbers=numbers,
-                data=RatingInput(
-                    official_score=data.get("official_score"),
-                    team_score=data.get("team_score"),
-                    branch_score=data.get("branch_score"),
-                    reason=data.get("reason", ""),
-                    comment=data.get("comment", ""),
-                ),
+                data=rating_input(data),
             )
         except RatingsRefused as refused:
             return Response(

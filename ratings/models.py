@@ -97,6 +97,10 @@ class Score(models.IntegerChoices):
     VERY_DISSATISFIED = 1, _("Very dissatisfied")
 
 
+# The three scores of a rating: of the official, the working team, the branch.
+SCORE_FIELDS = ("official_score", "team_score", "branch_score")
+
+
 class LowScoreReason(models.TextChoices):
     ATTITUDE = "attitude", _("Attitude")
     DELAY = "delay", _("Delay")

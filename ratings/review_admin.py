@@ -49,10 +49,12 @@ class DecisionForm(forms.Form):
 
 
 class DecisionAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
-    """A record decided once through a form (contest, appeal): `decide()` calls the service."""
+    """A record filed, then decided once through a form (contest, appeal): `decide()` calls the service."""
 
     change_form_template = "admin/ratings/decision_change_form.html"
-    decision_choices: list = []
+    list_filter = ["status"]
+    date_hierarchy = "filed_at"
+    decisions: list = []  # the statuses a decision may end in, as the form offers them
 
     def may_decide(self, request, obj) -> bool:
         raise NotImplementedError
@@ -78,7 +80,7 @@ class DecisionAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
         if obj is None or not self.may_decide(request, obj):
             raise DjangoPermissionDenied
         form = DecisionForm(request.POST or None)
-        form.fields["decision"].choices = self.decision_choices
+        form.fields["decision"].choices = [(status.value, status.label) for status in self.decisions]
         if request.method == "POST" and form.is_valid():
             try:
                 self.decide(request, obj, form.cleaned_data["decision"], form.cleaned_data["note"])
@@ -97,16 +99,11 @@ class RatingContestEventInline(StatusEventInline):
 @admin.register(RatingContest)
 class RatingContestAdmin(DecisionAdmin):
     list_display = ["__str__", "status", "filed_at", "decided_at"]
-    list_filter = ["status"]
-    date_hierarchy = "filed_at"
     search_fields = ["rating__pk"]
     fields = ["rating", "rejection", "text", "filed_at", "status", "decision_note", "decided_at"]
     readonly_fields = fields
     inlines = [RatingContestEventInline]
-    decision_choices = [
-        (ContestStatus.UPHELD.value, ContestStatus.UPHELD.label),
-        (ContestStatus.REINSTATED.value, ContestStatus.REINSTATED.label),
-    ]
+    decisions = [ContestStatus.UPHELD, ContestStatus.REINSTATED]
 
     @admin.display(description=_("rejection"))
     def rejection(self, obj):
@@ -128,16 +125,11 @@ class CaseAppealEventInline(StatusEventInline):
 @admin.register(CaseAppeal)
 class CaseAppealAdmin(DecisionAdmin):
     list_display = ["case", "official", "status", "filed_at", "decided_at"]
-    list_filter = ["status"]
-    date_hierarchy = "filed_at"
     search_fields = ["case__reference"]
     fields = ["case", "official", "conclusion", "text", "filed_at", "status", "decision_note", "decided_at"]
     readonly_fields = fields
     inlines = [CaseAppealEventInline]
-    decision_choices = [
-        (AppealStatus.UPHELD.value, AppealStatus.UPHELD.label),
-        (AppealStatus.OVERTURNED.value, AppealStatus.OVERTURNED.label),
-    ]
+    decisions = [AppealStatus.UPHELD, AppealStatus.OVERTURNED]
 
     @admin.display(description=_("conclusion"))
     def conclusion(self, obj):

@@ -104,6 +104,29 @@ class DeclarationFactory(factory.django.DjangoModelFactory):
     cleared_on = factory.LazyAttribute(lambda d: timezone.localdate(d.cleared_at) if d.cleared_at else None)
 
 
+def agreement_text_publish():
+    """Publish the agreement text the partnership tests sign (it becomes the current one)."""
+    return partnership_services.template_publish(
+        title_vi="Thỏa thuận hợp tác Hải quan – Doanh nghiệp",
+        title_en="Customs–Business partnership agreement",
+        body_vi="Điều 1. Trách nhiệm của Cục Hải quan.\nĐiều 2. Trách nhiệm của doanh nghiệp.",
+        body_en="Article 1. Commitments of the Customs Department.\nArticle 2. Commitments of the enterprise.",
+    )
+
+
+def clearance_row(official, *, tax_code: str, number: str, registered_at, cleared_at) -> dict:
+    """A row of the clearance feed (declarations_upsert, POST /api/v1/declarations/) handled by `official`."""
+    return {
+        "number": number,
+        "tax_code": tax_code,
+        "branch_code": official.branch.code,
+        "team_code": official.team.code,
+        "official_code": official.code,
+        "registered_at": registered_at.isoformat(),
+        "cleared_at": cleared_at.isoformat() if cleared_at else None,
+    }
+
+
 # Agreements in each status, built through the services so the evidence and events are real.
 _agreement_seeds = iter(range(50_000, 10_000_000))
 

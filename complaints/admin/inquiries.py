@@ -169,27 +169,21 @@ class InquiryAdmin(SubjectExportMixin, ServiceWrittenAdminMixin, ExportMixin, Sc
         }
         return TemplateResponse(request, "admin/complaints/inquiry/action_form.html", context)
 
-    def _run(self, request, form, inquiry, call, done: str):
-        """Call the service; a refusal becomes a form error (ValidationError) or an admin message."""
-        try:
-            call()
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return None
-        except DomainError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return None
-        self.message_user(request, done, messages.SUCCESS)
-        return redirect(reverse("admin:complaints_inquiry_change", args=[inquiry.pk]))
-
-    def _form_page(self, request, inquiry, form, *, call, done: str, title: str, submit: str):
-        """The page of one workflow step: on a valid POST run `call(cleaned_data)` and go back to the inquiry,
-        otherwise (GET, or a refusal shown on the form) render the form again."""
-        if request.method == "POST" and form.is_valid():
-            response = self._run(request, form, inquiry, lambda: call(form.cleaned_data), done)
-            if response:
-                return response
-        return self._page(request, inquiry, form, title, submit=submit)
+    def _form_page(self, request, inquiry, form, *, call, done: str, title: str, submit: str, extra=None, run=True):
+        """The page of one workflow step: on a valid POST (unless `run` is off) run `call(cleaned_data)` and go
+        back to the inquiry; otherwise (GET, or a refusal: a ValidationError on the form, any other domain error
+        as an admin message) render the form again."""
+        if run and request.method == "POST" and form.is_valid():
+            try:
+                call(form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except DomainError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+                return redirect(reverse("admin:complaints_inquiry_change", args=[inquiry.pk]))
+        return self._page(request, inquiry, form, title, submit=submit, extra=extra)
 
     def assign_view(self, request, pk: int):
         inquiry = self._inquiry(request, pk, "complaints.assign_inquiry")
@@ -212,28 +206,19 @@ class InquiryAdmin(SubjectExportMixin, ServiceWrittenAdminMixin, ExportMixin, Sc
     def answer_view(self, request, pk: int):
         inquiry = self._inquiry(request, pk, "complaints.answer_inquiry")
         form = AnswerForm(request.POST or None, initial={"text": inquiry.answer}, user=request.user)
-        if request.method == "POST" and form.is_valid():
+        # "Use the template" fills the text in from the chosen template and sends nothing.
+        use_template = "_use_template" in request.POST
+        if use_template and form.is_valid() and form.cleaned_data["template"] is not None:
             template = form.cleaned_data["template"]
-            if "_use_template" in request.POST:
-                if template is not None:
-                    form = AnswerForm(initial={"template": template, "text": template.text}, user=request.user)
-            else:
-                response = self._run(
-                    request,
-                    form,
-                    inquiry,
-                    lambda: services.inquiry_answer(
-                        inquiry_id=inquiry.pk, text=form.cleaned_data["text"], actor=request.user
-                    ),
-                    _("The answer has been sent to the submitter."),
-                )
-                if response:
-                    return response
-        return self._page(
+            form = AnswerForm(initial={"template": template, "text": template.text}, user=request.user)
+        return self._form_page(
             request,
             inquiry,
             form,
-            _("Answer %(code)s") % {"code": inquiry.tracking_code},
+            run=not use_template,
+            call=lambda data: services.inquiry_answer(inquiry_id=inquiry.pk, text=data["text"], actor=request.user),
+            done=_("The answer has been sent to the submitter."),
+            title=_("Answer %(code)s") % {"code": inquiry.tracking_code},
             submit=_("Send the answer"),
             extra={"show_question": True, "template_button": True, "unit_name": services.unit_name(inquiry)},
         )
@@ -274,27 +259,15 @@ class InquiryAdmin(SubjectExportMixin, ServiceWrittenAdminMixin, ExportMixin, Sc
             "question": services.anonymise(inquiry, inquiry.body),
             "answer": services.anonymise(inquiry, selectors.first_answer_text(inquiry)),
         }
-        form = FaqForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            response = self._run(
-                request,
-                form,
-                inquiry,
-                lambda: services.faq_publish(
-                    inquiry_id=inquiry.pk,
-                    question=form.cleaned_data["question"],
-                    answer=form.cleaned_data["answer"],
-                    actor=request.user,
-                ),
-                _("The question and answer are published in the FAQ."),
-            )
-            if response:
-                return response
-        return self._page(
+        return self._form_page(
             request,
             inquiry,
-            form,
-            _("Publish %(code)s as FAQ") % {"code": inquiry.tracking_code},
+            FaqForm(request.POST or None, initial=initial),
+            call=lambda data: services.faq_publish(
+                inquiry_id=inquiry.pk, question=data["question"], answer=data["answer"], actor=request.user
+            ),
+            done=_("The question and answer are published in the FAQ."),
+            title=_("Publish %(code)s as FAQ") % {"code": inquiry.tracking_code},
             submit=_("Publish"),
             extra={"faq_hint": True},
         )

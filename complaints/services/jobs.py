@@ -18,7 +18,7 @@ from complaints.services.tracking import (
     admin_url,
 )
 from complaints.transitions import ALLOWED
-from customs_feedback.notifications.services import notify
+from customs_feedback.notifications.services import notify_staff
 from customs_feedback.organization.roles import Role
 from customs_feedback.organization.selectors import emails_of_role, official_email
 from customs_feedback.workdays import working_days_between
@@ -69,28 +69,22 @@ def inquiries_remind_overdue(*, today: date | None = None) -> int:
                 "admin_url": admin_url(inquiry),
                 "escalated": False,
             }
-            for recipient in filter(None, recipients):
-                notify(
-                    kind="inquiry_overdue",
-                    recipient=recipient,
-                    language=settings.LANGUAGE_CODE,
-                    context=context,
-                    idempotency_key=f"inquiry-overdue:{inquiry.pk}:{today.isoformat()}:{recipient}",
-                    obj=inquiry,
-                )
-                sent += 1
+            sent += notify_staff(
+                recipients,
+                kind="inquiry_overdue",
+                key=f"inquiry-overdue:{inquiry.pk}:{today.isoformat()}",
+                obj=inquiry,
+                context=context,
+            )
             late_by = working_days_between(inquiry.due_date, today)
             if inquiry.branch_id and inquiry.escalated_at is None and late_by >= settings.INQUIRY_ESCALATE_AFTER_DAYS:
-                for recipient in emails_of_role(Role.BRANCH_LEADER, branch_id=inquiry.branch_id):
-                    notify(
-                        kind="inquiry_overdue",
-                        recipient=recipient,
-                        language=settings.LANGUAGE_CODE,
-                        context={**context, "escalated": True},
-                        idempotency_key=f"inquiry-escalated:{inquiry.pk}:{inquiry.due_date.isoformat()}:{recipient}",
-                        obj=inquiry,
-                    )
-                    sent += 1
+                sent += notify_staff(
+                    emails_of_role(Role.BRANCH_LEADER, branch_id=inquiry.branch_id),
+                    kind="inquiry_overdue",
+                    key=f"inquiry-escalated:{inquiry.pk}:{inquiry.due_date.isoformat()}",
+                    obj=inquiry,
+                    context={**context, "escalated": True},
+                )
                 Inquiry.objects.filter(pk=inquiry.pk).update(escalated_at=timezone.now())
                 record_note(inquiry, note=_("Overdue: escalated to the branch leader."))
     return sent

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -50,25 +51,8 @@ class NotificationAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ScopedMode
             },
         ),
     ]
-    readonly_fields = [
-        "kind",
-        "recipient",
-        "language",
-        "status",
-        "related",
-        "subject",
-        "message_text",
-        "html_preview",
-        "attachment_names",
-        "attempts",
-        "next_attempt_at",
-        "leased_until",
-        "sent_at",
-        "provider_message_id",
-        "last_error",
-        "idempotency_key",
-        "created_at",
-    ]
+    # Every field shown is read-only: a notice is a record of what was sent.
+    readonly_fields = flatten_fieldsets(fieldsets)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Every field is read-only; the change permission exists only for the resend action.

@@ -17,6 +17,7 @@ import logging
 import random
 import smtplib
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -81,6 +82,25 @@ def notify(
     record_event(notification, to_status=NotificationStatus.PENDING)
     enqueue_after_commit(notification.pk)
     return notification
+
+
+def notify_staff(
+    addresses: Iterable[str], *, kind: str, key: str, obj: models.Model | None, context: dict[str, Any]
+) -> int:
+    """One notice to each staff address (an empty one is skipped), in the office language, keyed `key:address`;
+    returns how many were written."""
+    written = 0
+    for address in filter(None, addresses):
+        notify(
+            kind=kind,
+            recipient=address,
+            language=settings.LANGUAGE_CODE,
+            context=context,
+            idempotency_key=f"{key}:{address}",
+            obj=obj,
+        )
+        written += 1
+    return written
 
 
 def enqueue_after_commit(notification_id: int) -> None:

@@ -21,6 +21,7 @@ from customs_feedback.organization.admin_mixins import (
 )
 from partnerships import services
 from partnerships.models import (
+    SIGNED_DETAILS,
     Agreement,
     AgreementEvent,
     AgreementStatus,
@@ -118,19 +119,7 @@ class AgreementAdmin(SubjectExportMixin, ReadOnlyAdminMixin, ServiceActionMixin,
     actions = ["countersign", "reject", "suspend", "reinstate", "terminate"]
     fieldsets = [
         (None, {"fields": ["reference", "status", "number", "enterprise", "source", "language"]}),
-        (
-            _("As signed by the enterprise"),
-            {
-                "fields": [
-                    "company_name",
-                    "address",
-                    "representative_name",
-                    "representative_title",
-                    "email",
-                    "phone",
-                ]
-            },
-        ),
+        (_("As signed by the enterprise"), {"fields": list(SIGNED_DETAILS)}),
         (
             _("Evidence of the signature"),
             {

@@ -9,7 +9,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import Conflict
 from customs_feedback.notifications.services import Attachment, notify
@@ -20,6 +22,7 @@ from partnerships.links import verify_url
 from partnerships.models import (
     LIVE_STATUSES,
     Agreement,
+    AgreementEvent,
     AgreementNumberSequence,
     AgreementStatus,
 )
@@ -66,28 +69,48 @@ def agreement_countersign(*, agreement_id: int, actor: Actor, now: datetime | No
         message=message,
     )
     _update_registry(agreement)
-    notify(
+    certificate = Attachment(
+        filename=f"thoa-thuan-hop-tac-{agreement.number}.pdf",
+        path=agreement.certificate.name or "",
+        content_type="application/pdf",
+    )
+    _tell_enterprise(
+        agreement,
+        event,
         kind="agreement_activated",
         recipient=agreement.email,
+        attachments=[certificate],
+        activated_at=timezone.localtime(agreement.activated_at),
+        verify_url=verify_url(agreement),
+    )
+    return agreement
+
+
+def _tell_enterprise(
+    agreement: Agreement,
+    event: AgreementEvent,
+    *,
+    kind: str,
+    recipient: str | None = None,
+    attachments: list[Attachment] | None = None,
+    **context: Any,
+) -> None:
+    """A decision's notice to the enterprise, in the agreement's language, keyed by the event that made it; sent
+    to `recipient`, by default the address the agreement was signed with or else the registry's."""
+    notify(
+        kind=kind,
+        recipient=(agreement.email or agreement.enterprise.email) if recipient is None else recipient,
         language=agreement.language,
         context={
             "company_name": agreement.company_name,
             "reference": agreement.reference,
             "number": agreement.number,
-            "activated_at": timezone.localtime(agreement.activated_at),
-            "verify_url": verify_url(agreement),
+            **context,
         },
         idempotency_key=f"agreement:{agreement.pk}:event:{event.pk}",
         obj=agreement,
-        attachments=[
-            Attachment(
-                filename=f"thoa-thuan-hop-tac-{agreement.number}.pdf",
-                path=agreement.certificate.name or "",
-                content_type="application/pdf",
-            )
-        ],
+        attachments=attachments or (),
     )
-    return agreement
 
 
 def _update_registry(agreement: Agreement) -> None:
@@ -104,69 +127,51 @@ def _update_registry(agreement: Agreement) -> None:
     enterprise.save()
 
 
-def _decide(
-    *, agreement_id: int, actor: Actor, reason: str, target: str, message: str, kind: str, now: datetime | None = None
-) -> Agreement:
+# What each decision moves an agreement to: the refusal when its status does not allow it, the notice kind.
+_DECISIONS: dict[str, tuple[str | Promise, str]] = {
+    AgreementStatus.REJECTED: (
+        gettext_lazy("Only an agreement waiting for review can be rejected; this one is “%(status)s”."),
+        "agreement_rejected",
+    ),
+    AgreementStatus.SUSPENDED: (
+        gettext_lazy("Only an agreement in force can be suspended; this one is “%(status)s”."),
+        "agreement_suspended",
+    ),
+    AgreementStatus.TERMINATED: (
+        gettext_lazy("Only an agreement in force or suspended can be terminated; this one is “%(status)s”."),
+        "agreement_terminated",
+    ),
+}
+
+
+def _decide(*, agreement_id: int, actor: Actor, reason: str, target: str, now: datetime | None = None) -> Agreement:
+    message, kind = _DECISIONS[target]
     reason = _require_reason(reason)
     agreement = _lock(agreement_id)
     changed: dict[str, Any] = {"reason": reason}
     if target == AgreementStatus.TERMINATED:
         changed["ended_at"] = now or timezone.now()
-    event = _move(agreement, target, fields=changed, actor=actor, note=reason, message=message)
-    notify(
-        kind=kind,
-        recipient=agreement.email or agreement.enterprise.email,
-        language=agreement.language,
-        context={
-            "company_name": agreement.company_name,
-            "reference": agreement.reference,
-            "number": agreement.number,
-            "reason": reason,
-        },
-        idempotency_key=f"agreement:{agreement.pk}:event:{event.pk}",
-        obj=agreement,
-    )
+    event = _move(agreement, target, fields=changed, actor=actor, note=reason, message=str(message))
+    _tell_enterprise(agreement, event, kind=kind, reason=reason)
     return agreement
 
 
 @transaction.atomic
 def agreement_reject(*, agreement_id: int, actor: Actor, reason: str) -> Agreement:
     """The partnership desk does not accept a signed request; the enterprise is told why."""
-    return _decide(
-        agreement_id=agreement_id,
-        actor=actor,
-        reason=reason,
-        target=AgreementStatus.REJECTED,
-        message=_("Only an agreement waiting for review can be rejected; this one is “%(status)s”."),
-        kind="agreement_rejected",
-    )
+    return _decide(agreement_id=agreement_id, actor=actor, reason=reason, target=AgreementStatus.REJECTED)
 
 
 @transaction.atomic
 def agreement_suspend(*, agreement_id: int, actor: Actor, reason: str) -> Agreement:
     """Suspend an agreement in force; the verification page shows it is no longer in force."""
-    return _decide(
-        agreement_id=agreement_id,
-        actor=actor,
-        reason=reason,
-        target=AgreementStatus.SUSPENDED,
-        message=_("Only an agreement in force can be suspended; this one is “%(status)s”."),
-        kind="agreement_suspended",
-    )
+    return _decide(agreement_id=agreement_id, actor=actor, reason=reason, target=AgreementStatus.SUSPENDED)
 
 
 @transaction.atomic
 def agreement_terminate(*, agreement_id: int, actor: Actor, reason: str, now: datetime | None = None) -> Agreement:
     """End an agreement in force or suspended; the enterprise may sign a new one."""
-    return _decide(
-        agreement_id=agreement_id,
-        actor=actor,
-        reason=reason,
-        target=AgreementStatus.TERMINATED,
-        message=_("Only an agreement in force or suspended can be terminated; this one is “%(status)s”."),
-        kind="agreement_terminated",
-        now=now,
-    )
+    return _decide(agreement_id=agreement_id, actor=actor, reason=reason, target=AgreementStatus.TERMINATED, now=now)
 
 
 @transaction.atomic
@@ -183,18 +188,5 @@ def agreement_reinstate(*, agreement_id: int, actor: Actor, note: str = "") -> A
         allowed={AgreementStatus.SUSPENDED: ALLOWED[AgreementStatus.SUSPENDED]},
         message=_("Only a suspended agreement can be reinstated; this one is “%(status)s”."),
     )
-    notify(
-        kind="agreement_reinstated",
-        recipient=agreement.email or agreement.enterprise.email,
-        language=agreement.language,
-        context={
-            "company_name": agreement.company_name,
-            "reference": agreement.reference,
-            "number": agreement.number,
-            "note": note,
-            "verify_url": verify_url(agreement),
-        },
-        idempotency_key=f"agreement:{agreement.pk}:event:{event.pk}",
-        obj=agreement,
-    )
+    _tell_enterprise(agreement, event, kind="agreement_reinstated", note=note, verify_url=verify_url(agreement))
     return agreement

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,9 +21,11 @@ from customs_feedback.workflow import record_event
 from partnerships.links import absolute_url
 from partnerships.models import (
     LIVE_STATUSES,
+    SIGNED_DETAILS,
     Agreement,
     AgreementSource,
     AgreementStatus,
+    AgreementTemplate,
     Enterprise,
 )
 from partnerships.services.moves import _move
@@ -114,50 +117,35 @@ def agreement_sign(
     now = now or timezone.now()
     template = template_current()
 
+    contact = {
+        "address": address,
+        "representative_name": representative_name,
+        "representative_title": representative_title,
+        "email": email,
+        "phone": phone,
+    }
     enterprise = enterprise_ready_to_sign(
-        tax_code=tax_code,
-        defaults={
-            "name_vi": company_name.strip(),
-            "address": address,
-            "representative_name": representative_name,
-            "representative_title": representative_title,
-            "email": email,
-            "phone": phone,
-            "language": language,
-        },
+        tax_code=tax_code, defaults={"name_vi": company_name.strip(), **contact, "language": language}
     )
-
+    signed: dict[str, Any] = {
+        "enterprise": enterprise,
+        "template": template,
+        "language": language,
+        "details": {"company_name": company_name, **contact},
+        "now": now,
+        "ip": ip,
+        "user_agent": user_agent,
+    }
     if email_proven:
-        given = {
-            "company_name": company_name,
-            "address": address,
-            "representative_name": representative_name,
-            "representative_title": representative_title,
-            "email": email,
-            "phone": phone,
-            "ip": ip,
-            "user_agent": user_agent,
-        }
-        return _agreement_create_proven(enterprise, template, now, language, given)
+        # A signed-in manager: the mailbox is proved, so the agreement is confirmed at once and waits for review.
+        agreement = _agreement_signed(**signed, status=AgreementStatus.PENDING_REVIEW, email_confirmed_at=now)
+        note = "signed on the enterprise portal by a signed-in manager"
+        record_event(agreement, to_status=agreement.status, note=note)
+        return SignedAgreement(agreement=agreement, token="")
     token = secrets.token_urlsafe(32)
-    agreement = Agreement.objects.create(
-        reference=new_reference(),
-        enterprise=enterprise,
+    agreement = _agreement_signed(
+        **signed,
         status=AgreementStatus.PENDING_EMAIL,
-        source=AgreementSource.PORTAL,
-        language=language,
-        company_name=company_name.strip(),
-        address=address.strip(),
-        representative_name=representative_name.strip(),
-        representative_title=representative_title.strip(),
-        email=email.strip(),
-        phone=phone.strip(),
-        template=template,
-        template_version=template.version,
-        template_sha256=template.sha256,
-        signed_at=now,
-        signed_ip=ip or None,
-        signed_user_agent=(user_agent or "")[:500],
         confirm_token_hash=token_hash(token),
         confirm_expires_at=now + timedelta(hours=settings.PARTNERSHIP_CONFIRM_LINK_HOURS),
     )
@@ -178,26 +166,35 @@ def agreement_sign(
     return SignedAgreement(agreement=agreement, token=token)
 
 
-def _agreement_create_proven(enterprise, template, now, language, given: dict) -> SignedAgreement:
-    """Signed by a signed-in manager: recorded as signed and email-confirmed at once, then waits for review."""
-    fields = ["company_name", "address", "representative_name", "representative_title", "email", "phone"]
-    agreement = Agreement.objects.create(
+def _agreement_signed(
+    *,
+    enterprise: Enterprise,
+    template: AgreementTemplate,
+    language: str,
+    details: dict[str, str],
+    now: datetime,
+    status: str,
+    ip: str | None,
+    user_agent: str,
+    **evidence: Any,
+) -> Agreement:
+    """The agreement as signed on the portal: what the enterprise declared, the text it accepted, when and from
+    where; `evidence` adds how its email was (or will be) confirmed."""
+    return Agreement.objects.create(
         reference=new_reference(),
         enterprise=enterprise,
-        status=AgreementStatus.PENDING_REVIEW,
+        status=status,
         source=AgreementSource.PORTAL,
         language=language,
-        **{name: (given[name] or "").strip() for name in fields},
+        **{name: (details[name] or "").strip() for name in SIGNED_DETAILS},
         template=template,
         template_version=template.version,
         template_sha256=template.sha256,
         signed_at=now,
-        signed_ip=given["ip"] or None,
-        signed_user_agent=(given["user_agent"] or "")[:500],
-        email_confirmed_at=now,
+        signed_ip=ip or None,
+        signed_user_agent=(user_agent or "")[:500],
+        **evidence,
     )
-    record_event(agreement, to_status=agreement.status, note="signed on the enterprise portal by a signed-in manager")
-    return SignedAgreement(agreement=agreement, token="")
 
 
 def agreement_for_token(*, token: str, now: datetime | None = None, lock: bool = False) -> Agreement:

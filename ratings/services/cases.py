@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
-from customs_feedback.notifications.services import notify
 from customs_feedback.organization.roles import Role
 from customs_feedback.organization.selectors import emails_of_role, official_email
 from customs_feedback.workdays import add_working_days, working_days_between
@@ -191,6 +190,14 @@ def _announce_conclusion(case: FollowUpCase, *, revision: str = "") -> None:
     )
 
 
+def ensure_filed_once_in_time(*, already_filed: bool, deadline: date | None, once: str, too_late: str) -> None:
+    """A contest or an appeal is filed once, up to its deadline (that day included); `too_late` names %(date)s."""
+    if already_filed:
+        raise Conflict(once)
+    if deadline is not None and timezone.localdate() > deadline:
+        raise DomainError(too_late % {"date": f"{deadline:%d/%m/%Y}"})
+
+
 @transaction.atomic
 def case_appeal(*, case_id: int, text: str, actor) -> CaseAppeal:
     """The official appeals a substantiated conclusion to department leadership, once, within the deadline."""
@@ -202,11 +209,12 @@ def case_appeal(*, case_id: int, text: str, actor) -> CaseAppeal:
         raise PermissionDenied(_("Only the official rated may appeal the conclusion."))
     if case.conclusion not in APPEALABLE_CONCLUSIONS:
         raise Conflict(_("Only a substantiated conclusion can be appealed."))
-    if CaseAppeal.objects.filter(case=case).exists():
-        raise Conflict(_("This conclusion has already been appealed; it may be appealed once."))
-    deadline = appeal_deadline(case)
-    if deadline is not None and timezone.localdate() > deadline:
-        raise DomainError(_("The time to appeal ended on %(date)s.") % {"date": f"{deadline:%d/%m/%Y}"})
+    ensure_filed_once_in_time(
+        already_filed=CaseAppeal.objects.filter(case=case).exists(),
+        deadline=appeal_deadline(case),
+        once=_("This conclusion has already been appealed; it may be appealed once."),
+        too_late=_("The time to appeal ended on %(date)s."),
+    )
     case = transition(case, to=CaseStatus.APPEALED, allowed=CASE_ALLOWED, actor=actor, note=_("Appealed."))
     appeal = CaseAppeal.objects.create(case=case, official=official, text=text.strip()[:5000])
     record_event(appeal, actor=actor, to_status=AppealStatus.PENDING)
@@ -307,30 +315,26 @@ def cases_remind_overdue(*, today: date | None = None) -> tuple[int, int]:
                 "admin_url": _case_admin_url(case),
                 "escalated": False,
             }
-            for recipient in _investigator_emails(case):
-                notify(
-                    kind="followup_case_overdue",
-                    recipient=recipient,
-                    language=settings.LANGUAGE_CODE,
-                    context=context,
-                    idempotency_key=f"followup-overdue:{case.pk}:{today.isoformat()}:{recipient}",
-                    obj=case,
-                )
+            _tell_staff(
+                _investigator_emails(case),
+                kind="followup_case_overdue",
+                key=f"followup-overdue:{case.pk}:{today.isoformat()}",
+                obj=case,
+                **context,
+            )
             case.last_reminded_on = today
             fields = ["last_reminded_on"]
             late = working_days_between(case.due_date, today)
             if case.escalated_at is None and late >= settings.RATING_FOLLOWUP_ESCALATE_AFTER_WORKING_DAYS:
                 case.escalated_at = timezone.now()
                 fields.append("escalated_at")
-                for address in emails_of_role(Role.DEPARTMENT_LEADERSHIP):
-                    notify(
-                        kind="followup_case_overdue",
-                        recipient=address,
-                        language=settings.LANGUAGE_CODE,
-                        context={**context, "escalated": True},
-                        idempotency_key=f"followup-escalated:{case.pk}:{address}",
-                        obj=case,
-                    )
+                _tell_staff(
+                    emails_of_role(Role.DEPARTMENT_LEADERSHIP),
+                    kind="followup_case_overdue",
+                    key=f"followup-escalated:{case.pk}",
+                    obj=case,
+                    **{**context, "escalated": True},
+                )
                 record_note(case, note=_("Escalated: overdue."))
                 escalated += 1
             case.save(update_fields=fields)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from customs_feedback.notifications.services import notify
+from customs_feedback.notifications.services import notify, notify_staff
 from customs_feedback.organization.models import Official
 from customs_feedback.organization.roles import Role
 from customs_feedback.organization.selectors import branch_leader, emails_of_role, official_email
@@ -38,15 +38,7 @@ def _tell_enterprise(rating: Rating, *, kind: str, key: str, **context) -> None:
 
 
 def _tell_staff(addresses: list[str], *, kind: str, key: str, obj, **context) -> None:
-    for address in addresses:
-        notify(
-            kind=kind,
-            recipient=address,
-            language=settings.LANGUAGE_CODE,
-            context=context,
-            idempotency_key=f"{key}:{address}",
-            obj=obj,
-        )
+    notify_staff(addresses, kind=kind, key=key, obj=obj, context=context)
 
 
 def _admin_url(name: str, pk: int) -> str:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
+from customs_feedback.exceptions import Conflict, PermissionDenied
 from customs_feedback.organization.models import Official
 from customs_feedback.organization.roles import Role
 from customs_feedback.organization.selectors import emails_of_role, official_email
@@ -32,7 +32,7 @@ from ratings.selectors import (
     may_reassign_case,
     may_verify_rating,
 )
-from ratings.services.cases import reopen_case
+from ratings.services.cases import ensure_filed_once_in_time, reopen_case
 from ratings.services.notices import _admin_url, _tell_enterprise, _tell_staff
 from ratings.transitions import CASE_ALLOWED, CONTEST_ALLOWED, RATING_ALLOWED, RATING_REINSTATE_ALLOWED
 
@@ -119,11 +119,12 @@ def rating_contest(*, rating_id: int, text: str) -> RatingContest:
     rating = _locked_rating(rating_id)
     if rating.status != RatingStatus.REJECTED:
         raise Conflict(_("Only a rejected rating can be contested."))
-    if RatingContest.objects.filter(rating=rating).exists():
-        raise Conflict(_("This rejection has already been contested; a rejection may be contested once."))
-    deadline = contest_deadline(rating)
-    if deadline is not None and timezone.localdate() > deadline:
-        raise DomainError(_("The time to contest this rejection ended on %(date)s.") % {"date": f"{deadline:%d/%m/%Y}"})
+    ensure_filed_once_in_time(
+        already_filed=RatingContest.objects.filter(rating=rating).exists(),
+        deadline=contest_deadline(rating),
+        once=_("This rejection has already been contested; a rejection may be contested once."),
+        too_late=_("The time to contest this rejection ended on %(date)s."),
+    )
     contest = RatingContest.objects.create(rating=rating, text=text.strip()[:2000])
     record_event(contest, to_status=ContestStatus.PENDING, note=_("Contested by the enterprise."))
     _tell_staff(

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.conftest import require_service
+from tests.factories import agreement_text_publish
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -38,6 +39,13 @@ def async_unsafe_allowed():
 
 
 # Per module, not per session: the loop (and the flag) must stop before tests outside tests/e2e run.
+@pytest.fixture
+def agreement_text(settings, tmp_path):
+    """The partnership journeys' agreement text, published afresh (transactional tests start empty)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return agreement_text_publish()
+
+
 @pytest.fixture(scope="module")
 def chromium():
     require_service(shutil.which(CHROMIUM) is not None, f"needs Chromium at {CHROMIUM} (apt-get install chromium)")

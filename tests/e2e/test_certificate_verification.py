@@ -4,22 +4,10 @@ import pytest
 from django.test import override_settings
 
 from customs_feedback.organization.roles import Role
-from partnerships.services import template_publish
 from tests import factories
 from tests.factories import staff_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def agreement_text(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return template_publish(
-        title_vi="Thỏa thuận hợp tác Hải quan – Doanh nghiệp",
-        title_en="Customs–Business partnership agreement",
-        body_vi="Điều 1. Trách nhiệm của Cục Hải quan.\nĐiều 2. Trách nhiệm của doanh nghiệp.",
-        body_en="Article 1. Commitments of the Customs Department.\nArticle 2. Commitments of the enterprise.",
-    )
 
 
 @override_settings(THROTTLE_SIGNATURE_VERIFY="100/hour")

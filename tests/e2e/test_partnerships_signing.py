@@ -8,21 +8,9 @@ from pypdf import PdfReader
 
 from customs_feedback.organization.roles import Role
 from partnerships.models import Agreement, AgreementStatus
-from partnerships.services import template_publish
 from tests.factories import staff_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def agreement_text(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return template_publish(
-        title_vi="Thỏa thuận hợp tác Hải quan – Doanh nghiệp",
-        title_en="Customs–Business partnership agreement",
-        body_vi="Điều 1. Trách nhiệm của Cục Hải quan.\nĐiều 2. Trách nhiệm của doanh nghiệp.",
-        body_en="Article 1. Commitments of the Customs Department.\nArticle 2. Commitments of the enterprise.",
-    )
 
 
 def test_an_enterprise_signs_confirms_and_receives_the_certificate_after_countersigning(

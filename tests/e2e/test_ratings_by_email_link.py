@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ratings.models import Channel, Rating
 from ratings.services import declarations_upsert
-from tests.factories import EnterpriseFactory, OfficialFactory
+from tests.factories import EnterpriseFactory, OfficialFactory, clearance_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,15 +17,13 @@ def test_an_enterprise_rates_a_declaration_through_the_emailed_link(page, live_s
     enterprise = EnterpriseFactory(email="xnk@hai-au.example.vn", name_vi="Công ty TNHH Hải Âu")
     declarations_upsert(
         rows=[
-            {
-                "number": "104567890123",
-                "tax_code": enterprise.tax_code,
-                "branch_code": official.branch.code,
-                "team_code": official.team.code,
-                "official_code": official.code,
-                "registered_at": (timezone.now() - timedelta(hours=6)).isoformat(),
-                "cleared_at": (timezone.now() - timedelta(hours=1)).isoformat(),
-            }
+            clearance_row(
+                official,
+                tax_code=enterprise.tax_code,
+                number="104567890123",
+                registered_at=timezone.now() - timedelta(hours=6),
+                cleared_at=timezone.now() - timedelta(hours=1),
+            )
         ]
     )
     [invitation] = [message for message in mail.outbox if message.to == [enterprise.email]]

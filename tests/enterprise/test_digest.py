@@ -11,7 +11,7 @@ from customs_feedback.notifications.models import Notification
 from partnerships.models import RatingInvitationMode
 from ratings.models import RatingInvitation
 from ratings.services import declarations_upsert, invitations_send, rating_digests_send
-from tests.factories import DeclarationFactory
+from tests.factories import DeclarationFactory, clearance_row
 
 pytestmark = pytest.mark.django_db
 
@@ -73,15 +73,14 @@ def test_ingestion_of_a_cleared_declaration_sends_no_single_mail_to_a_digest_com
 ):
     company.rating_invitations = RatingInvitationMode.DAILY
     company.save()
-    row = {
-        "number": "400000000011",
-        "tax_code": company.tax_code,
-        "branch_code": official.branch.code,
-        "team_code": official.team.code,
-        "official_code": official.code,
-        "registered_at": (timezone.now() - timedelta(hours=2)).isoformat(),
-        "cleared_at": timezone.now().isoformat(),
-    }
+    now = timezone.now()
+    row = clearance_row(
+        official,
+        tax_code=company.tax_code,
+        number="400000000011",
+        registered_at=now - timedelta(hours=2),
+        cleared_at=now,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         declarations_upsert(rows=[row])
     assert not Notification.objects.filter(kind="rating_invitation").exists()

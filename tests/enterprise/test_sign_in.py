@@ -22,8 +22,18 @@ def post(client, path, data):
     return client.post(path, data, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
 
 
+def ask_code(client, company):
+    """The company's registered contact asks for a sign-in code."""
+    return post(client, SIGN_IN, {"tax_code": company.tax_code, "email": company.email})
+
+
+def verify(client, company, code: str):
+    """The company's registered contact exchanges `code` for a token."""
+    return post(client, VERIFY, {"tax_code": company.tax_code, "email": company.email, "code": code})
+
+
 def test_the_answer_is_identical_for_a_registered_and_an_unregistered_email(client, company):
-    registered = post(client, SIGN_IN, {"tax_code": company.tax_code, "email": company.email})
+    registered = ask_code(client, company)
     unregistered = post(client, SIGN_IN, {"tax_code": company.tax_code, "email": "stranger@example.vn"})
     unknown_company = post(client, SIGN_IN, {"tax_code": "0200519875", "email": company.email})
 
@@ -44,9 +54,7 @@ def test_the_portal_sign_in_page_answers_identically_too(client, company):
 
 def test_the_registered_contact_signs_in_with_the_emailed_code_and_becomes_manager(client, company):
     post(client, SIGN_IN, {"tax_code": company.tax_code, "email": company.email.upper()})
-    response = post(
-        client, VERIFY, {"tax_code": company.tax_code, "email": company.email, "code": last_code(company.email)}
-    )
+    response = verify(client, company, last_code(company.email))
 
     assert response.status_code == 200
     assert set(response.json()) == {"token", "expires_at"}
@@ -58,51 +66,49 @@ def test_the_registered_contact_signs_in_with_the_emailed_code_and_becomes_manag
 
 
 def test_a_code_works_once(client, company):
-    post(client, SIGN_IN, {"tax_code": company.tax_code, "email": company.email})
+    ask_code(client, company)
     code = last_code(company.email)
-    assert post(client, VERIFY, {"tax_code": company.tax_code, "email": company.email, "code": code}).status_code == 200
-    again = post(client, VERIFY, {"tax_code": company.tax_code, "email": company.email, "code": code})
+    assert verify(client, company, code).status_code == 200
+    again = verify(client, company, code)
     assert again.status_code == 400
     assert "wrong or no longer valid" in again.json()["code"][0]
 
 
 def test_the_sixth_wrong_code_is_refused_and_the_code_stops_working(client, company):
-    post(client, SIGN_IN, {"tax_code": company.tax_code, "email": company.email})
+    ask_code(client, company)
     code = last_code(company.email)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for _attempt in range(5):
-        response = post(client, VERIFY, {"tax_code": company.tax_code, "email": company.email, "code": wrong})
+        response = verify(client, company, wrong)
         assert response.status_code == 400
-    sixth = post(client, VERIFY, {"tax_code": company.tax_code, "email": company.email, "code": wrong})
+    sixth = verify(client, company, wrong)
     assert sixth.status_code == 400
     assert "stops working after 5 wrong tries" in sixth.json()["code"][0]
 
-    right = post(client, VERIFY, {"tax_code": company.tax_code, "email": company.email, "code": code})
+    right = verify(client, company, code)
     assert right.status_code == 400
     assert "wrong or no longer valid" in right.json()["code"][0]
     assert SignInCode.objects.get().failed_attempts == 5
 
 
 def test_a_code_expires_after_ten_minutes(client, company):
-    post(client, SIGN_IN, {"tax_code": company.tax_code, "email": company.email})
+    ask_code(client, company)
     code = last_code(company.email)
     SignInCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    response = post(client, VERIFY, {"tax_code": company.tax_code, "email": company.email, "code": code})
+    response = verify(client, company, code)
     assert response.status_code == 400
     assert "wrong or no longer valid" in response.json()["code"][0]
 
 
 def test_only_the_latest_code_works(client, company):
-    post(client, SIGN_IN, {"tax_code": company.tax_code, "email": company.email})
+    ask_code(client, company)
     first = last_code(company.email)
-    post(client, SIGN_IN, {"tax_code": company.tax_code, "email": company.email})
+    ask_code(client, company)
     second = last_code(company.email)
     if first != second:
-        stale = post(client, VERIFY, {"tax_code": company.tax_code, "email": company.email, "code": first})
+        stale = verify(client, company, first)
         assert stale.status_code == 400
-    assert (
-        post(client, VERIFY, {"tax_code": company.tax_code, "email": company.email, "code": second}).status_code == 200
-    )
+    assert verify(client, company, second).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -119,7 +125,7 @@ def test_bad_input_is_a_400_naming_the_field(client, company, payload, field, me
 
 
 def test_wrong_shape_of_code_is_a_400(client, company):
-    response = post(client, VERIFY, {"tax_code": company.tax_code, "email": company.email, "code": "12ab56"})
+    response = verify(client, company, "12ab56")
     assert response.status_code == 400
     assert response.json()["code"] == ["The code has six digits."]
 
@@ -128,8 +134,8 @@ def test_sign_in_is_throttled_per_address_and_per_tax_code(client, company, sett
     settings.ENTERPRISE_SIGN_IN_PER_ADDRESS_HOURLY = 2
     settings.ENTERPRISE_SIGN_IN_PER_TAX_CODE_HOURLY = 3
     for _attempt in range(2):
-        assert post(client, SIGN_IN, {"tax_code": company.tax_code, "email": company.email}).status_code == 202
-    per_address = post(client, SIGN_IN, {"tax_code": company.tax_code, "email": company.email})
+        assert ask_code(client, company).status_code == 202
+    per_address = ask_code(client, company)
     assert per_address.status_code == 429
     assert per_address.json()["detail"] == "Too many sign-in attempts. Please wait an hour and try again."
     # Another address of the same company: the tax code's own budget (3) runs out on the next request.
@@ -195,10 +201,8 @@ def test_an_unconfirmed_signing_does_not_make_its_email_a_contact(client):
 def test_the_contact_staff_set_becomes_the_representative(client, company, manager):
     company.email = "giamdoc.moi@cangdinhvu.example.vn"
     company.save()
-    post(client, SIGN_IN, {"tax_code": company.tax_code, "email": company.email})
-    response = post(
-        client, VERIFY, {"tax_code": company.tax_code, "email": company.email, "code": last_code(company.email)}
-    )
+    ask_code(client, company)
+    response = verify(client, company, last_code(company.email))
     assert response.status_code == 200
     representatives = EnterpriseUser.objects.filter(enterprise=company, is_representative=True)
     assert list(representatives.values_list("email", flat=True)) == [company.email]

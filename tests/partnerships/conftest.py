@@ -3,8 +3,7 @@ from django.core.cache import cache
 
 from customs_feedback.organization.roles import Role
 from partnerships.models import AgreementTemplate
-from partnerships.services import template_publish
-from tests.factories import staff_user
+from tests.factories import agreement_text_publish, staff_user
 
 
 @pytest.fixture(autouse=True)
@@ -23,12 +22,7 @@ def _private_media(settings, tmp_path):
 def agreement_text(db) -> AgreementTemplate:
     """The current agreement text (the data migration publishes one; transactional tests flush it)."""
     current = AgreementTemplate.objects.filter(is_current=True).first()
-    return current or template_publish(
-        title_vi="Thỏa thuận hợp tác Hải quan – Doanh nghiệp",
-        title_en="Customs–Business partnership agreement",
-        body_vi="Điều 1. Trách nhiệm của Cục Hải quan.\nĐiều 2. Trách nhiệm của doanh nghiệp.",
-        body_en="Article 1. Commitments of the Customs Department.\nArticle 2. Commitments of the enterprise.",
-    )
+    return current or agreement_text_publish()
 
 
 @pytest.fixture

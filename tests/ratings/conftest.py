@@ -34,6 +34,15 @@ def official(team):
 
 
 @pytest.fixture
+def official_user(official):
+    """The official's own staff account (role: official)."""
+    user = staff_user(Role.OFFICIAL)
+    official.user = user
+    official.save(update_fields=["user"])
+    return user
+
+
+@pytest.fixture
 def enterprise(db):
     return EnterpriseFactory(email="xnk@bien-dong.example.vn", name_vi="Công ty TNHH Biển Đông")
 

@@ -132,15 +132,14 @@ def test_the_case_is_closed_from_the_admin_button(
     assert [message.to for message in mailoutbox] == [[low_rating.declaration.enterprise.email]]
 
 
-def test_an_official_sees_aggregates_of_their_own_work_only_per_closed_period(client, official, settings):
+def test_an_official_sees_aggregates_of_their_own_work_only_per_closed_period(
+    client, official, official_user, settings
+):
     settings.RATING_MIN_SAMPLE = 2
-    user = staff_user(Role.OFFICIAL)
-    official.user = user
-    official.save()
     with frozen(at("2026-10-14")):
         for score in (5, 3):
             rate(DeclarationFactory(official=official, cleared_at=at("2026-10-13")), official=score)
-    client.force_login(user)
+    client.force_login(official_user)
 
     page = client.get(reverse("admin:ratings_dailyrollup_changelist"), {"period": "2026-10"})
     ratings_list = client.get(reverse("admin:ratings_rating_changelist"))
@@ -152,14 +151,11 @@ def test_an_official_sees_aggregates_of_their_own_work_only_per_closed_period(cl
     assert ratings_list.status_code == 403
 
 
-def test_an_officials_scores_are_withheld_below_the_minimum_sample(client, official, settings):
+def test_an_officials_scores_are_withheld_below_the_minimum_sample(client, official, official_user, settings):
     settings.RATING_MIN_SAMPLE = 5
-    user = staff_user(Role.OFFICIAL)
-    official.user = user
-    official.save()
     with frozen(at("2026-10-14")):
         rate(DeclarationFactory(official=official, cleared_at=at("2026-10-13")), official=1, reason="delay")
-    client.force_login(user)
+    client.force_login(official_user)
 
     page = client.get(reverse("admin:ratings_dailyrollup_changelist"), {"period": "2026-10"})
 

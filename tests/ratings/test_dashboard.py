@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from customs_feedback.organization.roles import Role
 from ratings.models import CaseStatus, FollowUpCase, Rating
 from ratings.tasks import rollup_rebuild_task
 from tests.factories import (
@@ -15,7 +14,6 @@ from tests.factories import (
     EnterpriseFactory,
     OfficialFactory,
     TeamFactory,
-    staff_user,
 )
 from tests.ratings.conftest import at, frozen, rate
 
@@ -69,25 +67,22 @@ def test_the_overdue_figure_links_to_the_overdue_cases_of_the_branch(client, rat
         assert f"/admin/ratings/followupcase/{other.pk}/change/" not in listing
 
 
-def test_an_official_sees_only_their_own_aggregates_never_a_rater(client, official, settings):
+def test_an_official_sees_only_their_own_aggregates_never_a_rater(client, official, official_user, settings):
     settings.RATING_MIN_SAMPLE = 2
     enterprise = EnterpriseFactory(name_vi="Công ty TNHH Người Đánh Giá", email="rater@example.vn")
-    user = staff_user(Role.OFFICIAL)
-    official.user = user
-    official.save(update_fields=["user"])
     with frozen(at("2026-11-10")):
         rate(DeclarationFactory(official=official, enterprise=enterprise, cleared_at=at("2026-11-09")), official=5)
-    client.force_login(user)
+    client.force_login(official_user)
 
     with frozen(at("2026-12-02")):
         few = client.get("/admin/").content.decode()
     with frozen(at("2026-11-11")):
         rate(DeclarationFactory(official=official, enterprise=enterprise, cleared_at=at("2026-11-10")), official=3)
     with frozen(at("2026-11-30")):
-        client.force_login(user)  # the idle-session clock must not see time run backwards
+        client.force_login(official_user)  # the idle-session clock must not see time run backwards
         still_open = client.get("/admin/").content.decode()
     with frozen(at("2026-12-02")):
-        client.force_login(user)
+        client.force_login(official_user)
         enough = client.get("/admin/").content.decode()
 
     assert figures(few)["lượt đánh giá về công việc của tôi trong 2026-11"] == "1"

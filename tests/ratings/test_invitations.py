@@ -6,21 +6,21 @@ from django.utils import timezone
 
 from ratings.models import Channel, Rating, RatingInvitation
 from ratings.services import declarations_upsert, invitations_send, sampled
+from tests import factories
 from tests.factories import DeclarationFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def clearance_row(official, enterprise, number="105000000001", cleared=True):
-    return {
-        "number": number,
-        "tax_code": enterprise.tax_code,
-        "branch_code": official.branch.code,
-        "team_code": official.team.code,
-        "official_code": official.code,
-        "registered_at": (timezone.now() - timedelta(hours=5)).isoformat(),
-        "cleared_at": (timezone.now() - timedelta(hours=1)).isoformat() if cleared else None,
-    }
+    now = timezone.now()
+    return factories.clearance_row(
+        official,
+        tax_code=enterprise.tax_code,
+        number=number,
+        registered_at=now - timedelta(hours=5),
+        cleared_at=now - timedelta(hours=1) if cleared else None,
+    )
 
 
 def link_in(message) -> str:

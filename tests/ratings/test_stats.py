@@ -9,7 +9,14 @@ from customs_feedback.organization.roles import Role
 from ratings.models import DailyRollup, Declaration, Rating, RatingStatus
 from ratings.services import declarations_upsert, rating_reject
 from ratings.tasks import rollup_rebuild_task
-from tests.factories import BranchFactory, OfficialFactory, TeamFactory, staff_user, valid_tax_code
+from tests.factories import (
+    BranchFactory,
+    OfficialFactory,
+    TeamFactory,
+    clearance_row,
+    staff_user,
+    valid_tax_code,
+)
 from tests.ratings.conftest import rate
 
 pytestmark = pytest.mark.django_db
@@ -25,15 +32,13 @@ def seeded(branch, team, leader):
     other = OfficialFactory(team=TeamFactory(branch=BranchFactory(code="03EE")), code="03EE-A")
     cleared = timezone.now() - timedelta(days=1)
     rows = [
-        {
-            "number": f"1060000000{n:02d}",
-            "tax_code": valid_tax_code(n),
-            "branch_code": official.branch.code,
-            "team_code": official.team.code,
-            "official_code": official.code,
-            "registered_at": (cleared - timedelta(hours=3)).isoformat(),
-            "cleared_at": cleared.isoformat(),
-        }
+        clearance_row(
+            official,
+            tax_code=valid_tax_code(n),
+            number=f"1060000000{n:02d}",
+            registered_at=cleared - timedelta(hours=3),
+            cleared_at=cleared,
+        )
         for n, official in enumerate([first] * 5 + [second] * 5 + [other] * 4)
     ]
     assert declarations_upsert(rows=rows, invite=False).created == 14

@@ -8,7 +8,7 @@ from django.utils import timezone
 from customs_feedback.notifications.models import Notification
 from ratings.models import RatingInvitation
 from ratings.services import declarations_upsert
-from tests.factories import EnterpriseFactory, OfficialFactory
+from tests.factories import EnterpriseFactory, OfficialFactory, clearance_row
 
 try:  # on main the worker fixtures live in tests/workers.py and celery_worker_process is global
     from tests.workers import wait_for
@@ -24,15 +24,13 @@ def test_a_worker_writes_the_rating_invitation_of_a_cleared_declaration(celery_w
 
     declarations_upsert(
         rows=[
-            {
-                "number": "108000000001",
-                "tax_code": enterprise.tax_code,
-                "branch_code": official.branch.code,
-                "team_code": official.team.code,
-                "official_code": official.code,
-                "registered_at": (timezone.now() - timedelta(hours=3)).isoformat(),
-                "cleared_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
-            }
+            clearance_row(
+                official,
+                tax_code=enterprise.tax_code,
+                number="108000000001",
+                registered_at=timezone.now() - timedelta(hours=3),
+                cleared_at=timezone.now() - timedelta(minutes=5),
+            )
         ]
     )
 
