@@ -30,7 +30,7 @@ from customs_feedback.notifications.services import notify
 from customs_feedback.text import nfc
 from customs_feedback.validators import normalize_tax_code, validate_declaration_number
 from customs_feedback.workdays import add_working_days
-from customs_feedback.workflow import record_event
+from customs_feedback.workflow import create_with_event
 
 # --- submission ---------------------------------------------------------------------------------
 
@@ -172,7 +172,7 @@ def inquiry_submit(
 
 def _inquiry_create(cleaned, category, language, files, ip) -> Inquiry:
     now = timezone.now()
-    inquiry = Inquiry.objects.create(
+    inquiry = Inquiry(
         tracking_code=tracking_code_new(),
         category=category,
         language=language,
@@ -180,6 +180,7 @@ def _inquiry_create(cleaned, category, language, files, ip) -> Inquiry:
         submitted_ip=ip,
         **cleaned,
     )
+    create_with_event(inquiry, to_status=InquiryStatus.NEW)
     for upload, kind in files:
         InquiryAttachment.objects.create(
             inquiry=inquiry,
@@ -188,7 +189,6 @@ def _inquiry_create(cleaned, category, language, files, ip) -> Inquiry:
             content_type=kind.content_type,
             size=upload.size,
         )
-    record_event(inquiry, to_status=InquiryStatus.NEW)
     notify(
         kind="inquiry_acknowledged",
         recipient=inquiry.email,

@@ -32,7 +32,7 @@ from customs_feedback.notifications.rendering import build_message, message_id_f
 from customs_feedback.notifications.transitions import ALLOWED
 from customs_feedback.tasking import enqueue
 from customs_feedback.text import nfc
-from customs_feedback.workflow import Actor, record_event, transition
+from customs_feedback.workflow import Actor, create_with_event, record_event, transition
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def notify(
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     rendered = render_notice(kind=kind, language=language, context=context)
-    notification = Notification.objects.create(
+    notification = Notification(
         kind=kind,
         recipient=recipient,
         language=language,
@@ -78,7 +78,7 @@ def notify(
         next_attempt_at=timezone.now(),
         provider_message_id=message_id_for(idempotency_key),
     )
-    record_event(notification, to_status=NotificationStatus.PENDING)
+    create_with_event(notification, to_status=NotificationStatus.PENDING)
     enqueue_after_commit(notification.pk)
     return notification
 
