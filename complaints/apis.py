@@ -18,6 +18,7 @@ from complaints.models import Inquiry
 from customs_feedback.inputs import SafeJSONParser, SafeMultiPartParser
 from customs_feedback.openapi import PUBLIC_READ, PUBLIC_WRITE, STAFF_WRITE, error_responses
 from customs_feedback.organization.scoping import for_user
+from customs_feedback.serializers import InputSerializer
 from customs_feedback.throttling import LookupThrottledMixin, ScopedRateThrottle, client_ip
 
 HONEYPOT = "website"
@@ -45,7 +46,7 @@ class InquirySubmitApi(APIView):
     throttle_scope = "public_submit"
     parser_classes = [SafeJSONParser, SafeMultiPartParser]
 
-    class Input(serializers.Serializer):
+    class Input(InputSerializer):
         class Meta:
             ref_name = "InquirySubmitInput"
 

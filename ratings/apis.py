@@ -17,6 +17,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from customs_feedback.openapi import API_CLIENT_WRITE, FIELD_ERRORS, error_responses
+from customs_feedback.serializers import InputSerializer
 from customs_feedback.throttling import ResilientThrottleMixin
 from ratings.filters import RatingStatsFilterSet
 from ratings.models import ApiClient, ApiScope, LowScoreReason
@@ -173,7 +174,7 @@ class RatingSubmitApi(ApiClientView):
 
     permission_classes = [RatingsScope]
 
-    class Input(serializers.Serializer):
+    class Input(InputSerializer):
         declaration_number = serializers.CharField()
         tax_code = serializers.CharField()
         official_score = serializers.JSONField(required=False, allow_null=True)
