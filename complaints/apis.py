@@ -39,6 +39,12 @@ def _text(**options) -> serializers.CharField:
     )
 
 
+def _output(ref_name: str, **fields: serializers.Field) -> type[serializers.Serializer]:
+    """A serializer of these fields, named `ref_name` in the OpenAPI schema."""
+    meta = type("Meta", (), {"ref_name": ref_name})
+    return type(serializers.Serializer)(ref_name, (serializers.Serializer,), {"Meta": meta, **fields})
+
+
 class InquirySubmitApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -125,22 +131,19 @@ class InquiryTrackApi(LookupThrottledMixin, APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    class AnswerOutput(serializers.Serializer):
-        class Meta:
-            ref_name = "InquiryTrackAnswerOutput"
-
-        text = serializers.CharField()
-        answered_at = serializers.DateTimeField()
-        unit = serializers.CharField()
-
-    class MessageOutput(serializers.Serializer):
-        class Meta:
-            ref_name = "InquiryTrackMessageOutput"
-
-        author = serializers.CharField()
-        unit = serializers.CharField()
-        text = serializers.CharField()
-        at = serializers.DateTimeField()
+    AnswerOutput = _output(
+        "InquiryTrackAnswerOutput",
+        text=serializers.CharField(),
+        answered_at=serializers.DateTimeField(),
+        unit=serializers.CharField(),
+    )
+    MessageOutput = _output(
+        "InquiryTrackMessageOutput",
+        author=serializers.CharField(),
+        unit=serializers.CharField(),
+        text=serializers.CharField(),
+        at=serializers.DateTimeField(),
+    )
 
     class Output(serializers.Serializer):
         class Meta:

@@ -23,10 +23,9 @@ from complaints.models import (
     InquiryStatus,
 )
 from complaints.services.tracking import (
+    submitter_notify,
     tracking_code_new,
-    tracking_url,
 )
-from customs_feedback.notifications.services import notify
 from customs_feedback.text import nfc
 from customs_feedback.validators import normalize_tax_code, validate_declaration_number
 from customs_feedback.workdays import add_working_days
@@ -189,18 +188,10 @@ def _inquiry_create(cleaned, category, language, files, ip) -> Inquiry:
             content_type=kind.content_type,
             size=upload.size,
         )
-    notify(
+    submitter_notify(
+        inquiry,
         kind="inquiry_acknowledged",
-        recipient=inquiry.email,
-        language=inquiry.language,
-        context={
-            "name": inquiry.name,
-            "tracking_code": inquiry.tracking_code,
-            "subject": inquiry.subject,
-            "due_date": inquiry.due_date,
-            "tracking_url": tracking_url(inquiry),
-        },
         idempotency_key=f"inquiry-acknowledged:{inquiry.tracking_code}",
-        obj=inquiry,
+        due_date=inquiry.due_date,
     )
     return inquiry
