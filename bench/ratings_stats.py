@@ -60,11 +60,12 @@ def generate(declarations: int, every: int) -> None:
         # Scores skewed towards satisfied, as in Hai Phong; one score in three left empty for the team.
         cursor.execute(
             "INSERT INTO ratings_rating (declaration_id, branch_id, team_id, official_id, official_score, team_score, "
-            "branch_score, reason, comment, channel, status, rejection_reason, submitted_at, submitted_on, updated_at) "
+            "branch_score, reason, comment, channel, status, rejection_reason, rejection_note, submitted_at, "
+            "submitted_on, updated_at) "
             "SELECT d.id, d.branch_id, d.team_id, d.official_id, s.o, CASE WHEN d.id %% 3 = 0 THEN NULL ELSE s.t END, "
             "s.b, CASE WHEN least(s.o, s.b) <= 2 THEN 'delay' ELSE '' END, '', 'software', "
             "CASE WHEN d.id %% 50 = 0 THEN 'rejected' ELSE 'verified' END, "
-            "CASE WHEN d.id %% 50 = 0 THEN 'abusive' ELSE '' END, "
+            "CASE WHEN d.id %% 50 = 0 THEN 'abusive' ELSE '' END, '', "
             "d.cleared_at + interval '1 hour', "
             "((d.cleared_at + interval '1 hour') AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, now() "
             "FROM ratings_declaration d, LATERAL (SELECT "

@@ -22,7 +22,7 @@ def command_words(service: str) -> list[str]:
 
 
 def variables_read_by_settings() -> set[str]:
-    source = (ROOT / "customs_feedback" / "settings.py").read_text()
+    source = "\n".join(path.read_text() for path in sorted((ROOT / "customs_feedback" / "settings").glob("*.py")))
     return set(re.findall(r'_read(?:_flag)?\((?:env\.\w+, )?"([A-Z_]+)"', source))
 
 
