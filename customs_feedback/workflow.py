@@ -123,7 +123,7 @@ def create_with_event(obj: M, *, to_status: str, actor: Actor = None, note: str 
         event.save(force_insert=True)
         return obj
     quote = connection.ops.quote_name
-    pk = quote(obj._meta.pk.column)
+    pk = quote(cast(str, cast(models.Field, obj._meta.pk).column))
     columns, values, params = insert_parts(obj)
     event_columns, event_values, event_params = insert_parts(event, sql={relation.field.attname: f"o.{pk}"})
     sql = (
