@@ -141,7 +141,7 @@ def _insert_with_event(
     pk = quote(cast(str, cast(models.Field, obj._meta.pk).column))
     columns, values, params = insert_parts(obj)
     event_columns, event_values, event_params = insert_parts(event, sql={relation.field.attname: f"o.{pk}"})
-    conflict = f"ON CONFLICT ({quote(_field(type(obj), unique).column)}) DO NOTHING " if unique else ""
+    conflict = f"ON CONFLICT ({quote(cast(str, _field(type(obj), unique).column))}) DO NOTHING " if unique else ""
     sql = (
         f"WITH o AS (INSERT INTO {quote(obj._meta.db_table)} ({columns}) VALUES ({values}) {conflict}RETURNING {pk}), "  # noqa: S608
         f"e AS (INSERT INTO {quote(event_model._meta.db_table)} ({event_columns}) SELECT {event_values} FROM o) "
