@@ -50,8 +50,31 @@ def reference_indexes() -> str:
 
 # The checkout whose import is timed: this one, or another (BENCH_PROJECT_ROOT) for a before/after comparison.
 PROJECT_ROOT = os.environ.get("BENCH_PROJECT_ROOT", str(ROOT))
+# A second checkout (the code before a change) timed in the same rounds: before, after and COPY interleaved.
+BEFORE_ROOT = os.environ.get("BENCH_BEFORE_ROOT")
 # What an import into a fresh database writes, emptied before each project round.
 PROJECT_TABLES = "ratings_dailyrollup, ratings_declaration, partnerships_enterprise"
+
+
+def import_command(root: str, path: Path) -> dict:
+    """Time `manage.py import_declarations` of `path` in the checkout `root` (its own .venv if it has one)."""
+    servers.psql(BENCH_DB, f"TRUNCATE {PROJECT_TABLES} CASCADE")
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING",
+           "DJANGO_SECRET_KEY": "bench-" + "x" * 60, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+           "CERTIFICATE_SIGNING": "off"}  # fmt: skip
+    env.pop("CELERY_BROKER_URL", None)
+    python = Path(root) / ".venv" / "bin" / "python"
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(python) if python.exists() else sys.executable, "manage.py", "import_declarations", str(path),
+         "--no-progress", "-v", "2"],
+        cwd=root, env=env, check=False, capture_output=True, text=True,
+    )  # fmt: skip
+    if result.returncode:
+        sys.exit(f"import_declarations failed in {root}:\n{result.stderr[-3000:]}")
+    elapsed = time.perf_counter() - started
+    phases = [line.strip() for line in result.stdout.splitlines() if " s" in line and "," in line][-1:]
+    return {"value": elapsed, "text": f"{elapsed:6.2f} s (whole command)  {' '.join(phases)}"}
 
 
 def compare_import(args) -> None:
@@ -75,23 +98,41 @@ def compare_import(args) -> None:
             return {"value": elapsed, "text": f"{elapsed:6.2f} s"}
 
         def project(_index: int) -> dict:
-            servers.psql(BENCH_DB, f"TRUNCATE {PROJECT_TABLES} CASCADE")
-            env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING",
-                   "DJANGO_SECRET_KEY": "bench-" + "x" * 60, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-                   "CERTIFICATE_SIGNING": "off"}  # fmt: skip
-            env.pop("CELERY_BROKER_URL", None)
-            started = time.perf_counter()
-            result = subprocess.run(
-                [sys.executable, "manage.py", "import_declarations", str(path), "--no-progress", "-v", "2"],
-                cwd=PROJECT_ROOT, env=env, check=False, capture_output=True, text=True,
-            )  # fmt: skip
-            if result.returncode:
-                sys.exit(f"import_declarations failed:\n{result.stderr[-3000:]}")
-            elapsed = time.perf_counter() - started
-            phases = [line.strip() for line in result.stdout.splitlines() if " s" in line and "," in line][-1:]
-            return {"value": elapsed, "text": f"{elapsed:6.2f} s (whole command)  {' '.join(phases)}"}
+            return import_command(PROJECT_ROOT, path)
 
-        interleaved(args.rounds, reference, project, higher_is_better=False)
+        if BEFORE_ROOT:
+            print(f"before: {BEFORE_ROOT}; after: {PROJECT_ROOT}")
+            interleaved_three(args.rounds, reference, lambda _index: import_command(BEFORE_ROOT, path), project)
+        else:
+            interleaved(args.rounds, reference, project, higher_is_better=False)
+
+
+def interleaved_three(rounds: int, reference, before, after) -> None:
+    """COPY, the import before and the import after, each timed `rounds` times in a rotating order (after an
+    untimed warm-up of each); prints each round and the median ratios COPY / import (above 1: faster than COPY)."""
+    import statistics
+
+    sides = [("COPY", reference), ("before", before), ("after", after)]
+    for name, run in sides:
+        print(f"  warm-up   {name:<7} {run(rounds)['text']}", flush=True)
+    ratios: dict[str, list[float]] = {"before": [], "after": []}
+    for index in range(rounds):
+        order = sides[index % 3 :] + sides[: index % 3]
+        if index % 2:
+            order.reverse()
+        figures = {}
+        for name, run in order:
+            load = servers.load_average()
+            figures[name] = run(index)
+            print(f"  round {index + 1} {name:<7} {figures[name]['text']}  (load {load})", flush=True)
+        for name in ratios:
+            ratios[name].append(figures["COPY"]["value"] / figures[name]["value"])
+        print(f"  round {index + 1} ratio COPY/import: before {ratios['before'][-1]:.2f}, "
+              f"after {ratios['after'][-1]:.2f}", flush=True)  # fmt: skip
+    for name, values in ratios.items():
+        print(f"ratio COPY/import {name}: median {statistics.median(values):.2f} "
+              f"(rounds: {', '.join(f'{r:.2f}' for r in values)})")  # fmt: skip
+    print(f"load now {servers.load_average()}")
 
 
 def compare_stats(args) -> None:

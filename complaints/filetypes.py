@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
-from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +59,9 @@ def sniff(stream: IO[bytes]) -> FileType | None:
 
 
 def _opens_as_pdf(stream: IO[bytes]) -> bool:
+    from pypdf import PdfReader  # imported where used: the admin loads this module, pypdf is slow to load
+    from pypdf.errors import PyPdfError
+
     try:
         reader = PdfReader(stream, strict=False)
         if reader.is_encrypted:  # staff could not open it either
@@ -78,6 +78,8 @@ def _opens_as_pdf(stream: IO[bytes]) -> bool:
 
 
 def _decodes_as_image(stream: IO[bytes], expected_format: str) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

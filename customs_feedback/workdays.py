@@ -10,13 +10,18 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import holidays
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    import holidays
 
 
 @lru_cache(maxsize=32)
 def _vietnam_holidays(year: int) -> holidays.HolidayBase:
+    import holidays  # imported where used: its calendars take a noticeable part of a process's start
+
     return holidays.VN(years=[year])
 
 

@@ -7,7 +7,6 @@ import base64
 import hashlib
 import io
 
-import qrcode
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -22,6 +21,8 @@ from partnerships.signatures.sealing import seal_pdf
 
 
 def qr_code_data_uri(url: str) -> str:
+    import qrcode  # imported where used: this module loads with the admin
+
     image = qrcode.make(url, box_size=8, border=2)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")

@@ -15,7 +15,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from pyhanko.pdf_utils.reader import PdfFileReader
 
 from customs_feedback.text import nfc
 from customs_feedback.validators import normalize_tax_code
@@ -99,6 +98,8 @@ def _not_our_agreement() -> ValidationError:
 
 
 def _embedded_data(pdf: bytes) -> dict:
+    from pyhanko.pdf_utils.reader import PdfFileReader  # imported where used: pyHanko is slow to load
+
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]

@@ -1,29 +1,26 @@
-"""Backfill of declarations from CSV: COPY into a temporary table and one set-based upsert on PostgreSQL,
-chunks through the batch service elsewhere. Backfills send no invitations (the declarations are history)."""
+"""Backfill of declarations from CSV: rows checked in Python and written by binary COPY on PostgreSQL (new
+numbers straight into the table, updates through a temporary table and one set-based upsert), chunks
+through the batch service elsewhere. Backfills send no invitations (the declarations are history)."""
 
 from __future__ import annotations
 
 import csv
+import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
-from customs_feedback.organization.models import Branch, Official, Team
-from partnerships.models import Enterprise
 from ratings.models import Declaration
 from ratings.rollups import rollup_rebuild
-from ratings.services.declaration_rows import (
-    DECLARATION_FIELDS,
-    CleanDeclaration,
-    clean_declaration_values,
-    code_errors,
-)
-from ratings.services.declarations import declarations_upsert
+from ratings.services.declaration_rows import DECLARATION_FIELDS, CleanDeclaration, clean_declaration_values, not_after
+from ratings.services.declarations import code_lookups, declarations_upsert
 from ratings.services.declarations_bulk import ensure_enterprises
 
 Progress = Callable[[int], None]
@@ -83,132 +80,223 @@ def _import_portable(handle: TextIO, progress: Progress, chunk_size: int) -> Imp
     return result
 
 
-_TEMP = "ratings_import_declaration"
-
-
 def _import_postgresql(handle: TextIO, progress: Progress) -> ImportResult:
-    result = ImportResult()
-    tax_codes: dict = {}
-    table = Declaration._meta.db_table
-    clock = [time.perf_counter()]
+    return _PostgresImport(handle, progress).run()
 
-    def mark(phase: str) -> None:
+
+_TEMP = "ratings_import_declaration"
+_SAVEPOINT = "ratings_import_chunk"
+_CHUNK = 10_000
+# What an import writes into the declaration table, with the binary COPY type of each column; the test suite
+# checks that these are all of the model's columns but its id, so a field added later cannot be left out.
+COPY_COLUMNS = {
+    "number": "varchar",
+    "enterprise_id": "int8",
+    "branch_id": "int8",
+    "team_id": "int8",
+    "official_id": "int8",
+    "registered_at": "timestamptz",
+    "cleared_at": "timestamptz",
+    "cleared_on": "date",
+    "created_at": "timestamptz",
+    "updated_at": "timestamptz",
+}
+_WRITTEN = list(COPY_COLUMNS)[:8]  # the columns a row brings (created_at and updated_at are the import's)
+_AGAIN_TYPES = ["int4", *[COPY_COLUMNS[column] for column in _WRITTEN]]  # the temporary table: line, then the row
+Checked = tuple[int, CleanDeclaration, tuple[int, int, int]]  # line, row, (branch, team, official) ids
+
+
+class _PostgresImport:
+    """Check every row in Python with the API's own row-cleaning and code resolution, then write it once.
+
+    A chunk of rows goes straight into the table by binary COPY, as the COPY reference does. A chunk in
+    which a number is stored already, and a row that repeats a number of the file, go to a temporary table
+    instead, and one set-based upsert applies those at the end (the last row of a number wins).
+    The rollup is rebuilt for the days the import touched, before and after.
+    """
+
+    def __init__(self, handle: TextIO, progress: Progress) -> None:
+        self.handle = handle
+        self.progress = progress
+        self.result = ImportResult()
+        self.tax_codes: dict = {}
+        self.enterprises: dict[str, int] = {}
+        self.zone = timezone.get_default_timezone()
+        self.seen: set[str] = set()  # every number accepted so far
+        self.copied: set[str] = set()  # those written by COPY
+        self.repeated: set[str] = set()  # numbers that came more than once
+        self.again = 0  # rows in the temporary table
+        self.days: list[date] = []
+        self.clock = time.perf_counter()
+
+    def mark(self, phase: str) -> None:
         now = time.perf_counter()
-        result.timings[phase] = now - clock[0]
-        clock[0] = now
+        self.result.timings[phase] = self.result.timings.get(phase, 0.0) + now - self.clock
+        self.clock = now
 
-    branch_table, team_table, official_table = (model._meta.db_table for model in (Branch, Team, Official))
-    enterprise_table = Enterprise._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")  # left by an earlier import in this transaction
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {_TEMP} (line integer, number varchar(12), tax_code varchar(14), "
-            "branch_code text, team_code text, official_code text, registered_at timestamptz, "
-            "cleared_at timestamptz) ON COMMIT DROP"
-        )
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute("SET LOCAL synchronous_commit = off")  # one commit at the end; a crash just loses the import
-        raw_cursor = cursor.cursor  # psycopg 3: COPY FROM STDIN
-        duplicates = _copy_rows(raw_cursor, handle, result, tax_codes, progress)
-        mark("read, checked and copied")
-        cursor.execute(f"ANALYZE {_TEMP}")
+    def run(self) -> ImportResult:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # A bulk job's session: sorts in memory, and the commit does not wait for the WAL flush (a crash in
+            # that instant loses the import, which is then run again; nothing else rides on this transaction).
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")  # left by an earlier import in this transaction
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {_TEMP} (line integer, number varchar(12), enterprise_id bigint, "
+                "branch_id bigint, team_id bigint, official_id bigint, registered_at timestamptz, "
+                "cleared_at timestamptz, cleared_on date) ON COMMIT DROP"
+            )
+            cursor.execute("SELECT now()")  # created_at and updated_at, as now() in the statements would give
+            (self.now,) = cursor.fetchone()
+            self.lookups = code_lookups()
+            open_copy = None
+            try:
+                for chunk in self._chunks():
+                    # The previous chunk's COPY stayed open while this one was checked, so PostgreSQL wrote
+                    # those rows while Python read these; it is closed (and its outcome known) only now.
+                    self.mark("read and checked")
+                    if open_copy is not None:
+                        self._finish(cursor.cursor, *open_copy)
+                    open_copy = self._start(cursor.cursor, chunk)  # the psycopg 3 cursor: COPY FROM STDIN
+                    self.mark("written")
+            except BaseException:
+                if open_copy is not None:  # abort the COPY still open (a file unreadable half-way), so the
+                    open_copy[0].__exit__(*sys.exc_info())  # transaction can roll back on a usable connection
+                raise
+            if open_copy is not None:
+                self._finish(cursor.cursor, *open_copy)
+                self.mark("written")
+            self.result.created = len(self.copied)
+            if self.again:
+                self._upsert_again(cursor)
+            self.mark("upsert")
+            if self.days:
+                rollup_rebuild(date_from=min(self.days), date_to=max(self.days))
+            self.mark("rollup")
+        self.result.rejected.sort(key=lambda item: item[0])
+        return self.result
 
-        cursor.execute(f"SELECT DISTINCT tax_code FROM {_TEMP}")  # noqa: S608 - fixed names
-        ensure_enterprises(code for (code,) in cursor.fetchall())
-        mark("enterprises")
-
-        joins = (
-            f"FROM {_TEMP} i LEFT JOIN {branch_table} b ON b.code = i.branch_code "
-            f"LEFT JOIN {team_table} t ON t.branch_id = b.id AND t.code = i.team_code "
-            f"LEFT JOIN {official_table} o ON o.code = i.official_code "
-        )
-        cursor.execute(
-            "SELECT i.line, i.branch_code, i.team_code, i.official_code, b.id IS NOT NULL, t.id IS NOT NULL, "  # noqa: S608
-            "o.id IS NOT NULL, o.branch_id IS NOT DISTINCT FROM b.id "
-            + joins
-            + "WHERE b.id IS NULL OR t.id IS NULL OR o.id IS NULL OR o.branch_id <> b.id"
-        )
-        known = ["branch_known", "team_known", "official_known", "official_in_branch"]
-        for line, branch_code, team_code, official_code, *checks in cursor.fetchall():
-            errors = code_errors(branch_code, team_code, official_code, **dict(zip(known, checks, strict=True)))
-            result.rejected.append((line, errors))
-
-        cursor.execute(
-            f"SELECT min(d), max(d) FROM (SELECT (cleared_at AT TIME ZONE '{settings.TIME_ZONE}')::date AS d "  # noqa: S608
-            f"FROM {_TEMP} UNION ALL "
-            f"SELECT x.cleared_on FROM {table} x JOIN {_TEMP} i ON i.number = x.number) days"
-        )
-        first_day, last_day = cursor.fetchone()
-        mark("rejected codes and days")
-        cursor.execute(
-            f"WITH upserted AS ("  # noqa: S608 - fixed names
-            f"INSERT INTO {table} (number, enterprise_id, branch_id, team_id, official_id, registered_at, "
-            "cleared_at, cleared_on, created_at, updated_at) "
-            f"SELECT {'DISTINCT ON (i.number)' if duplicates else ''} i.number, e.id, b.id, t.id, o.id, "
-            f"i.registered_at, i.cleared_at, (i.cleared_at AT TIME ZONE '{settings.TIME_ZONE}')::date, now(), now() "
-            f"FROM {_TEMP} i JOIN {branch_table} b ON b.code = i.branch_code "
-            f"JOIN {team_table} t ON t.branch_id = b.id AND t.code = i.team_code "
-            f"JOIN {official_table} o ON o.code = i.official_code AND o.branch_id = b.id "
-            f"JOIN {enterprise_table} e ON e.tax_code = i.tax_code "
-            f"{'ORDER BY i.number, i.line DESC' if duplicates else ''} "
-            "ON CONFLICT (number) DO UPDATE SET enterprise_id = excluded.enterprise_id, "
-            "branch_id = excluded.branch_id, team_id = excluded.team_id, official_id = excluded.official_id, "
-            "registered_at = excluded.registered_at, cleared_at = excluded.cleared_at, "
-            "cleared_on = excluded.cleared_on, updated_at = excluded.updated_at "
-            "RETURNING (xmax = 0) AS inserted) "
-            "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted"
-        )
-        result.created, result.updated = cursor.fetchone()
-        mark("upsert")
-        if first_day is not None:
-            rollup_rebuild(date_from=first_day, date_to=last_day)
-        mark("rollup")
-    result.rejected.sort(key=lambda item: item[0])
-    return result
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_rows(raw_cursor, handle: TextIO, result: ImportResult, tax_codes: dict, progress: Progress) -> bool:
-    """Check each row with the API's row-cleaning and stream the good ones to COPY as text; returns whether a
-    number came twice. A rejected row carries the same translated messages the API gives."""
-    reader = csv.reader(handle)
-    header = next(reader, None) or []
-    _check_header(header)
-    index = [header.index(name) for name in DECLARATION_FIELDS]
-    width = max(index) + 1
-    seen: set[str] = set()
-    duplicates = False
-    buffer: list[str] = []
-    with raw_cursor.copy(
-        f"COPY {_TEMP} (line, number, tax_code, branch_code, team_code, official_code, registered_at, cleared_at) "
-        "FROM STDIN"
-    ) as copy:
+    def _chunks(self) -> Iterator[list[Checked]]:
+        reader = csv.reader(self.handle)
+        header = next(reader, None) or []
+        _check_header(header)
+        index = [header.index(name) for name in DECLARATION_FIELDS]
+        width = max(index) + 1
+        in_order = index == list(range(len(DECLARATION_FIELDS)))  # the usual header: no per-row reordering
+        tax_codes, resolve, rejected = self.tax_codes, self.lookups.resolve, self.result.rejected
+        latest = not_after()
+        chunk: list[Checked] = []
         for line, fields in enumerate(reader, start=2):
             if len(fields) < width:
                 fields = fields + [""] * (width - len(fields))
-            row, errors = clean_declaration_values([fields[i] for i in index], tax_codes)
+            row, errors = clean_declaration_values(
+                fields if in_order else [fields[i] for i in index], tax_codes, latest=latest
+            )
             if row is None:
-                result.rejected.append((line, errors))
+                rejected.append((line, errors))
+                continue
+            ids = resolve(row)
+            if isinstance(ids, dict):
+                rejected.append((line, ids))
+                continue
+            chunk.append((line, row, ids))
+            if len(chunk) >= _CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def _start(self, cursor, chunk: list[Checked]) -> tuple[ExitStack, dict, list[tuple]]:
+        """Set aside the rows repeating a number of the file, and open the COPY of the others into the table
+        inside a savepoint (a writer thread sends the rows while the caller goes on)."""
+        from psycopg.copy import QueuedLibpqWriter
+
+        missing = {row.tax_code for _line, row, _ids in chunk} - self.enterprises.keys()
+        if missing:
+            self.enterprises.update(ensure_enterprises(missing))
+        enterprises, zone, seen, repeated, now = self.enterprises, self.zone, self.seen, self.repeated, self.now
+        new: dict[str, tuple] = {}  # number: (line, the row in COPY_COLUMNS order)
+        again: list[tuple] = []  # (line, the row in _WRITTEN order)
+        days = set()
+        for line, row, (branch_id, team_id, official_id) in chunk:
+            number, cleared_at, cleared_on = row.number, row.cleared_at, None
+            if cleared_at is not None:
+                cleared_on = cleared_at.astimezone(zone).date()
+                days.add(cleared_on)
+            record = (number, enterprises[row.tax_code], branch_id, team_id, official_id,
+                      row.registered_at, cleared_at, cleared_on, now, now)  # fmt: skip
+            if number in seen:
+                repeated.add(number)
+                again.append((line, *record[:8]))
             else:
-                duplicates = duplicates or row.number in seen
-                seen.add(row.number)
-                buffer.append(_copy_line(line, row))
-            if len(buffer) >= 10_000:
-                copy.write("".join(buffer))
-                progress(len(buffer))
-                buffer.clear()
-        if buffer:
-            copy.write("".join(buffer))
-            progress(len(buffer))
-    return duplicates
+                seen.add(number)
+                new[number] = (line, record)
+        if days:
+            self.days += [min(days), max(days)]
+        table = Declaration._meta.db_table
+        stack = ExitStack()
+        if new:
+            cursor.execute(f"SAVEPOINT {_SAVEPOINT}")
+            copy = stack.enter_context(
+                cursor.copy(
+                    f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN (FORMAT BINARY)",
+                    writer=QueuedLibpqWriter(cursor),
+                )
+            )
+            copy.set_types(list(COPY_COLUMNS.values()))
+            for _line, record in new.values():
+                copy.write_row(record)
+        self.progress(len(chunk))
+        return stack, new, again
 
+    def _finish(self, cursor, stack: ExitStack, new: dict, again: list[tuple]) -> None:
+        """Close a chunk's COPY. Should one of its numbers be stored already (a re-import, an update, or the API
+        meanwhile), the chunk is rolled back to its savepoint and goes through the upsert with the chunk's
+        other rows: no query per chunk looks for stored numbers first, so a first import pays nothing for
+        updates it does not have."""
+        import psycopg
 
-def _copy_line(line: int, row: CleanDeclaration) -> str:
-    codes = "\t".join(code.translate(_COPY_ESCAPES) for code in (row.branch_code, row.team_code, row.official_code))
-    cleared = row.cleared_at.isoformat() if row.cleared_at else NULL
-    return f"{line}\t{row.number}\t{row.tax_code}\t{codes}\t{row.registered_at.isoformat()}\t{cleared}\n"
+        if new:
+            try:
+                stack.close()
+                cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+                self.copied.update(new)
+            except psycopg.errors.UniqueViolation:
+                cursor.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+                cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+                again += [(line, *record[:8]) for line, record in new.values()]
+        if again:
+            again.sort()
+            self._copy(cursor, _TEMP, None, _AGAIN_TYPES, again)
+            self.again += len(again)
 
+    @staticmethod
+    def _copy(cursor, table: str, columns: list[str] | None, types: list[str], rows: Iterable[tuple]) -> None:
+        names = f" ({', '.join(columns)})" if columns else ""
+        with cursor.copy(f"COPY {table}{names} FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
 
-NULL = "\\N"
+    def _upsert_again(self, cursor) -> None:
+        """Apply the temporary table's rows, the last of each number, and count what they created and updated."""
+        table = Declaration._meta.db_table
+        cursor.execute(
+            f"SELECT min(x.cleared_on), max(x.cleared_on) FROM {table} x "  # noqa: S608 - fixed names
+            f"WHERE x.number IN (SELECT number FROM {_TEMP})"
+        )
+        self.days += [day for day in cursor.fetchone() if day is not None]  # the days updated rows leave
+        updates = ", ".join(f"{column} = excluded.{column}" for column in [*_WRITTEN[1:], "updated_at"])
+        cursor.execute(
+            f"WITH upserted AS ("  # noqa: S608 - fixed names
+            f"INSERT INTO {table} ({', '.join(_WRITTEN)}, created_at, updated_at) "
+            f"SELECT DISTINCT ON (number) {', '.join(_WRITTEN)}, now(), now() FROM {_TEMP} "
+            "ORDER BY number, line DESC "
+            f"ON CONFLICT (number) DO UPDATE SET {updates} "
+            "RETURNING (xmax = 0) AS inserted) "
+            "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted"
+        )
+        created, updated = cursor.fetchone()
+        self.result.created += created
+        # A number the COPY wrote that a later row of the file updated counts once, as created.
+        self.result.updated = updated - len(self.repeated & self.copied)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -28,6 +26,8 @@ class ConfirmDeviceForm(forms.Form):
 
 
 def _qr_svg(data: str) -> str:
+    import qrcode.image.svg  # imported where used: the URL configuration loads this module
+
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
     image.save(buffer)

@@ -8,16 +8,19 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.utils import timezone
-from pyhanko.sign import signers
 
-from partnerships.signatures import pki
+# cryptography, asn1crypto and pyHanko are imported where used: every process that loads the admin imports
+# this module (through the certificate service), and pyHanko alone costs a command a large part of its start.
+if TYPE_CHECKING:
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from pyhanko.sign import signers
+
+    from partnerships.signatures import pki
 
 DEMO_PASSWORD = "demo-only"  # noqa: S105 - protects a demo key that is marked as a demo everywhere
 DEMO_FILE = "department-demo.p12"
@@ -47,15 +50,22 @@ class SigningIdentity:
 
 
 def certificate_fingerprint(certificate: x509.Certificate) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     return hashlib.sha256(certificate.public_bytes(serialization.Encoding.DER)).hexdigest().upper()
 
 
 def common_name(certificate: x509.Certificate) -> str:
+    from cryptography import x509
+
     names = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
     return str(names[0].value) if names else certificate.subject.rfc4514_string()
 
 
 def to_asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
@@ -65,6 +75,8 @@ def _demo_p12(directory: Path) -> Path:
     The demo CA's key stays beside it, so `create_demo_enterprise_certificate` can issue test certificates
     of enterprises for trying the digital signing; all of it is marked DEMO / THỬ NGHIỆM.
     """
+    from partnerships.signatures import pki
+
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / DEMO_FILE
     with open(directory / ".lock", "w") as lock:
@@ -93,6 +105,8 @@ def _demo_p12(directory: Path) -> Path:
 
 def demo_certificate_authority() -> pki.KeyPair:
     """The demo CA (only in the embedded default, where it is also the trust root of enterprises' signatures)."""
+    from partnerships.signatures import pki
+
     directory = Path(settings.CERTIFICATE_SIGNING_DEMO_DIR)
     _demo_p12(directory)
     return pki.load_key_pair(
@@ -101,6 +115,9 @@ def demo_certificate_authority() -> pki.KeyPair:
 
 
 def _load(data: bytes, password: str, *, is_demo: bool) -> SigningIdentity:
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from pyhanko.sign import signers
+
     try:
         _key, certificate, chain = pkcs12.load_key_and_certificates(data, password.encode("utf-8") or None)
     except ValueError as error:
@@ -132,6 +149,8 @@ def department_identity() -> SigningIdentity:
 
 def enterprise_trust_roots() -> list[x509.Certificate]:
     """The CAs trusted for enterprises' signatures: SIGNATURE_TRUST_ROOTS, or in the demo the demo CA."""
+    from cryptography import x509
+
     if settings.SIGNATURE_TRUST_ROOTS:
         return x509.load_pem_x509_certificates(Path(settings.SIGNATURE_TRUST_ROOTS).read_bytes())
     if settings.CERTIFICATE_SIGNING and not settings.CERTIFICATE_SIGNING_P12:

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers, timestamps
 
-from partnerships.signatures.identity import SigningIdentity
 from partnerships.signatures.threads import outside_event_loop
+
+if TYPE_CHECKING:
+    from partnerships.signatures.identity import SigningIdentity
 
 SEAL_FIELD = "DepartmentSeal"
 
 
 def seal_pdf(pdf: bytes, *, identity: SigningIdentity, reason: str, location: str) -> bytes:
     """Return `pdf` with the department's signature appended as an incremental update."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # heavy: imported where used
+    from pyhanko.sign import fields, signers, timestamps
+
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     metadata = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD,

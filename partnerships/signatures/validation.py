@@ -7,24 +7,30 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from cryptography import x509
 from django.utils import timezone
-from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from partnerships.signatures.identity import certificate_fingerprint, common_name, to_asn1
 from partnerships.signatures.threads import outside_event_loop
 
+# pyHanko and cryptography are imported where used: the admin and the portal load this module, and pyHanko
+# alone takes a large part of a process's start.
+if TYPE_CHECKING:
+    from cryptography import x509
+    from pyhanko.sign.validation.status import PdfSignatureStatus
+
 REFERENCE_PATTERN = re.compile(r"MOU-[A-Z2-9]{8}")
 TAX_CODE_PATTERN = re.compile(r"(?<!\d)(\d{10})(?:-?(\d{3}))?(?!\d)")
-EXPIRY_PROBLEMS = {AdESIndeterminate.EXPIRED, AdESIndeterminate.OUT_OF_BOUNDS_NO_POE, AdESIndeterminate.NOT_YET_VALID}
-REVOCATION_PROBLEMS = {AdESFailure.REVOKED, AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE}
+
+
+def _problems():
+    """(expiry problems, revocation problems) among pyHanko's AdES indications."""
+    from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
+
+    expiry = {AdESIndeterminate.EXPIRED, AdESIndeterminate.OUT_OF_BOUNDS_NO_POE, AdESIndeterminate.NOT_YET_VALID}
+    revocation = {AdESFailure.REVOKED, AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE}
+    return expiry, revocation
 
 
 class UnreadablePdf(Exception):
@@ -57,6 +63,8 @@ class SignatureCheck:
 
 
 def _latest_signature(pdf: bytes):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_regular_signatures
@@ -67,6 +75,8 @@ def _latest_signature(pdf: bytes):
 
 def _is_unmodified(status: PdfSignatureStatus) -> bool:
     """Nothing but validation data (LTV) was appended after signing; anything else counts as a change."""
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
     if not (status.intact and status.valid):
         return False
     if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
@@ -76,6 +86,11 @@ def _is_unmodified(status: PdfSignatureStatus) -> bool:
 
 
 def _validate(embedded, trust_roots: list[x509.Certificate], *, moment: datetime, fetch_revocation: bool):
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+
     context = ValidationContext(
         trust_roots=[to_asn1(root) for root in trust_roots],
         moment=moment,
@@ -93,13 +108,16 @@ def check_signature(
     pdf: bytes, *, trust_roots: list[x509.Certificate], fetch_revocation: bool = False
 ) -> SignatureCheck:
     """The verdict on the last signature of `pdf`, validated at its signing time against `trust_roots`."""
+    from cryptography import x509
+
+    expiry_problems, revocation_problems = _problems()
     embedded = _latest_signature(pdf)
     if embedded is None:
         return SignatureCheck(verdict=Verdict.ABSENT)
     reason = str(embedded.sig_object.get("/Reason", ""))
     status = _validate(embedded, trust_roots, moment=timezone.now(), fetch_revocation=fetch_revocation)
     timestamp = status.timestamp_validity
-    if status.trust_problem_indic in EXPIRY_PROBLEMS and timestamp is not None and timestamp.trusted:
+    if status.trust_problem_indic in expiry_problems and timestamp is not None and timestamp.trusted:
         # A timestamp proves when the signature existed: the certificate must have been valid then.
         status = _validate(embedded, trust_roots, moment=timestamp.timestamp, fetch_revocation=fetch_revocation)
     certificate = x509.load_der_x509_certificate(status.signing_cert.dump())
@@ -109,9 +127,9 @@ def check_signature(
         return SignatureCheck(verdict=Verdict.MODIFIED, **result)
     if not status.trusted or not (status.timestamp_validity is None or status.timestamp_validity.trusted):
         problem = status.trust_problem_indic
-        if problem in REVOCATION_PROBLEMS:
+        if problem in revocation_problems:
             kind = "revoked"
-        elif problem in EXPIRY_PROBLEMS:
+        elif problem in expiry_problems:
             kind = "expired"
         else:
             kind = "chain"
@@ -129,6 +147,8 @@ def is_department_seal(check: SignatureCheck, *, known_fingerprints: set[str]) -
 
 def tax_codes_of(certificate: x509.Certificate) -> set[str]:
     """The tax codes (MST) a certificate's subject names: `UID=MST:…`, the common name or serialNumber."""
+    from cryptography import x509
+
     found: set[str] = set()
     for oid in (x509.NameOID.USER_ID, x509.NameOID.COMMON_NAME, x509.NameOID.SERIAL_NUMBER):
         for attribute in certificate.subject.get_attributes_for_oid(oid):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from customs_feedback.organization.models import Branch, Official, Team
 from customs_feedback.tasking import enqueue
 from ratings.rollups import empty_deltas, rollup_add
-from ratings.services.declaration_rows import CleanDeclaration, clean_declaration_row, code_errors
+from ratings.services.declaration_rows import CleanDeclaration, CodeLookups, clean_declaration_row, not_after
 from ratings.services.declarations_bulk import _existing_declarations, _write_declarations, ensure_enterprises
 
 logger = logging.getLogger(__name__)
@@ -39,8 +39,9 @@ def declarations_upsert(*, rows: Sequence[Any], partial: bool = False, invite: b
     result = UpsertResult()
     tax_codes: dict[str, str | ValidationError] = {}
     cleaned: list[tuple[int, CleanDeclaration]] = []
+    latest = not_after()
     for index, raw in enumerate(rows):
-        row, errors = clean_declaration_row(raw, tax_codes)
+        row, errors = clean_declaration_row(raw, tax_codes, latest=latest)
         if row is None:
             result.rejected.append((index, errors))
         else:
@@ -60,40 +61,39 @@ def declarations_upsert(*, rows: Sequence[Any], partial: bool = False, invite: b
     return result
 
 
+def code_lookups(rows: Sequence[CleanDeclaration] | None = None) -> CodeLookups:
+    """The organisation's codes as ids: those the rows name (one query per kind), or all of them."""
+    branches = Branch.objects.all()
+    teams = Team.objects.all()
+    officials = Official.objects.all()
+    if rows is not None:
+        branches = branches.filter(code__in={row.branch_code for row in rows})
+        teams = teams.filter(code__in={row.team_code for row in rows})
+        officials = officials.filter(code__in={row.official_code for row in rows})
+    branch_ids = dict(branches.values_list("code", "pk"))
+    return CodeLookups(
+        branches=branch_ids,
+        teams={
+            (branch_id, code): pk
+            for pk, branch_id, code in teams.filter(branch_id__in=branch_ids.values()).values_list(
+                "pk", "branch_id", "code"
+            )
+        },
+        officials={code: (pk, branch_id) for pk, code, branch_id in officials.values_list("pk", "code", "branch_id")},
+    )
+
+
 def _resolve_codes(cleaned: list[tuple[int, CleanDeclaration]], result: UpsertResult) -> list[Resolved]:
     """The rows whose branch, team and official codes all resolve (one query per kind); the others go to
     `result.rejected` with the messages the CSV import gives too."""
-    branches = dict(Branch.objects.filter(code__in={row.branch_code for _i, row in cleaned}).values_list("code", "pk"))
-    teams = {
-        (branch_id, code): pk
-        for pk, branch_id, code in Team.objects.filter(
-            branch_id__in=branches.values(), code__in={row.team_code for _i, row in cleaned}
-        ).values_list("pk", "branch_id", "code")
-    }
-    officials = {
-        code: (pk, branch_id)
-        for pk, code, branch_id in Official.objects.filter(
-            code__in={row.official_code for _i, row in cleaned}
-        ).values_list("pk", "code", "branch_id")
-    }
+    lookups = code_lookups([row for _i, row in cleaned])
     resolved: list[Resolved] = []
     for index, row in cleaned:
-        branch_id = branches.get(row.branch_code)
-        team_id = teams.get((branch_id, row.team_code)) if branch_id is not None else None
-        official = officials.get(row.official_code)
-        if branch_id is not None and team_id is not None and official is not None and official[1] == branch_id:
-            resolved.append((row, branch_id, team_id, official[0]))
-            continue
-        errors = code_errors(
-            row.branch_code,
-            row.team_code,
-            row.official_code,
-            branch_known=branch_id is not None,
-            team_known=team_id is not None,
-            official_known=official is not None,
-            official_in_branch=official is not None and official[1] == branch_id,
-        )
-        result.rejected.append((index, errors))
+        ids = lookups.resolve(row)
+        if isinstance(ids, tuple):
+            resolved.append((row, *ids))
+        else:
+            result.rejected.append((index, ids))
     return resolved
 
 

@@ -142,3 +142,51 @@ def test_the_invitation_catch_up_job_invites_what_was_missed(
         assert invitations_catch_up() == 0
 
     assert len(mailoutbox) == 1
+
+
+def test_the_bulk_import_writes_every_column_of_a_declaration():
+    from ratings.importing import COPY_COLUMNS
+
+    columns = {field.column for field in Declaration._meta.concrete_fields if not field.primary_key}
+
+    assert set(COPY_COLUMNS) == columns
+
+
+def test_a_chunk_meeting_a_stored_number_goes_through_the_upsert(tmp_path, official, require_postgresql):
+    """The COPY of a chunk meets a number stored already (by an earlier import, or by the API while this one
+    runs): the chunk is rolled back to its savepoint and applied by the upsert, nothing lost, nothing counted
+    twice, the rollup right."""
+    path = write_csv(tmp_path, official, [good(official, "107000000001", 1), good(official, "107000000002", 2)])
+    declarations_import(path=path)
+    Declaration.objects.filter(number="107000000002").delete()
+    path.write_text(
+        HEADER
+        + good(official, "107000000001", 1, cleared="2026-10-03T09:00:00+07:00")
+        + "\n"
+        + good(official, "107000000002", 2)
+        + "\n",
+        encoding="utf-8",
+    )
+    result = declarations_import(path=path)
+
+    assert (result.created, result.updated, result.rejected) == (1, 1, [])
+    assert Declaration.objects.get(number="107000000001").cleared_on.isoformat() == "2026-10-03"
+    assert Declaration.objects.filter(number="107000000002").exists()
+    assert {row.day.isoformat(): row.declarations for row in DailyRollup.objects.filter(declarations__gt=0)} == {
+        "2026-10-01": 1,
+        "2026-10-03": 1,
+    }
+
+
+def test_a_file_unreadable_half_way_stores_nothing_and_leaves_the_connection_usable(tmp_path, official, monkeypatch):
+    from ratings import importing
+
+    monkeypatch.setattr(importing, "_CHUNK", 10)  # COPYs are open by the time the bad line is decoded
+    path = tmp_path / "declarations.csv"
+    rows = [good(official, f"107{n:09d}", 1) for n in range(400)]  # more than one read of the decoder
+    path.write_bytes((HEADER + "\n".join(rows) + "\n").encode("utf-8") + b"\xff\xfe,broken\n")
+
+    with pytest.raises(UnicodeDecodeError):
+        declarations_import(path=path)
+
+    assert not Declaration.objects.exists()
