@@ -8,6 +8,8 @@
 Rounds alternate which side goes first (ABBA…), each line records the load average (1 min) before it, and
 the ratio printed is the median of the per-round ratios project / reference (for times, reference / project,
 so above 1 always means the project is faster). The machine is shared: compare ratios, not absolute figures.
+With BENCH_BEFORE_ROOT set to another checkout of the project (its own .venv), that code is served too
+(port BENCH_PORT_BASE + 4, same database) and measured in the same rounds: before, after and reference in one run.
 Databases: the project's is BENCH_DB (created afresh, default cf_ratings_bench), the references' are
 BENCH_FLOOR_DB and BENCH_HELPDESK_DB; the broker is BENCH_BROKER (Redis db 2 by default; the
 queue the benchmark filled is deleted afterwards).
@@ -16,6 +18,7 @@ queue the benchmark filled is deleted afterwards).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -32,16 +35,19 @@ WRK_THREADS = 2
 NUMBERS_PER_THREAD = 60000  # more than a thread can send in one run; each rating needs a declaration of its own
 
 
-def interleaved(rounds: int, reference, project, *, higher_is_better: bool = True) -> None:
-    """Run reference() and project() `rounds` times each, alternating the order; print rounds and the median ratio.
+def interleaved(rounds: int, reference, project, *, higher_is_better: bool = True, before=None) -> None:
+    """Run reference(), project() (and before(), the project's earlier code, when given) `rounds` times each,
+    rotating the order every round; print each round and the median ratio of each project side to the reference.
 
     A first untimed run of each (index `rounds`) warms the servers: imports, templates, connections.
     """
-    for side, run in (("reference", reference), ("project", project)):
+    sides = [("reference", reference), *([("before", before)] if before is not None else []), ("project", project)]
+    for side, run in sides:
         print(f"  warm-up   {side:<9} {run(rounds)['text']}", flush=True)
-    ratios = []
+    ratios: dict[str, list[float]] = {side: [] for side, _run in sides[1:]}
     for index in range(rounds):
-        order = [("reference", reference), ("project", project)]
+        shift = index % len(sides)
+        order = sides[shift:] + sides[:shift]
         if index % 2:
             order.reverse()
         figures = {}
@@ -49,11 +55,21 @@ def interleaved(rounds: int, reference, project, *, higher_is_better: bool = Tru
             load = servers.load_average()
             figures[side] = run(index)
             print(f"  round {index + 1} {side:<9} {figures[side]['text']}  (load {load})", flush=True)
-        value = figures["project"]["value"] / figures["reference"]["value"]
-        ratios.append(value if higher_is_better else 1 / value)
-        print(f"  round {index + 1} ratio {ratios[-1]:.2f}", flush=True)
-    print(f"ratio project/reference: median {statistics.median(ratios):.2f} "
-          f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)}; load now {servers.load_average()})")  # fmt: skip
+        for side in ratios:
+            value = figures[side]["value"] / figures["reference"]["value"]
+            ratios[side].append(value if higher_is_better else 1 / value)
+            print(f"  round {index + 1} ratio {side}/reference {ratios[side][-1]:.2f}", flush=True)
+    for side, values in ratios.items():
+        print(f"ratio {side}/reference: median {statistics.median(values):.2f} "
+              f"(rounds: {', '.join(f'{r:.2f}' for r in values)}; load now {servers.load_average()})")  # fmt: skip
+
+
+def before_server(database_url: str):
+    """The project as it was (BENCH_BEFORE_ROOT: another checkout, e.g. `git worktree add … <commit>`), or None."""
+    root = os.environ.get("BENCH_BEFORE_ROOT")
+    if not root:
+        return contextlib.nullcontext(None)
+    return servers.project_server(database_url, BROKER, root=Path(root), port=servers.BEFORE_PORT)
 
 
 def wrk_run(url: str, script: str, args: list[str], seconds: int) -> dict:
@@ -104,22 +120,30 @@ def compare_rating(args) -> None:
     from ratings.models import ApiClient
 
     codes = tax_codes(16)
-    # Thread t's n-th request rates <prefix><t*100000+n>, and n counts from 0 in each run: one prefix per round.
+    # Thread t's n-th request rates <prefix><t*100000+n>, and n counts from 0 in each run: one prefix per round,
+    # and another set for the "before" server, which rates in the same database.
     prefixes = [f"7{index:05d}" for index in range(args.rounds + 1)]
-    rating_declarations(prefixes, codes)
+    before_prefixes = [f"6{index:05d}" for index in range(args.rounds + 1)]
+    rating_declarations(prefixes + before_prefixes, codes)
     _client, key = ApiClient.objects.create_key(name="bench", scopes=["ratings"])
     servers.floor_prepare()
-    with servers.floor_server() as floor_url, servers.project_server(DATABASE_URL, BROKER) as project_url:
+    with (
+        servers.floor_server() as floor_url,
+        servers.project_server(DATABASE_URL, BROKER) as project_url,
+        before_server(DATABASE_URL) as before_url,
+    ):
 
         def reference(index: int) -> dict:
             servers.floor_reset()
             return wrk_run(f"{floor_url}", "rating.lua", ["/rows/", "", prefixes[index], ",".join(codes)], args.seconds)
 
-        def project(index: int) -> dict:
-            return wrk_run(project_url, "rating.lua",
-                           ["/api/v1/ratings/", key, prefixes[index], ",".join(codes)], args.seconds)  # fmt: skip
+        def project(index: int, url: str = project_url, numbers: list[str] = prefixes) -> dict:
+            return wrk_run(url, "rating.lua", ["/api/v1/ratings/", key, numbers[index], ",".join(codes)], args.seconds)
 
-        interleaved(args.rounds, reference, project)
+        def before(index: int) -> dict:
+            return project(index, before_url, before_prefixes)
+
+        interleaved(args.rounds, reference, project, before=before if before_url else None)
     broker_empty()
 
 
@@ -140,17 +164,23 @@ def compare_inquiry(args) -> None:
         "csrfmiddlewaretoken": token, "queue": queue_id, "title": PAYLOAD["subject"], "body": PAYLOAD["body"],
         "submitter_email": PAYLOAD["email"], "priority": 3,
     })  # fmt: skip
-    with servers.helpdesk_server() as helpdesk_url, servers.project_server(DATABASE_URL, BROKER) as project_url:
+    with (
+        servers.helpdesk_server() as helpdesk_url,
+        servers.project_server(DATABASE_URL, BROKER) as project_url,
+        before_server(DATABASE_URL) as before_url,
+    ):
 
         def reference(_index: int) -> dict:
             return wrk_run(helpdesk_url, "post.lua", ["/tickets/submit/", "application/x-www-form-urlencoded", form,
                                                       f"Cookie: csrftoken={token}"], args.seconds)  # fmt: skip
 
-        def project(_index: int) -> dict:
-            return wrk_run(project_url, "post.lua", ["/api/v1/inquiries/", "application/json", json.dumps(PAYLOAD),
-                                                     "Accept-Language: vi"], args.seconds)  # fmt: skip
+        def project(_index: int, url: str = project_url) -> dict:
+            return wrk_run(url, "post.lua", ["/api/v1/inquiries/", "application/json", json.dumps(PAYLOAD),
+                                             "Accept-Language: vi"], args.seconds)  # fmt: skip
 
-        interleaved(args.rounds, reference, project)
+        interleaved(
+            args.rounds, reference, project, before=(lambda index: project(index, before_url)) if before_url else None
+        )
     tickets = servers.psql(servers.HELPDESK_DB, "SELECT count(*) FROM helpdesk_ticket")
     django_setup()
     from complaints.models import Inquiry

@@ -18,6 +18,7 @@ from complaints.models import Inquiry
 from customs_feedback.inputs import SafeJSONParser, SafeMultiPartParser
 from customs_feedback.openapi import PUBLIC_READ, PUBLIC_WRITE, STAFF_WRITE, error_responses
 from customs_feedback.organization.scoping import for_user
+from customs_feedback.serializers import InputSerializer
 from customs_feedback.throttling import LookupThrottledMixin, ScopedRateThrottle, client_ip
 
 HONEYPOT = "website"
@@ -38,6 +39,12 @@ def _text(**options) -> serializers.CharField:
     )
 
 
+def _output(ref_name: str, **fields: serializers.Field) -> type[serializers.Serializer]:
+    """A serializer of these fields, named `ref_name` in the OpenAPI schema."""
+    meta = type("Meta", (), {"ref_name": ref_name})
+    return type(serializers.Serializer)(ref_name, (serializers.Serializer,), {"Meta": meta, **fields})
+
+
 class InquirySubmitApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -45,7 +52,7 @@ class InquirySubmitApi(APIView):
     throttle_scope = "public_submit"
     parser_classes = [SafeJSONParser, SafeMultiPartParser]
 
-    class Input(serializers.Serializer):
+    class Input(InputSerializer):
         class Meta:
             ref_name = "InquirySubmitInput"
 
@@ -124,22 +131,19 @@ class InquiryTrackApi(LookupThrottledMixin, APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    class AnswerOutput(serializers.Serializer):
-        class Meta:
-            ref_name = "InquiryTrackAnswerOutput"
-
-        text = serializers.CharField()
-        answered_at = serializers.DateTimeField()
-        unit = serializers.CharField()
-
-    class MessageOutput(serializers.Serializer):
-        class Meta:
-            ref_name = "InquiryTrackMessageOutput"
-
-        author = serializers.CharField()
-        unit = serializers.CharField()
-        text = serializers.CharField()
-        at = serializers.DateTimeField()
+    AnswerOutput = _output(
+        "InquiryTrackAnswerOutput",
+        text=serializers.CharField(),
+        answered_at=serializers.DateTimeField(),
+        unit=serializers.CharField(),
+    )
+    MessageOutput = _output(
+        "InquiryTrackMessageOutput",
+        author=serializers.CharField(),
+        unit=serializers.CharField(),
+        text=serializers.CharField(),
+        at=serializers.DateTimeField(),
+    )
 
     class Output(serializers.Serializer):
         class Meta:

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from customs_feedback.api_views import InputApi
 from customs_feedback.openapi import API_CLIENT_WRITE, FIELD_ERRORS, error_responses
+from customs_feedback.serializers import InputSerializer
 from customs_feedback.throttling import ResilientThrottleMixin
 from ratings.filters import RatingStatsFilterSet
 from ratings.models import ApiClient, ApiScope
@@ -175,7 +176,7 @@ class RatingSubmitApi(ApiClientView):
 
     permission_classes = [RatingsScope]
 
-    class Input(serializers.Serializer):
+    class Input(InputSerializer):
         declaration_number = serializers.CharField()
         tax_code = serializers.CharField()
         official_score, team_score, branch_score, reason, comment = rating_fields()

@@ -38,14 +38,24 @@ def _order(item: tuple[RollupKey, dict]) -> tuple:
     return (branch_id, day, team_id, official_id)
 
 
+ROLLUP_COLUMNS = ["day", "branch_id", "team_id", "official_id", *COUNTER_COLUMNS]
+
+
+def rollup_upsert_sql(rows: str) -> str:
+    """The statement adding `rows` (a VALUES list or a SELECT of ROLLUP_COLUMNS, in order) to the rollup."""
+    table = DailyRollup._meta.db_table
+    updates = ", ".join(f"{column} = {table}.{column} + excluded.{column}" for column in COUNTER_COLUMNS)
+    return (
+        f"INSERT INTO {table} ({', '.join(ROLLUP_COLUMNS)}) {rows} "
+        f"ON CONFLICT (branch_id, day, team_id, official_id) DO UPDATE SET {updates}"
+    )
+
+
 def rollup_add(deltas: Mapping[RollupKey, Mapping[str, int]]) -> None:
     """Add the deltas to the rollup, one statement per 500 keys."""
-    table = DailyRollup._meta.db_table
-    columns = ["day", "branch_id", "team_id", "official_id", *COUNTER_COLUMNS]
-    updates = ", ".join(f"{column} = {table}.{column} + excluded.{column}" for column in COUNTER_COLUMNS)
     # In key order, so concurrent writers lock the same rows in the same order and never deadlock.
     items = sorted(((key, counters) for key, counters in deltas.items() if any(counters.values())), key=_order)
-    row_placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    row_placeholder = "(" + ", ".join(["%s"] * len(ROLLUP_COLUMNS)) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(items), 500):
             chunk = items[start : start + 500]
@@ -53,11 +63,7 @@ def rollup_add(deltas: Mapping[RollupKey, Mapping[str, int]]) -> None:
             for (day, branch_id, team_id, official_id), counters in chunk:
                 params.extend([day, branch_id, team_id, official_id])
                 params.extend(counters.get(column, 0) for column in COUNTER_COLUMNS)
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row_placeholder] * len(chunk))} "  # noqa: S608 - fixed names
-                f"ON CONFLICT (branch_id, day, team_id, official_id) DO UPDATE SET {updates}",
-                params,
-            )
+            cursor.execute(rollup_upsert_sql(f"VALUES {', '.join([row_placeholder] * len(chunk))}"), params)
 
 
 def raw_counters(*, date_from: date, date_to: date) -> dict[RollupKey, dict[str, int]]:

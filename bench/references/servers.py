@@ -27,7 +27,7 @@ PG = ["-h", "127.0.0.1", "-U", "postgres"]
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 # Ports 8651..8653 by default (BENCH_PORT_BASE moves them), never 8000.
 PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "8650"))
-PROJECT_PORT, FLOOR_PORT, HELPDESK_PORT = PORT_BASE + 1, PORT_BASE + 2, PORT_BASE + 3
+PROJECT_PORT, FLOOR_PORT, HELPDESK_PORT, BEFORE_PORT = PORT_BASE + 1, PORT_BASE + 2, PORT_BASE + 3, PORT_BASE + 4
 FLOOR_DB = os.environ.get("BENCH_FLOOR_DB", "cf_bench_floor")
 HELPDESK_DB = os.environ.get("BENCH_HELPDESK_DB", "cf_bench_helpdesk")
 HELPDESK_VENV = ROOT / "var" / "bench" / "helpdesk-venv"
@@ -98,9 +98,13 @@ def project_env(database_url: str, broker_url: str) -> dict:
     }
 
 
-def project_server(database_url: str, broker_url: str):
-    return gunicorn("customs_feedback.wsgi:application", port=PROJECT_PORT, cwd=ROOT,
-                    env=project_env(database_url, broker_url))  # fmt: skip
+def project_server(database_url: str, broker_url: str, *, root: Path = ROOT, port: int = PROJECT_PORT):
+    """The project checked out at `root` (this one by default), with that checkout's own virtualenv."""
+    env, python = project_env(database_url, broker_url), sys.executable
+    if root != ROOT:
+        python = str(root / ".venv" / "bin" / "python")
+        env["PYTHONPYCACHEPREFIX"] = str(ROOT / "var" / "bench" / "pycache-other")  # that checkout stays untouched
+    return gunicorn("customs_feedback.wsgi:application", port=port, cwd=root, env=env, python=python)
 
 
 # --- the one-row floor -------------------------------------------------------------------------------

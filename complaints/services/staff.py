@@ -19,12 +19,11 @@ from complaints.models import (
 )
 from complaints.rollup import rollup_record, rollup_snapshot
 from complaints.services.tracking import (
+    submitter_notify,
     tracking_code_normalize,
-    tracking_url,
 )
 from complaints.transitions import ALLOWED
 from customs_feedback.exceptions import NotFound, PermissionDenied
-from customs_feedback.notifications.services import notify
 from customs_feedback.organization.models import Branch, Official
 from customs_feedback.organization.scoping import for_user
 from customs_feedback.text import nfc
@@ -108,20 +107,12 @@ def inquiry_answer(*, inquiry_id: int, text: str, actor: Actor) -> Inquiry:
         text=text,
         staff_user=actor,
     )
-    notify(
+    submitter_notify(
+        inquiry,
         kind="inquiry_answered",
-        recipient=inquiry.email,
-        language=inquiry.language,
-        context={
-            "name": inquiry.name,
-            "tracking_code": inquiry.tracking_code,
-            "subject": inquiry.subject,
-            "answer": text,
-            "unit_name": inquiry.answer_unit,
-            "tracking_url": tracking_url(inquiry),
-        },
         idempotency_key=f"inquiry-answered:{inquiry.pk}:{message.pk}",
-        obj=inquiry,
+        answer=text,
+        unit_name=inquiry.answer_unit,
     )
     return inquiry
 

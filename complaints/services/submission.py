@@ -24,14 +24,13 @@ from complaints.models import (
 )
 from complaints.rollup import rollup_record
 from complaints.services.tracking import (
+    submitter_notify,
     tracking_code_new,
-    tracking_url,
 )
-from customs_feedback.notifications.services import notify
 from customs_feedback.text import nfc
 from customs_feedback.validators import normalize_tax_code, validate_declaration_number
 from customs_feedback.workdays import add_working_days
-from customs_feedback.workflow import record_event
+from customs_feedback.workflow import create_with_event
 
 # --- submission ---------------------------------------------------------------------------------
 
@@ -173,7 +172,7 @@ def inquiry_submit(
 
 def _inquiry_create(cleaned, category, language, files, ip) -> Inquiry:
     now = timezone.now()
-    inquiry = Inquiry.objects.create(
+    inquiry = Inquiry(
         tracking_code=tracking_code_new(),
         category=category,
         language=language,
@@ -181,6 +180,7 @@ def _inquiry_create(cleaned, category, language, files, ip) -> Inquiry:
         submitted_ip=ip,
         **cleaned,
     )
+    create_with_event(inquiry, to_status=InquiryStatus.NEW)
     for upload, kind in files:
         InquiryAttachment.objects.create(
             inquiry=inquiry,
@@ -189,20 +189,11 @@ def _inquiry_create(cleaned, category, language, files, ip) -> Inquiry:
             content_type=kind.content_type,
             size=upload.size,
         )
-    record_event(inquiry, to_status=InquiryStatus.NEW)
-    notify(
+    submitter_notify(
+        inquiry,
         kind="inquiry_acknowledged",
-        recipient=inquiry.email,
-        language=inquiry.language,
-        context={
-            "name": inquiry.name,
-            "tracking_code": inquiry.tracking_code,
-            "subject": inquiry.subject,
-            "due_date": inquiry.due_date,
-            "tracking_url": tracking_url(inquiry),
-        },
         idempotency_key=f"inquiry-acknowledged:{inquiry.tracking_code}",
-        obj=inquiry,
+        due_date=inquiry.due_date,
     )
     rollup_record(None, inquiry)  # last: concurrent submissions share its row lock only until the commit
     return inquiry

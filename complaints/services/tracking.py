@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from complaints.models import (
     Inquiry,
 )
+from customs_feedback.notifications.services import notify
 
 # Crockford's base32 without the letters read aloud wrongly (0/O, 1/I/L, U): 30 symbols.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -49,6 +51,24 @@ def tracking_url(inquiry: Inquiry) -> str:
     """The private link to the tracking page (the code with a keyed token, no email in the address)."""
     path = reverse("complaints:track", args=[inquiry.tracking_code, tracking_token(inquiry.tracking_code)])
     return f"{settings.SITE_URL}{path}"
+
+
+def submitter_notify(inquiry: Inquiry, *, kind: str, idempotency_key: str, **context: Any) -> None:
+    """Queue a notice to the inquiry's submitter, in their language, naming the inquiry and its tracking link."""
+    notify(
+        kind=kind,
+        recipient=inquiry.email,
+        language=inquiry.language,
+        context={
+            "name": inquiry.name,
+            "tracking_code": inquiry.tracking_code,
+            "subject": inquiry.subject,
+            "tracking_url": tracking_url(inquiry),
+            **context,
+        },
+        idempotency_key=idempotency_key,
+        obj=inquiry,
+    )
 
 
 def admin_url(inquiry: Inquiry) -> str:

@@ -33,7 +33,7 @@ from customs_feedback.notifications.rendering import build_message, message_id_f
 from customs_feedback.notifications.transitions import ALLOWED
 from customs_feedback.tasking import enqueue
 from customs_feedback.text import nfc
-from customs_feedback.workflow import Actor, record_event, transition
+from customs_feedback.workflow import Actor, create_with_event_once, record_event, transition
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +59,10 @@ def notify(
 
     Calling it again with the same idempotency key returns the first notice and sends nothing more.
     """
-    existing = Notification.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     rendered = render_notice(kind=kind, language=language, context=context)
-    notification = Notification.objects.create(
+    notification = Notification(
         kind=kind,
         recipient=recipient,
         language=language,
@@ -79,7 +76,9 @@ def notify(
         next_attempt_at=timezone.now(),
         provider_message_id=message_id_for(idempotency_key),
     )
-    record_event(notification, to_status=NotificationStatus.PENDING)
+    # The check for an earlier notice with this key is part of the insert: no query of its own.
+    if create_with_event_once(notification, unique="idempotency_key", to_status=NotificationStatus.PENDING) is None:
+        return Notification.objects.get(idempotency_key=idempotency_key)
     enqueue_after_commit(notification.pk)
     return notification
 

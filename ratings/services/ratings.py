@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
+from customs_feedback.sql import insert_parts
 from customs_feedback.validators import DECLARATION_NUMBER
 from customs_feedback.workflow import record_event
 from ratings.models import (
@@ -22,10 +23,11 @@ from ratings.models import (
     Declaration,
     LowScoreReason,
     Rating,
+    RatingEvent,
     RatingInvitation,
     RatingStatus,
 )
-from ratings.rollups import rating_counters, rollup_add
+from ratings.rollups import COUNTER_COLUMNS, rating_counters, rollup_add, rollup_upsert_sql
 from ratings.services.cases import case_open
 from ratings.services.declaration_rows import _normalized_tax_code
 from ratings.services.invitations import invitation_from_token
@@ -114,43 +116,111 @@ def _rating_create(
     invitation: RatingInvitation | None,
     submitted_by: ApiClient | None,
 ) -> Rating:
-    try:
-        declaration = (
-            Declaration.objects.select_for_update(of=("self",))
-            .select_related("enterprise")
-            .get(number=declaration_number)
-        )
-    except Declaration.DoesNotExist:
-        raise ValidationError({"declaration_number": [_("No customs declaration has this number.")]}) from None
-    if declaration.enterprise.tax_code != tax_code:
-        raise PermissionDenied(_("Only the enterprise that made a declaration can rate it."))
-    if declaration.cleared_at is None:
-        raise DomainError(_("This declaration has not been cleared yet; it can be rated once it is cleared."))
     now = timezone.now()
-    if now > declaration.cleared_at + timedelta(days=settings.RATING_WINDOW_DAYS):
-        raise DomainError(
-            _("The time to rate this declaration has passed: ratings are accepted for %(days)s days after clearance.")
-            % {"days": settings.RATING_WINDOW_DAYS}
-        )
-    # A second rating is refused by the unique declaration column (see rating_submit), not a query here.
-    rating = Rating.objects.create(
-        declaration=declaration,
-        branch_id=declaration.branch_id,
-        team_id=declaration.team_id,
-        official_id=declaration.official_id,
-        channel=channel,
-        submitted_by=submitted_by,
-        submitted_at=now,
-        submitted_on=timezone.localdate(now),
-        **values,
+    rating = Rating(
+        channel=channel, submitted_by=submitted_by, submitted_at=now, submitted_on=timezone.localdate(now), **values
     )
-    record_event(rating, to_status=RatingStatus.RECEIVED)
-    rollup_add({(rating.submitted_on, rating.branch_id, rating.team_id, rating.official_id): rating_counters(rating)})
+    if connection.vendor == "postgresql":
+        _rating_insert_postgresql(rating, declaration_number, tax_code, now)
+    else:
+        _rating_insert_orm(rating, declaration_number, tax_code, now)
     if invitation is not None:
         RatingInvitation.objects.filter(pk=invitation.pk).update(used_at=now)
     if rating.is_low:
         case_open(rating=rating)
     return rating
+
+
+def _declaration_check(declaration: _DeclarationRow | None, tax_code: str, now: datetime) -> _DeclarationRow:
+    """Refuse a rating of a declaration that is unknown, another enterprise's, not cleared or past the window."""
+    if declaration is None:
+        raise ValidationError({"declaration_number": [_("No customs declaration has this number.")]})
+    if declaration.tax_code != tax_code:
+        raise PermissionDenied(_("Only the enterprise that made a declaration can rate it."))
+    if declaration.cleared_at is None:
+        raise DomainError(_("This declaration has not been cleared yet; it can be rated once it is cleared."))
+    if now > declaration.cleared_at + timedelta(days=settings.RATING_WINDOW_DAYS):
+        raise DomainError(
+            _("The time to rate this declaration has passed: ratings are accepted for %(days)s days after clearance.")
+            % {"days": settings.RATING_WINDOW_DAYS}
+        )
+    return declaration
+
+
+class _DeclarationRow(NamedTuple):
+    """What the rating of a declaration reads from it (and its enterprise), under a row lock."""
+
+    id: int
+    branch_id: int
+    team_id: int
+    official_id: int
+    cleared_at: datetime | None
+    tax_code: str
+
+
+_DECLARATION_COLUMNS = [*_DeclarationRow._fields[:-1], "enterprise__tax_code"]
+
+
+def _rating_insert_orm(rating: Rating, declaration_number: str, tax_code: str, now: datetime) -> None:
+    """Lock the declaration, check it, then write the rating, its event and its rollup delta (SQLite)."""
+    row = (
+        Declaration.objects.select_for_update(of=("self",))
+        .filter(number=declaration_number)
+        .values_list(*_DECLARATION_COLUMNS)
+        .first()
+    )
+    declaration = _declaration_check(_DeclarationRow(*row) if row else None, tax_code, now)
+    rating.declaration_id = declaration.id
+    rating.branch_id, rating.team_id, rating.official_id = declaration[1:4]
+    # A second rating is refused by the unique declaration column (see rating_submit), not a query here.
+    rating.save(force_insert=True)
+    record_event(rating, to_status=RatingStatus.RECEIVED)
+    rollup_add({(rating.submitted_on, rating.branch_id, rating.team_id, rating.official_id): rating_counters(rating)})
+
+
+def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code: str, now: datetime) -> None:
+    """The same writes as `_rating_insert_orm` in one statement: lock the declaration, insert the rating, its
+    event and its rollup delta, and return the declaration's row for the checks.
+
+    The checks run on the row returned, in the caller's transaction: a refused rating raises and its rows are
+    rolled back with it. A declaration already rated inserts nothing (ON CONFLICT) and is refused here.
+    """
+    sql, params = _rating_statement(rating, declaration_number)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    declaration = _declaration_check(_DeclarationRow(*row[:-1]) if row else None, tax_code, now)
+    if row[-1] is None:
+        raise AlreadyRated
+    rating.pk = row[-1]
+    rating.declaration_id = declaration.id
+    rating.branch_id, rating.team_id, rating.official_id = declaration[1:4]
+    rating._state.adding, rating._state.db = False, connection.alias
+
+
+def _rating_statement(rating: Rating, declaration_number: str) -> tuple[str, list[Any]]:
+    from_declaration = {name: f"d.{name}" for name in ("branch_id", "team_id", "official_id")}
+    rating_columns, rating_values, rating_params = insert_parts(
+        rating, sql={"declaration_id": "d.id", **from_declaration}
+    )
+    event = RatingEvent(to_status=RatingStatus.RECEIVED)  # as record_event(rating, to_status=RECEIVED) writes it
+    event_columns, event_values, event_params = insert_parts(event, sql={"rating_id": "r.id"})
+    counters = rating_counters(rating)
+    rollup = [counters.get(column, 0) for column in COUNTER_COLUMNS]
+    enterprise = Declaration._meta.get_field("enterprise").related_model._meta.db_table
+    rollup_row = f"SELECT %s, r.branch_id, r.team_id, r.official_id, {', '.join(['%s'] * len(rollup))} FROM r"  # noqa: S608
+    # Names from the models, values as parameters.
+    sql = (
+        "WITH d AS (SELECT d.id, d.branch_id, d.team_id, d.official_id, d.cleared_at, e.tax_code "  # noqa: S608
+        f"FROM {Declaration._meta.db_table} d JOIN {enterprise} e ON e.id = d.enterprise_id "
+        f"WHERE d.number = %s FOR UPDATE OF d), "
+        f"r AS (INSERT INTO {Rating._meta.db_table} ({rating_columns}) SELECT {rating_values} FROM d "
+        f"ON CONFLICT (declaration_id) DO NOTHING RETURNING id, branch_id, team_id, official_id), "
+        f"ev AS (INSERT INTO {RatingEvent._meta.db_table} ({event_columns}) SELECT {event_values} FROM r), "
+        f"ru AS ({rollup_upsert_sql(rollup_row)}) "
+        f"SELECT d.*, r.id FROM d LEFT JOIN r ON TRUE"
+    )
+    return sql, [declaration_number, *rating_params, *event_params, rating.submitted_on, *rollup]
 
 
 def rating_submit_by_invitation(*, token: str, data: RatingInput) -> Rating:

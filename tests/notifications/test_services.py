@@ -69,6 +69,8 @@ def test_the_same_idempotency_key_sends_one_notice(notice_kwargs, django_capture
 
     assert first.pk == second.pk
     assert Notification.objects.count() == 1
+    assert [event.to_status for event in first.events.all()][:1] == ["pending"]
+    assert first.events.filter(to_status="pending").count() == 1
     assert len(mailoutbox) == 1
 
 

@@ -95,6 +95,8 @@ def test_an_enterprise_cannot_rate_someone_elses_declaration(api, api_key, decla
     assert response.status_code == 403
     assert response.json() == {"detail": "Only the enterprise that made a declaration can rate it."}
     assert not Rating.objects.exists()
+    assert not RatingEvent.objects.exists()
+    assert not DailyRollup.objects.filter(ratings__gt=0).exists()
 
 
 def test_a_declaration_cannot_be_rated_before_clearance(api, api_key, official):
@@ -106,6 +108,9 @@ def test_a_declaration_cannot_be_rated_before_clearance(api, api_key, official):
     assert response.json() == {
         "detail": "This declaration has not been cleared yet; it can be rated once it is cleared."
     }
+    assert not Rating.objects.exists()
+    assert not RatingEvent.objects.exists()
+    assert not DailyRollup.objects.filter(ratings__gt=0).exists()
 
 
 def test_a_declaration_cannot_be_rated_after_the_window(api, api_key, official, settings):
@@ -118,6 +123,9 @@ def test_a_declaration_cannot_be_rated_after_the_window(api, api_key, official, 
     assert response.json() == {
         "detail": "The time to rate this declaration has passed: ratings are accepted for 30 days after clearance."
     }
+    assert not Rating.objects.exists()
+    assert not RatingEvent.objects.exists()
+    assert not DailyRollup.objects.filter(ratings__gt=0).exists()
 
 
 def test_a_second_rating_of_the_same_declaration_is_409(api, api_key, declaration):
@@ -129,6 +137,8 @@ def test_a_second_rating_of_the_same_declaration_is_409(api, api_key, declaratio
     assert response.status_code == 409
     assert response.json() == {"detail": "This declaration has already been rated."}
     assert Rating.objects.get().official_score == 5
+    assert RatingEvent.objects.count() == 1
+    assert DailyRollup.objects.get().ratings == 1
 
 
 def test_rating_needs_the_ratings_scope_and_a_key(api, api_key, declaration):

@@ -1,0 +1,41 @@
+"""Pieces of hand-written SQL built from the models, so a statement follows the model when a field is added."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
+
+
+def insert_parts(instance: models.Model, *, sql: Mapping[str, str] | None = None) -> tuple[str, str, list[Any]]:
+    """The column list, the value list and its parameters that insert `instance` as `save()` would.
+
+    Every concrete field but the primary key is written, its value prepared by the field itself (defaults,
+    `auto_now`, normalisation), as Django's insert compiler does; a field named (by attname) in `sql` takes
+    that SQL expression instead of a parameter, e.g. a column of another part of the same statement.
+    """
+    columns, values, fields = _insert_shape(type(instance), tuple(sorted((sql or {}).items())))
+    connection = connections[DEFAULT_DB_ALIAS]
+    return columns, values, [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+
+
+@cache
+def _insert_shape(model: type[models.Model], sql: tuple[tuple[str, str], ...]) -> tuple[str, str, list[models.Field]]:
+    """The columns and values of an insert of `model` (the same for every row), and the fields given as parameters."""
+    expressions = dict(sql)
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    columns, values, fields = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        if field.db_default is not models.NOT_PROVIDED or field.generated:
+            raise ValueError(f"insert_parts() does not write {field} (a database default or a generated column)")
+        columns.append(quote(field.column))
+        if field.attname in expressions:
+            values.append(expressions[field.attname])
+            continue
+        values.append("%s")
+        fields.append(field)
+    return ", ".join(columns), ", ".join(values), fields

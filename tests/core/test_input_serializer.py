@@ -1,0 +1,27 @@
+"""Input serializers share one bound set of fields per class, and still validate each request on its own."""
+
+from rest_framework import serializers
+
+from customs_feedback.serializers import InputSerializer
+
+
+class Shape(InputSerializer):
+    number = serializers.CharField()
+    reason = serializers.ChoiceField(choices=["delay", "other"], required=False, allow_blank=True)
+
+
+def test_the_fields_are_built_once_per_class():
+    first, second = Shape(data={}), Shape(data={})
+
+    assert first.fields is second.fields
+    assert first.fields["number"] is second.fields["number"]
+
+
+def test_each_instance_validates_its_own_data():
+    good, bad = Shape(data={"number": "123", "reason": "delay"}), Shape(data={"reason": "mood"})
+
+    assert good.is_valid()
+    assert not bad.is_valid()
+    assert good.validated_data == {"number": "123", "reason": "delay"}
+    assert set(bad.errors) == {"number", "reason"}
+    assert Shape(data={"number": "9"}).is_valid()

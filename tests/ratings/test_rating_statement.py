@@ -1,0 +1,69 @@
+"""The rating's one PostgreSQL statement writes what the ORM path (SQLite) writes, row for row."""
+
+import pytest
+from django.db import connection
+from django.forms.models import model_to_dict
+
+from ratings.models import Channel, DailyRollup, Rating, RatingEvent
+from ratings.services import ratings as rating_services
+from tests.factories import DeclarationFactory
+from tests.ratings.conftest import at, frozen
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement path is PostgreSQL's"),
+]
+
+
+def _rate(path, declaration, *, official_score):
+    rating = Rating(
+        channel=Channel.SOFTWARE,
+        submitted_at=at("2026-03-02"),
+        submitted_on=at("2026-03-02").date(),
+        official_score=official_score,
+        team_score=4,
+        branch_score=None,
+        reason="delay" if official_score <= 2 else "",
+        comment="Cán bộ hướng dẫn tận tình.",
+    )
+    path(rating, declaration.number, declaration.enterprise.tax_code, at("2026-03-02"))
+    return rating
+
+
+@pytest.mark.parametrize("official_score", [5, 2])
+def test_the_statement_and_the_orm_path_write_the_same_rows(official, enterprise, official_score):
+    by_orm, by_statement = (
+        DeclarationFactory(official=official, enterprise=enterprise, cleared_at=at("2026-03-01")) for _ in range(2)
+    )
+    with frozen(at("2026-03-02", 11)):
+        orm_rating = _rate(rating_services._rating_insert_orm, by_orm, official_score=official_score)
+        statement_rating = _rate(rating_services._rating_insert_postgresql, by_statement, official_score=official_score)
+
+    stored = {rating.declaration_id: rating for rating in Rating.objects.all()}
+    assert statement_rating.pk is not None
+    assert not statement_rating._state.adding
+    assert model_to_dict(statement_rating) == model_to_dict(stored[by_statement.pk])
+    assert {**model_to_dict(stored[by_orm.pk]), "id": None, "declaration": None} == {
+        **model_to_dict(stored[by_statement.pk]),
+        "id": None,
+        "declaration": None,
+    }
+    assert stored[by_orm.pk].updated_at == stored[by_statement.pk].updated_at
+    events = {event.rating_id: event for event in RatingEvent.objects.all()}
+    fields = ("actor_id", "from_status", "to_status", "note")  # `at` is the real clock (the field's default)
+    assert [getattr(events[orm_rating.pk], name) for name in fields] == [
+        getattr(events[statement_rating.pk], name) for name in fields
+    ]
+    assert events[statement_rating.pk].at is not None
+    rollup = DailyRollup.objects.get()
+    assert (rollup.ratings, rollup.team_4, getattr(rollup, f"official_{official_score}")) == (2, 2, 2)
+
+
+def test_a_declaration_already_rated_inserts_nothing_more(official, enterprise):
+    declaration = DeclarationFactory(official=official, enterprise=enterprise, cleared_at=at("2026-03-01"))
+    with frozen(at("2026-03-02", 11)):
+        _rate(rating_services._rating_insert_postgresql, declaration, official_score=5)
+        with pytest.raises(rating_services.AlreadyRated):
+            _rate(rating_services._rating_insert_postgresql, declaration, official_score=4)
+
+    assert (Rating.objects.count(), RatingEvent.objects.count(), DailyRollup.objects.get().ratings) == (1, 1, 1)
