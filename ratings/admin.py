@@ -37,6 +37,7 @@ from customs_feedback.organization.admin_mixins import (
 from customs_feedback.organization.models import Branch
 from customs_feedback.organization.scoping import staff_official, user_branch_ids
 from customs_feedback.validators import DECLARATION_NUMBER, normalize_tax_code
+from ratings.access import may_read_individual_figures, may_see_rater, may_verify_rating, ratings_visible_to
 from ratings.models import (
     SCORE_FIELDS,
     ApiClient,
@@ -47,16 +48,7 @@ from ratings.models import (
     RejectionReason,
 )
 from ratings.periods import last_closed_periods, parse_period
-from ratings.selectors import (
-    flatten,
-    may_read_individual_figures,
-    may_see_rater,
-    may_verify_rating,
-    min_sample,
-    official_period_figures,
-    ratings_visible_to,
-    stats_scope,
-)
+from ratings.selectors import flatten, min_sample, official_period_figures, stats_scope
 from ratings.services import rater_identity_viewed, rating_reject, rating_verify
 from ratings.statistics_page import statistics_figures
 

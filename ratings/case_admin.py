@@ -27,6 +27,8 @@ from customs_feedback.organization.admin_mixins import (
     branch_column,
 )
 from customs_feedback.organization.models import Official
+from customs_feedback.organization.scoping import staff_official
+from ratings.access import may_investigate, may_read_official_record, may_reassign_case, may_see_rater
 from ratings.models import (
     APPEALABLE_CONCLUSIONS,
     INVESTIGATED_CONCLUSIONS,
@@ -35,13 +37,6 @@ from ratings.models import (
     FollowUpCaseEvent,
 )
 from ratings.record_selectors import appeal_deadline, official_cases
-from ratings.selectors import (
-    may_investigate,
-    may_read_official_record,
-    may_reassign_case,
-    may_see_rater,
-    staff_official,
-)
 from ratings.services import (
     case_appeal,
     case_conclude,

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from customs_feedback.exceptions import PermissionDenied
 from customs_feedback.workflow import record_event, transition
+from ratings.access import is_inspection_desk
 from ratings.models import FlagKind, FlagStatus, Rating, RatingFlag
-from ratings.selectors import is_inspection_desk
 from ratings.transitions import FLAG_ALLOWED
 
 

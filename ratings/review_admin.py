@@ -20,6 +20,7 @@ from customs_feedback.organization.admin_mixins import (
     ServiceWrittenAdminMixin,
     StatusEventInline,
 )
+from ratings.access import is_department_leadership, may_decide_contest
 from ratings.case_admin import action_page
 from ratings.gaming import flag_review
 from ratings.models import (
@@ -32,10 +33,6 @@ from ratings.models import (
     RatingContestEvent,
     RatingFlag,
     RatingFlagEvent,
-)
-from ratings.selectors import (
-    is_department_leadership,
-    may_decide_contest,
 )
 from ratings.services import (
     case_appeal_decide,

@@ -1,6 +1,5 @@
-"""Reads and visibility: statistics from the daily rollup (never by scanning the ratings), and who may see or
-do what with a rating, its case and an official's figures. The API, the admin, the portal pages and the
-exports all ask these functions; none re-implements a rule."""
+"""Statistics from the daily rollup (never by scanning the ratings), for the API, the admin, the portal pages
+and the exports; who may see which figures is asked of ratings.access."""
 
 from __future__ import annotations
 
@@ -11,15 +10,16 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_feedback.exceptions import DomainError, PermissionDenied
 from customs_feedback.organization.models import Branch, Official, Team
 from customs_feedback.organization.roles import Role, user_roles
-from customs_feedback.organization.scoping import for_user, sees_everything, staff_official, user_branch_ids
-from ratings.models import SCORE_COLUMNS, CaseDesk, DailyRollup, FollowUpCase, Rating
+from customs_feedback.organization.scoping import sees_everything, user_branch_ids
+from ratings.access import is_active_staff, may_read_individual_figures, own_official_id
+from ratings.models import SCORE_COLUMNS, DailyRollup
 from ratings.periods import Period
 from ratings.rollups import COUNTER_COLUMNS, TARGETS
 
@@ -196,105 +196,6 @@ def flatten(figures: dict) -> dict:
     return flat
 
 
-# --- Who may do what (rater protection and independence) -----------------------------------------
-
-
-def _is_active_staff(user) -> bool:
-    return bool(getattr(user, "is_active", False) and getattr(user, "is_staff", False))
-
-
-def _own_official_id(user) -> int | None:
-    official = staff_official(user)
-    return official.pk if official is not None else None
-
-
-def is_inspection_desk(user) -> bool:
-    return _is_active_staff(user) and Role.INSPECTION_DESK in user_roles(user)
-
-
-def is_department_leadership(user) -> bool:
-    return _is_active_staff(user) and Role.DEPARTMENT_LEADERSHIP in user_roles(user)
-
-
-def leads_branch(user, branch_id: int) -> bool:
-    """A branch leader of this branch (their own official record places them in it)."""
-    official = staff_official(user)
-    return (
-        _is_active_staff(user)
-        and Role.BRANCH_LEADER in user_roles(user)
-        and official is not None
-        and official.branch_id == branch_id
-    )
-
-
-def is_named_in(user, rating: Rating) -> bool:
-    """The user is the official the rating names: they never verify, investigate or see who rated."""
-    return _own_official_id(user) == rating.official_id
-
-
-def may_verify_rating(user, rating: Rating) -> bool:
-    """The rated branch's leader or the inspection desk, never the official the rating names."""
-    if not _is_active_staff(user) or is_named_in(user, rating):
-        return False
-    return is_inspection_desk(user) or leads_branch(user, rating.branch_id)
-
-
-def may_decide_contest(user, rating: Rating) -> bool:
-    return is_inspection_desk(user) and not is_named_in(user, rating)
-
-
-def may_investigate(user, case: FollowUpCase) -> bool:
-    """The case's investigator: the assigned official, or the inspection desk for a case routed there."""
-    if not _is_active_staff(user) or is_named_in(user, case.rating):
-        return False
-    if case.desk == CaseDesk.INSPECTION:
-        return is_inspection_desk(user)
-    return case.assigned_to_id is not None and _own_official_id(user) == case.assigned_to_id
-
-
-def may_reassign_case(user, case: FollowUpCase) -> bool:
-    """The branch's leader (unless the rating names them) and the inspection desk."""
-    if not _is_active_staff(user) or is_named_in(user, case.rating):
-        return False
-    return is_inspection_desk(user) or leads_branch(user, case.branch_id)
-
-
-def may_see_rater(user, case: FollowUpCase | None) -> bool:
-    """The enterprise behind a rating: only the case's investigator and the inspection desk (each look logged)."""
-    if case is None:
-        return False
-    if not _is_active_staff(user) or is_named_in(user, case.rating):
-        return False
-    return is_inspection_desk(user) or may_investigate(user, case)
-
-
-def may_read_official_record(user, official: Official) -> bool:
-    """The official, their branch leader, the inspection desk and department leadership."""
-    if not _is_active_staff(user):
-        return False
-    if user.is_superuser or is_department_leadership(user) or is_inspection_desk(user):
-        return True
-    return _own_official_id(user) == official.pk or leads_branch(user, official.branch_id)
-
-
-def may_read_individual_figures(user, branch_id: int | None) -> bool:
-    """Team and official figures (of others): leaders of the branch, the inspection desk, leadership."""
-    if not _is_active_staff(user):
-        return False
-    if user.is_superuser or is_department_leadership(user) or is_inspection_desk(user):
-        return True
-    return branch_id is not None and leads_branch(user, branch_id)
-
-
-def ratings_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
-    """The individual ratings a staff user may list: their scope, never the ratings of their own work."""
-    queryset = for_user(user, queryset if queryset is not None else Rating.objects.all())
-    own = _own_official_id(user)
-    if own is not None and not user.is_superuser:
-        queryset = queryset.exclude(official_id=own)
-    return queryset
-
-
 # --- Statistics for a caller ------------------------------------------------------------------------
 
 
@@ -329,7 +230,7 @@ def _stats_subjects(
         raise ValidationError({"branch": [_("Unknown branch code %(code)s.") % {"code": branch_code}]})
     if team_code and not branch_code:
         raise ValidationError({"team": [_("Give the branch of the team too.")]})
-    if (team_code or official_code) and not _is_active_staff(user):
+    if (team_code or official_code) and not is_active_staff(user):
         raise SignInRequired(_("Team and official figures are for customs staff: please sign in."))
     team = official = None
     if team_code:
@@ -348,7 +249,7 @@ def stats_for_caller(*, user, query: dict) -> dict:
     rater protection (see may_read_individual_figures); an official's own figures come per closed period only."""
     period: Period | None = query.get("period")
     branch, team, official = _stats_subjects(user, query["branch"], query["team"], query["official"])
-    if official is not None and _own_official_id(user) == official.pk:
+    if official is not None and own_official_id(user) == official.pk:
         return _own_figures(official=official, query=query, period=period)
     if official is not None or team is not None:
         wanted_branch = official.branch_id if official is not None else team.branch_id  # type: ignore[union-attr]
@@ -395,7 +296,7 @@ def stats_scope(user, *, branch_id: int | None = None, date_from=None, date_to=N
     allowed = user_branch_ids(user)
     wide = user.is_superuser or sees_everything(user, Branch) or Role.BRANCH_LEADER in user_roles(user)
     if not wide:
-        return StatsFilter(official_id=_own_official_id(user) or -1, date_from=date_from, date_to=date_to), True
+        return StatsFilter(official_id=own_official_id(user) or -1, date_from=date_from, date_to=date_to), True
     if branch_id is not None and (allowed is None or branch_id in allowed):
         return StatsFilter(branch_ids=[branch_id], date_from=date_from, date_to=date_to), False
     return StatsFilter(branch_ids=allowed, date_from=date_from, date_to=date_to), False

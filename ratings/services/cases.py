@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
 from customs_feedback.organization.roles import Role
+from customs_feedback.organization.scoping import staff_official
 from customs_feedback.organization.selectors import emails_of_role, official_email
 from customs_feedback.workdays import add_working_days, working_days_between
 from customs_feedback.workflow import record_event, record_note, transition
+from ratings.access import is_department_leadership, may_investigate
 from ratings.models import (
     APPEALABLE_CONCLUSIONS,
     INVESTIGATED_CONCLUSIONS,
@@ -32,7 +34,6 @@ from ratings.models import (
     Rating,
 )
 from ratings.record_selectors import appeal_deadline
-from ratings.selectors import is_department_leadership, may_investigate, staff_official
 from ratings.services.notices import (
     _admin_url,
     _tell_enterprise,

@@ -13,6 +13,7 @@ from customs_feedback.organization.models import Official
 from customs_feedback.organization.roles import Role
 from customs_feedback.organization.selectors import emails_of_role, official_email
 from customs_feedback.workflow import record_event, record_note, transition
+from ratings.access import may_decide_contest, may_reassign_case, may_verify_rating
 from ratings.models import (
     CaseDesk,
     CaseStatus,
@@ -27,11 +28,6 @@ from ratings.models import (
 )
 from ratings.record_selectors import contest_deadline
 from ratings.rollups import rating_counters, rollup_add
-from ratings.selectors import (
-    may_decide_contest,
-    may_reassign_case,
-    may_verify_rating,
-)
 from ratings.services.cases import ensure_filed_once_in_time, reopen_case
 from ratings.services.notices import _admin_url, _tell_enterprise, _tell_staff
 from ratings.transitions import CASE_ALLOWED, CONTEST_ALLOWED, RATING_ALLOWED, RATING_REINSTATE_ALLOWED
