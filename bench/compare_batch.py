@@ -100,39 +100,11 @@ def compare_import(args) -> None:
         def project(_index: int) -> dict:
             return import_command(PROJECT_ROOT, path)
 
+        before = None
         if BEFORE_ROOT:
-            print(f"before: {BEFORE_ROOT}; after: {PROJECT_ROOT}")
-            interleaved_three(args.rounds, reference, lambda _index: import_command(BEFORE_ROOT, path), project)
-        else:
-            interleaved(args.rounds, reference, project, higher_is_better=False)
-
-
-def interleaved_three(rounds: int, reference, before, after) -> None:
-    """COPY, the import before and the import after, each timed `rounds` times in a rotating order (after an
-    untimed warm-up of each); prints each round and the median ratios COPY / import (above 1: faster than COPY)."""
-    import statistics
-
-    sides = [("COPY", reference), ("before", before), ("after", after)]
-    for name, run in sides:
-        print(f"  warm-up   {name:<7} {run(rounds)['text']}", flush=True)
-    ratios: dict[str, list[float]] = {"before": [], "after": []}
-    for index in range(rounds):
-        order = sides[index % 3 :] + sides[: index % 3]
-        if index % 2:
-            order.reverse()
-        figures = {}
-        for name, run in order:
-            load = servers.load_average()
-            figures[name] = run(index)
-            print(f"  round {index + 1} {name:<7} {figures[name]['text']}  (load {load})", flush=True)
-        for name in ratios:
-            ratios[name].append(figures["COPY"]["value"] / figures[name]["value"])
-        print(f"  round {index + 1} ratio COPY/import: before {ratios['before'][-1]:.2f}, "
-              f"after {ratios['after'][-1]:.2f}", flush=True)  # fmt: skip
-    for name, values in ratios.items():
-        print(f"ratio COPY/import {name}: median {statistics.median(values):.2f} "
-              f"(rounds: {', '.join(f'{r:.2f}' for r in values)})")  # fmt: skip
-    print(f"load now {servers.load_average()}")
+            print(f"reference: COPY; before: {BEFORE_ROOT}; project: {PROJECT_ROOT}")
+            before = lambda _index: import_command(BEFORE_ROOT, path)  # noqa: E731
+        interleaved(args.rounds, reference, project, higher_is_better=False, before=before)
 
 
 def compare_stats(args) -> None:
