@@ -26,7 +26,8 @@ def enterprises(user, query: SearchQuery) -> list[SearchResult]:
     condition = Q(tax_code__startswith=prefix) if prefix else Q(name_folded__contains=query.folded)
     if not prefix:
         condition |= Q(name_en__icontains=query.text)
-    matching = Enterprise.objects.annotate(name_folded=Folded("name_vi")).filter(condition)
+    # Scoped before the cap, so the first matches are ones this user may see.
+    matching = for_user(user, Enterprise.objects.annotate(name_folded=Folded("name_vi")).filter(condition))
     if not prefix:
         # A name matches through the trigram indexes (partnerships 0007). Ordered by tax code directly,
         # PostgreSQL walked the tax-code index testing every name (0.4 s at 40,000 enterprises when few
@@ -34,7 +35,7 @@ def enterprises(user, query: SearchQuery) -> list[SearchResult]:
         # NAME_CANDIDATES matches are taken from the indexes and only those are sorted: a word that matches
         # more lists 20 of them and says there are more, which asks for a narrower query anyway.
         matching = Enterprise.objects.filter(pk__in=matching.order_by().values("pk")[:NAME_CANDIDATES])
-    found = for_user(user, matching).order_by("tax_code")[: RESULTS_PER_KIND + 1]
+    found = matching.order_by("tax_code")[: RESULTS_PER_KIND + 1]
     return [
         SearchResult(title=str(enterprise), url=admin_url(enterprise), detail=enterprise.address)
         for enterprise in found
@@ -53,12 +54,12 @@ def agreements(user, query: SearchQuery) -> list[SearchResult]:
         condition |= Q(enterprise__tax_code__startswith=prefix)
     elif not query.digits:
         condition |= Q(name_folded__contains=query.folded)
-    matching = Agreement.objects.annotate(name_folded=Folded("company_name")).filter(condition)
+    matching = for_user(user, Agreement.objects.annotate(name_folded=Folded("company_name")).filter(condition))
     if not prefix and not query.digits:
         # As for enterprises: the first NAME_CANDIDATES matches from the indexes, then only those sorted (a
         # common word otherwise walked every agreement by date, 1 s at 20,000).
         matching = Agreement.objects.filter(pk__in=matching.order_by().values("pk")[:NAME_CANDIDATES])
-    found = for_user(user, matching).select_related("enterprise").order_by("-signed_at")[: RESULTS_PER_KIND + 1]
+    found = matching.select_related("enterprise").order_by("-signed_at")[: RESULTS_PER_KIND + 1]
     return [
         SearchResult(
             title=str(agreement),

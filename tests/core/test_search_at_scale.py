@@ -72,3 +72,23 @@ def test_name_searches_can_use_the_trigram_indexes(require_postgresql, admin_use
             plans.append(queryset.order_by().explain())  # unordered: the model's ordering would walk its index
     assert "enterprise_name_vi_trgm" in plans[0]
     assert "agreement_company_name_trgm" in plans[1]
+
+
+@pytest.mark.django_db
+def test_the_cap_counts_only_matches_the_user_may_see(monkeypatch):
+    """A branch leader whose agreements come after many of other branches' still finds them."""
+    from customs_feedback.organization.roles import Role
+    from tests.factories import BranchFactory, agreement_text_publish, pending_review, staff_user
+
+    agreement_text_publish()
+    own_branch, other_branch = BranchFactory(), BranchFactory()
+    leader = staff_user(Role.BRANCH_LEADER, branch=own_branch)
+    for _ in range(3):
+        Enterprise.objects.filter(pk=pending_review().enterprise_id).update(branch=other_branch)
+    own = pending_review()
+    Enterprise.objects.filter(pk=own.enterprise_id).update(branch=own_branch)
+    monkeypatch.setattr(partnership_search, "NAME_CANDIDATES", 2)
+
+    found = partnership_search.agreements(leader, SearchQuery("dinh vu"))
+
+    assert [result.url for result in found] == [partnership_search.admin_url(own)]
