@@ -190,3 +190,74 @@ def test_a_file_unreadable_half_way_stores_nothing_and_leaves_the_connection_usa
         declarations_import(path=path)
 
     assert not Declaration.objects.exists()
+
+
+def test_rows_sharing_codes_are_each_resolved_and_each_refused_with_their_line(tmp_path, official):
+    """Codes resolve once per (branch, team, official) in an import: every row naming them still gets the answer."""
+    rows = [good(official, f"10700000010{n}", n) for n in range(3)]
+    rows.insert(1, good(official, "107000000201", 4).replace(official.code, "NOBODY"))
+    rows.append(good(official, "107000000202", 5).replace(official.code, "NOBODY"))
+    path = write_csv(tmp_path, official, rows)
+
+    with translation.override("en"):
+        result = declarations_import(path=path)
+
+    assert result.created == 3
+    unknown = {"official_code": ["Unknown official code NOBODY."]}
+    assert result.rejected == [(3, unknown), (6, unknown)]
+    assert Declaration.objects.filter(official=official).count() == 3
+
+
+def test_columns_in_another_order_or_extra_columns_import_the_same(tmp_path, official):
+    codes = f"{official.branch.code},{official.team.code},{official.code}"
+    path = tmp_path / "declarations.csv"
+    path.write_text(
+        "cleared_at,registered_at,number,tax_code,branch_code,team_code,official_code,note\n"
+        f"2026-10-01T15:00:00+07:00,2026-10-01T08:00:00+07:00,107000000301,{valid_tax_code(1)},{codes},x\n"
+        f",2026-10-01T08:00:00+07:00,107000000302,{valid_tax_code(2)},{codes}\n"  # the last column left out
+        f"2026-09-30T15:00:00+07:00,2026-10-01T08:00:00+07:00,107000000303,{valid_tax_code(3)},{codes},y\n",
+        encoding="utf-8",
+    )
+
+    result = declarations_import(path=path)
+
+    assert result.created == 2
+    assert [(line, list(errors)) for line, errors in result.rejected] == [(4, ["cleared_at"])]
+    assert Declaration.objects.get(number="107000000301").cleared_on.isoformat() == "2026-10-01"
+    assert Declaration.objects.get(number="107000000302").cleared_at is None
+
+
+def test_the_cyclic_collector_is_held_during_a_postgresql_import(tmp_path, official, monkeypatch, require_postgresql):
+    import gc
+
+    from ratings import importing
+
+    seen = []
+    clean = importing.clean_declaration_values
+    monkeypatch.setattr(
+        importing, "clean_declaration_values", lambda *a, **k: seen.append(gc.isenabled()) or clean(*a, **k)
+    )
+    path = write_csv(tmp_path, official, [good(official, "107000000401", 1), good(official, "107000000402", 2)])
+
+    declarations_import(path=path)
+
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
+def test_the_cyclic_collector_is_given_back_as_it_was():
+    import gc
+
+    from ratings.importing import _cyclic_gc_paused
+
+    with pytest.raises(RuntimeError), _cyclic_gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had it off still has it off
+    finally:
+        gc.enable()
