@@ -1,5 +1,6 @@
 import csv
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,32 @@ def test_the_cyclic_collector_is_given_back_as_it_was():
         assert not gc.isenabled()  # a caller that had it off still has it off
     finally:
         gc.enable()
+
+
+def test_a_crontab_job_is_the_crontab_celery_reads_and_pickles(settings):
+    import pickle
+
+    from celery.schedules import crontab, maybe_schedule
+
+    from customs_feedback.celery import app
+
+    schedule = maybe_schedule(settings.CELERY_BEAT_SCHEDULE["core-monthly-report"]["schedule"], app=app)
+
+    assert schedule == crontab(minute=0, hour=7, day_of_month="1-3")
+    assert type(pickle.loads(pickle.dumps(schedule))) is crontab  # noqa: S301 - beat's schedule file, our own bytes
+
+
+def test_a_command_starts_without_celery_or_drf():
+    """Commands such as import_declarations load the apps but neither Celery nor DRF (with requests and urllib3):
+    a tenth of a second each of every start. The first task queued or API error answered imports them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, django; django.setup(); "
+        "print(sorted({'celery', 'kombu', 'rest_framework.views', 'requests'} & set(sys.modules)))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "customs_feedback.settings", "DJANGO_DEBUG": "1"}
+    output = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+
+    assert output.strip() == "[]"
