@@ -125,39 +125,51 @@ def _clean_plain(
         number, raw_tax_code, branch_code, team_code, official_code, registered, cleared = values
         if cleared is None:
             cleared = ""
-        if (
-            len(number) != 12
-            or not DECLARATION_NUMBER.match(number)
-            or not (branch_code and team_code and official_code)
-            or branch_code.strip() != branch_code
-            or team_code.strip() != team_code
-            or official_code.strip() != official_code
-            or registered.strip() != registered
-            or cleared.strip() != cleared
-            or len(registered) < 16
-            or registered[4] != "-"
-            or registered[10] not in "T "
-        ):
+        if not _plain_texts(number, branch_code, team_code, official_code, registered, cleared):
             return None
         tax_code = tax_codes.get(raw_tax_code)
         if tax_code is None and raw_tax_code.strip() == raw_tax_code:
             tax_code = tax_codes[raw_tax_code] = _normalized_tax_code(raw_tax_code)
-        if tax_code.__class__ is not str:
-            return None
-        registered_at = _fromisoformat(registered)
-        if registered_at.tzinfo is None or registered_at > latest:
-            return None
-        if cleared == "":
-            cleared_at = None
-        elif len(cleared) < 16 or cleared[4] != "-" or cleared[10] not in "T ":
-            return None
-        else:
-            cleared_at = _fromisoformat(cleared)
-            if cleared_at.tzinfo is None or cleared_at > latest or cleared_at < registered_at:
-                return None
+        moments = _plain_moments(registered, cleared, latest)
     except (TypeError, ValueError, AttributeError):  # not seven strings, or not a moment in full ISO form
         return None
-    return CleanDeclaration(number, tax_code, branch_code, team_code, official_code, registered_at, cleared_at)
+    if tax_code.__class__ is not str or moments is None:
+        return None
+    return CleanDeclaration(number, tax_code, branch_code, team_code, official_code, *moments)
+
+
+def _plain_texts(
+    number: str, branch_code: str, team_code: str, official_code: str, registered: str, cleared: str
+) -> bool:
+    """A valid number, the codes given, no text with surrounding spaces, the registration in the full ISO form."""
+    return (
+        len(number) == 12
+        and DECLARATION_NUMBER.match(number) is not None
+        and bool(branch_code and team_code and official_code)
+        and branch_code.strip() == branch_code
+        and team_code.strip() == team_code
+        and official_code.strip() == official_code
+        and registered.strip() == registered
+        and cleared.strip() == cleared
+        and len(registered) >= 16
+        and registered[4] == "-"
+        and registered[10] in "T "
+    )
+
+
+def _plain_moments(registered: str, cleared: str, latest: datetime) -> tuple[datetime, datetime | None] | None:
+    """Both moments with their offsets, in order and at or before `latest`; None when either is anything else."""
+    registered_at = _fromisoformat(registered)
+    if registered_at.tzinfo is None or registered_at > latest:
+        return None
+    if cleared == "":
+        return registered_at, None
+    if len(cleared) < 16 or cleared[4] != "-" or cleared[10] not in "T ":
+        return None
+    cleared_at = _fromisoformat(cleared)
+    if cleared_at.tzinfo is None or cleared_at > latest or cleared_at < registered_at:
+        return None
+    return registered_at, cleared_at
 
 
 def _clean_full(
