@@ -125,6 +125,17 @@ _WRITTEN = list(COPY_COLUMNS)[:8]  # the columns a row brings (created_at and up
 _AGAIN_TYPES = ["int4", *[COPY_COLUMNS[column] for column in _WRITTEN]]  # the temporary table: line, then the row
 
 
+@dataclass
+class _Chunk:
+    """Rows of the file on their way to the table: those COPY writes (with their lines), those repeating a
+    number the file gave before, and those whose enterprise id is still their tax code."""
+
+    lines: list[int] = field(default_factory=list)
+    records: list[list] = field(default_factory=list)  # in COPY_COLUMNS order
+    again: list[tuple[int, list]] = field(default_factory=list)  # (line, record)
+    unresolved: list[list] = field(default_factory=list)
+
+
 class _PostgresImport:
     """Check every row in Python with the API's own row-cleaning and code resolution, then write it once.
 
@@ -195,20 +206,20 @@ class _PostgresImport:
         self.result.rejected.sort(key=lambda item: item[0])
         return self.result
 
-    def _chunks(self) -> Iterator[list[list]]:
-        """The file's accepted rows by chunk, each already in COPY_COLUMNS order but for its tax code in place of
-        the enterprise id (known once the chunk's new enterprises are stored), with its line in front."""
+    def _chunks(self) -> Iterator[_Chunk]:
+        """The file's accepted rows by chunk, each in COPY_COLUMNS order; a row whose enterprise is not stored yet
+        carries its tax code in the enterprise's place until the chunk's new enterprises are (see _start)."""
         reader = csv.reader(self.handle)
         header = next(reader, None) or []
         _check_header(header)
         index = [header.index(name) for name in DECLARATION_FIELDS]
         in_order = index == list(range(len(DECLARATION_FIELDS)))  # the usual header: no per-row reordering
         tax_codes, resolve, rejected = self.tax_codes, self.lookups.resolve, self.result.rejected
-        zone, now, days = self.zone, self.now, self.days
+        zone, now, days, enterprises, seen = self.zone, self.now, self.days, self.enterprises, self.seen
         # Feeds repeat the same few thousand (branch, team, official) codes: each triple resolves once per import.
         resolved: dict[tuple[str, str, str], tuple[int, int, int] | dict] = {}
         latest = not_after()
-        chunk: list[list] = []
+        chunk = _Chunk()
         for line, fields in enumerate(reader, start=2):
             if not in_order or len(fields) != 7:
                 fields = [fields[i] if i < len(fields) else "" for i in index]
@@ -227,36 +238,45 @@ class _PostgresImport:
             if cleared_at is not None:
                 cleared_on = cleared_at.astimezone(zone).date()
                 days.add(cleared_on)
-            chunk.append([line, row.number, row.tax_code, *ids, row.registered_at, cleared_at, cleared_on, now, now])
-            if len(chunk) >= _CHUNK:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
-
-    def _start(self, cursor, chunk: list[list]) -> tuple[ExitStack, dict, list[tuple]]:
-        """Set aside the rows repeating a number of the file, and open the COPY of the others into the table
-        inside a savepoint (a writer thread sends the rows while the caller goes on)."""
-        from psycopg.copy import QueuedLibpqWriter
-
-        missing = {record[2] for record in chunk} - self.enterprises.keys()
-        if missing:
-            self.enterprises.update(ensure_enterprises(missing))
-        enterprises, seen, repeated = self.enterprises, self.seen, self.repeated
-        new: dict[str, tuple] = {}  # number: (line, the row in COPY_COLUMNS order)
-        again: list[tuple] = []  # (line, the row in _WRITTEN order)
-        for record in chunk:
-            line, number = record[0], record[1]
-            record[2] = enterprises[record[2]]
-            if number in seen:
-                repeated.add(number)
-                again.append((line, *record[1:9]))
+            number, enterprise = row.number, enterprises.get(row.tax_code)
+            record = [
+                number,
+                row.tax_code if enterprise is None else enterprise,
+                *ids,
+                row.registered_at,
+                cleared_at,
+                cleared_on,
+                now,
+                now,
+            ]
+            if enterprise is None:
+                chunk.unresolved.append(record)
+            if number in seen:  # a number the file gave before: applied by the upsert, the last row winning
+                self.repeated.add(number)
+                chunk.again.append((line, record))
             else:
                 seen.add(number)
-                new[number] = (line, record[1:])
+                chunk.lines.append(line)
+                chunk.records.append(record)
+            if len(chunk.lines) + len(chunk.again) >= _CHUNK:
+                yield chunk
+                chunk = _Chunk()
+        if chunk.lines or chunk.again:
+            yield chunk
+
+    def _start(self, cursor, chunk: _Chunk) -> tuple[ExitStack, _Chunk]:
+        """Store the chunk's new enterprises, then open the COPY of its rows into the table inside a savepoint
+        (a writer thread sends the rows while the caller goes on)."""
+        from psycopg.copy import QueuedLibpqWriter
+
+        if chunk.unresolved:
+            enterprises = self.enterprises
+            enterprises.update(ensure_enterprises({record[1] for record in chunk.unresolved} - enterprises.keys()))
+            for record in chunk.unresolved:
+                record[1] = enterprises[record[1]]
         table = Declaration._meta.db_table
         stack = ExitStack()
-        if new:
+        if chunk.records:
             cursor.execute(f"SAVEPOINT {_SAVEPOINT}")
             copy = stack.enter_context(
                 cursor.copy(
@@ -265,27 +285,28 @@ class _PostgresImport:
                 )
             )
             copy.set_types(list(COPY_COLUMNS.values()))
-            for _line, record in new.values():
+            for record in chunk.records:
                 copy.write_row(record)
-        self.progress(len(chunk))
-        return stack, new, again
+        self.progress(len(chunk.lines) + len(chunk.again))
+        return stack, chunk
 
-    def _finish(self, cursor, stack: ExitStack, new: dict, again: list[tuple]) -> None:
+    def _finish(self, cursor, stack: ExitStack, chunk: _Chunk) -> None:
         """Close a chunk's COPY. Should one of its numbers be stored already (a re-import, an update, or the API
         meanwhile), the chunk is rolled back to its savepoint and goes through the upsert with the chunk's
         other rows: no query per chunk looks for stored numbers first, so a first import pays nothing for
         updates it does not have."""
         import psycopg
 
-        if new:
+        again = [(line, *record[:8]) for line, record in chunk.again]
+        if chunk.records:
             try:
                 stack.close()
                 cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
-                self.copied.update(new)
+                self.copied.update(record[0] for record in chunk.records)
             except psycopg.errors.UniqueViolation:
                 cursor.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
                 cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
-                again += [(line, *record[:8]) for line, record in new.values()]
+                again += [(line, *record[:8]) for line, record in zip(chunk.lines, chunk.records, strict=True)]
         if again:
             again.sort()
             self._copy(cursor, _TEMP, None, _AGAIN_TYPES, again)
