@@ -291,3 +291,20 @@ def test_a_command_starts_without_celery_or_drf():
     output = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
 
     assert output.strip() == "[]"
+
+
+def test_ensuring_enterprises_reads_back_only_the_codes_stored_before(require_postgresql, django_assert_num_queries):
+    from ratings.services.declarations_bulk import ensure_enterprises
+    from tests.factories import EnterpriseFactory
+
+    stored = EnterpriseFactory(tax_code=valid_tax_code(500))
+    new_codes = {valid_tax_code(501), valid_tax_code(502)}
+
+    with django_assert_num_queries(1):  # all new: the INSERT's RETURNING gives every id
+        created = ensure_enterprises(new_codes)
+    with django_assert_num_queries(2):
+        mixed = ensure_enterprises({stored.tax_code, valid_tax_code(503), *new_codes})
+
+    assert created == dict(Enterprise.objects.filter(tax_code__in=new_codes).values_list("tax_code", "pk"))
+    assert mixed == {**created, stored.tax_code: stored.pk, valid_tax_code(503): mixed[valid_tax_code(503)]}
+    assert Enterprise.objects.get(pk=mixed[valid_tax_code(503)]).tax_code == valid_tax_code(503)
