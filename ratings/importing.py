@@ -221,6 +221,8 @@ class _PostgresImport:
         latest = not_after()
         chunk = _Chunk()
         for line, fields in enumerate(reader, start=2):
+            if not line & 1023:
+                self._pump()
             if not in_order or len(fields) != 7:
                 fields = [fields[i] if i < len(fields) else "" for i in index]
             row, errors = clean_declaration_values(fields, tax_codes, latest=latest)
@@ -266,8 +268,8 @@ class _PostgresImport:
 
     def _start(self, cursor, chunk: _Chunk) -> tuple[ExitStack, _Chunk]:
         """Store the chunk's new enterprises, then open the COPY of its rows into the table inside a savepoint
-        (a writer thread sends the rows while the caller goes on)."""
-        from psycopg.copy import QueuedLibpqWriter
+        (libpq sends the rows as the socket takes them while the caller goes on; see _pump)."""
+        from psycopg.copy import LibpqWriter
 
         if chunk.unresolved:
             enterprises = self.enterprises
@@ -281,7 +283,8 @@ class _PostgresImport:
             copy = stack.enter_context(
                 cursor.copy(
                     f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN (FORMAT BINARY)",
-                    writer=QueuedLibpqWriter(cursor),
+                    # No writer thread: it needed the GIL for every 32 kB block, which the checking thread held.
+                    writer=LibpqWriter(cursor),
                 )
             )
             copy.set_types(list(COPY_COLUMNS.values()))
@@ -289,6 +292,11 @@ class _PostgresImport:
                 copy.write_row(record)
         self.progress(len(chunk.lines) + len(chunk.again))
         return stack, chunk
+
+    def _pump(self) -> None:
+        """Hand the server more of the open COPY's rows if libpq still holds some (the socket was full when they
+        were written): a non-blocking flush, so the server is never left idle while the next chunk is checked."""
+        connection.connection.pgconn.flush()
 
     def _finish(self, cursor, stack: ExitStack, chunk: _Chunk) -> None:
         """Close a chunk's COPY. Should one of its numbers be stored already (a re-import, an update, or the API
