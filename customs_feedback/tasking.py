@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from celery.result import AsyncResult
+if TYPE_CHECKING:  # Celery itself is imported on the first enqueue, not by every process that loads a service
+    from celery.result import AsyncResult
 
 
 def enqueue(name: str, *args: Any, **options: Any) -> AsyncResult:

@@ -5,10 +5,11 @@ through the batch service elsewhere. Backfills send no invitations (the declarat
 from __future__ import annotations
 
 import csv
+import gc
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from ratings.models import Declaration
 from ratings.rollups import rollup_rebuild
-from ratings.services.declaration_rows import DECLARATION_FIELDS, CleanDeclaration, clean_declaration_values, not_after
+from ratings.services.declaration_rows import DECLARATION_FIELDS, clean_declaration_values, not_after
 from ratings.services.declarations import code_lookups, declarations_upsert
 from ratings.services.declarations_bulk import ensure_enterprises
 
@@ -81,7 +82,26 @@ def _import_portable(handle: TextIO, progress: Progress, chunk_size: int) -> Imp
 
 
 def _import_postgresql(handle: TextIO, progress: Progress) -> ImportResult:
-    return _PostgresImport(handle, progress).run()
+    with _cyclic_gc_paused():
+        return _PostgresImport(handle, progress).run()
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector for the length of an import, then give it back as it was.
+
+    An import keeps a chunk's rows and every accepted number alive while it allocates several objects a
+    row, so the collector ran its full passes over them again and again: a quarter of the import's Python
+    time in the profile (see bench/RESULTS.md, fourth pass). The rows form no reference cycles; what they
+    free, reference counting frees at once, and anything cyclic left is collected when the collector is back.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _TEMP = "ratings_import_declaration"
@@ -103,7 +123,17 @@ COPY_COLUMNS = {
 }
 _WRITTEN = list(COPY_COLUMNS)[:8]  # the columns a row brings (created_at and updated_at are the import's)
 _AGAIN_TYPES = ["int4", *[COPY_COLUMNS[column] for column in _WRITTEN]]  # the temporary table: line, then the row
-Checked = tuple[int, CleanDeclaration, tuple[int, int, int]]  # line, row, (branch, team, official) ids
+
+
+@dataclass
+class _Chunk:
+    """Rows of the file on their way to the table: those COPY writes (with their lines), those repeating a
+    number the file gave before, and those whose enterprise id is still their tax code."""
+
+    lines: list[int] = field(default_factory=list)
+    records: list[list] = field(default_factory=list)  # in COPY_COLUMNS order
+    again: list[tuple[int, list]] = field(default_factory=list)  # (line, record)
+    unresolved: list[list] = field(default_factory=list)
 
 
 class _PostgresImport:
@@ -126,7 +156,7 @@ class _PostgresImport:
         self.copied: set[str] = set()  # those written by COPY
         self.repeated: set[str] = set()  # numbers that came more than once
         self.again = 0  # rows in the temporary table
-        self.days: list[date] = []
+        self.days: set[date] = set()  # the days of the clearances the import stored or replaced
         self.clock = time.perf_counter()
 
     def mark(self, phase: str) -> None:
@@ -176,95 +206,115 @@ class _PostgresImport:
         self.result.rejected.sort(key=lambda item: item[0])
         return self.result
 
-    def _chunks(self) -> Iterator[list[Checked]]:
+    def _chunks(self) -> Iterator[_Chunk]:
+        """The file's accepted rows by chunk, each in COPY_COLUMNS order; a row whose enterprise is not stored yet
+        carries its tax code in the enterprise's place until the chunk's new enterprises are (see _start)."""
         reader = csv.reader(self.handle)
         header = next(reader, None) or []
         _check_header(header)
         index = [header.index(name) for name in DECLARATION_FIELDS]
-        width = max(index) + 1
         in_order = index == list(range(len(DECLARATION_FIELDS)))  # the usual header: no per-row reordering
         tax_codes, resolve, rejected = self.tax_codes, self.lookups.resolve, self.result.rejected
+        zone, now, days, enterprises, seen = self.zone, self.now, self.days, self.enterprises, self.seen
+        # Feeds repeat the same few thousand (branch, team, official) codes: each triple resolves once per import.
+        resolved: dict[tuple[str, str, str], tuple[int, int, int] | dict] = {}
         latest = not_after()
-        chunk: list[Checked] = []
+        chunk = _Chunk()
         for line, fields in enumerate(reader, start=2):
-            if len(fields) < width:
-                fields = fields + [""] * (width - len(fields))
-            row, errors = clean_declaration_values(
-                fields if in_order else [fields[i] for i in index], tax_codes, latest=latest
-            )
+            if not line & 1023:
+                self._pump()
+            if not in_order or len(fields) != 7:
+                fields = [fields[i] if i < len(fields) else "" for i in index]
+            row, errors = clean_declaration_values(fields, tax_codes, latest=latest)
             if row is None:
                 rejected.append((line, errors))
                 continue
-            ids = resolve(row)
-            if isinstance(ids, dict):
+            codes = (row.branch_code, row.team_code, row.official_code)
+            ids = resolved.get(codes)
+            if ids is None:
+                ids = resolved[codes] = resolve(row)
+            if ids.__class__ is dict:
                 rejected.append((line, ids))
                 continue
-            chunk.append((line, row, ids))
-            if len(chunk) >= _CHUNK:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
-
-    def _start(self, cursor, chunk: list[Checked]) -> tuple[ExitStack, dict, list[tuple]]:
-        """Set aside the rows repeating a number of the file, and open the COPY of the others into the table
-        inside a savepoint (a writer thread sends the rows while the caller goes on)."""
-        from psycopg.copy import QueuedLibpqWriter
-
-        missing = {row.tax_code for _line, row, _ids in chunk} - self.enterprises.keys()
-        if missing:
-            self.enterprises.update(ensure_enterprises(missing))
-        enterprises, zone, seen, repeated, now = self.enterprises, self.zone, self.seen, self.repeated, self.now
-        new: dict[str, tuple] = {}  # number: (line, the row in COPY_COLUMNS order)
-        again: list[tuple] = []  # (line, the row in _WRITTEN order)
-        days = set()
-        for line, row, (branch_id, team_id, official_id) in chunk:
-            number, cleared_at, cleared_on = row.number, row.cleared_at, None
+            cleared_at, cleared_on = row.cleared_at, None
             if cleared_at is not None:
                 cleared_on = cleared_at.astimezone(zone).date()
                 days.add(cleared_on)
-            record = (number, enterprises[row.tax_code], branch_id, team_id, official_id,
-                      row.registered_at, cleared_at, cleared_on, now, now)  # fmt: skip
-            if number in seen:
-                repeated.add(number)
-                again.append((line, *record[:8]))
+            number, enterprise = row.number, enterprises.get(row.tax_code)
+            record = [
+                number,
+                row.tax_code if enterprise is None else enterprise,
+                *ids,
+                row.registered_at,
+                cleared_at,
+                cleared_on,
+                now,
+                now,
+            ]
+            if enterprise is None:
+                chunk.unresolved.append(record)
+            if number in seen:  # a number the file gave before: applied by the upsert, the last row winning
+                self.repeated.add(number)
+                chunk.again.append((line, record))
             else:
                 seen.add(number)
-                new[number] = (line, record)
-        if days:
-            self.days += [min(days), max(days)]
+                chunk.lines.append(line)
+                chunk.records.append(record)
+            if len(chunk.lines) + len(chunk.again) >= _CHUNK:
+                yield chunk
+                chunk = _Chunk()
+        if chunk.lines or chunk.again:
+            yield chunk
+
+    def _start(self, cursor, chunk: _Chunk) -> tuple[ExitStack, _Chunk]:
+        """Store the chunk's new enterprises, then open the COPY of its rows into the table inside a savepoint
+        (libpq sends the rows as the socket takes them while the caller goes on; see _pump)."""
+        from psycopg.copy import LibpqWriter
+
+        if chunk.unresolved:
+            enterprises = self.enterprises
+            enterprises.update(ensure_enterprises({record[1] for record in chunk.unresolved} - enterprises.keys()))
+            for record in chunk.unresolved:
+                record[1] = enterprises[record[1]]
         table = Declaration._meta.db_table
         stack = ExitStack()
-        if new:
+        if chunk.records:
             cursor.execute(f"SAVEPOINT {_SAVEPOINT}")
             copy = stack.enter_context(
                 cursor.copy(
                     f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN (FORMAT BINARY)",
-                    writer=QueuedLibpqWriter(cursor),
+                    # No writer thread: it needed the GIL for every 32 kB block, which the checking thread held.
+                    writer=LibpqWriter(cursor),
                 )
             )
             copy.set_types(list(COPY_COLUMNS.values()))
-            for _line, record in new.values():
+            for record in chunk.records:
                 copy.write_row(record)
-        self.progress(len(chunk))
-        return stack, new, again
+        self.progress(len(chunk.lines) + len(chunk.again))
+        return stack, chunk
 
-    def _finish(self, cursor, stack: ExitStack, new: dict, again: list[tuple]) -> None:
+    def _pump(self) -> None:
+        """Hand the server more of the open COPY's rows if libpq still holds some (the socket was full when they
+        were written): a non-blocking flush, so the server is never left idle while the next chunk is checked."""
+        connection.connection.pgconn.flush()
+
+    def _finish(self, cursor, stack: ExitStack, chunk: _Chunk) -> None:
         """Close a chunk's COPY. Should one of its numbers be stored already (a re-import, an update, or the API
         meanwhile), the chunk is rolled back to its savepoint and goes through the upsert with the chunk's
         other rows: no query per chunk looks for stored numbers first, so a first import pays nothing for
         updates it does not have."""
         import psycopg
 
-        if new:
+        again = [(line, *record[:8]) for line, record in chunk.again]
+        if chunk.records:
             try:
                 stack.close()
                 cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
-                self.copied.update(new)
+                self.copied.update(record[0] for record in chunk.records)
             except psycopg.errors.UniqueViolation:
                 cursor.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
                 cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
-                again += [(line, *record[:8]) for line, record in new.values()]
+                again += [(line, *record[:8]) for line, record in zip(chunk.lines, chunk.records, strict=True)]
         if again:
             again.sort()
             self._copy(cursor, _TEMP, None, _AGAIN_TYPES, again)
@@ -285,7 +335,7 @@ class _PostgresImport:
             f"SELECT min(x.cleared_on), max(x.cleared_on) FROM {table} x "  # noqa: S608 - fixed names
             f"WHERE x.number IN (SELECT number FROM {_TEMP})"
         )
-        self.days += [day for day in cursor.fetchone() if day is not None]  # the days updated rows leave
+        self.days.update(day for day in cursor.fetchone() if day is not None)  # the days updated rows leave
         updates = ", ".join(f"{column} = excluded.{column}" for column in [*_WRITTEN[1:], "updated_at"])
         cursor.execute(
             f"WITH upserted AS ("  # noqa: S608 - fixed names

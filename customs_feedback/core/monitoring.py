@@ -5,12 +5,10 @@ from __future__ import annotations
 import time
 import uuid
 
-from celery.schedules import maybe_schedule
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.utils import timezone
-from kombu.exceptions import ChannelError
 
 from customs_feedback.core.health import DEGRADED, FAILING, OK, Check, by_age, component_check
 from customs_feedback.core.metrics import gauge
@@ -71,6 +69,8 @@ def worker_heartbeat_check() -> Check:
 @component_check("periodic_job")
 def periodic_jobs_check() -> dict[str, Check]:
     """One entry per job of CELERY_BEAT_SCHEDULE: when it last ran, whether that run succeeded, how late it is."""
+    from celery.schedules import maybe_schedule  # Celery on the first check, not in every process at start-up
+
     from customs_feedback.celery import app
 
     runs = {beat.component: beat for beat in Heartbeat.objects.filter(component__startswith=JOB_COMPONENT_PREFIX)}
@@ -104,6 +104,8 @@ def worker_heartbeat_age() -> float | None:
 @gauge("celery_queue_length", "Tasks waiting in the Celery queue (not yet taken by a worker).")
 def celery_queue_length() -> int | None:
     """None in the embedded mode, which has no queue."""
+    from kombu.exceptions import ChannelError
+
     from customs_feedback.celery import app
 
     if app.conf.task_always_eager:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 
-from celery.schedules import crontab
+from django.utils.functional import SimpleLazyObject
 
 from customs_feedback.settings.base import TIME_ZONE
 from customs_feedback.settings.environment import _read, env
@@ -47,6 +47,20 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_DB_REUSE_MAX = sys.maxsize
 # Monitoring events cost three extra broker writes per task; enable them when watching (celery -E).
 CELERY_WORKER_SEND_TASK_EVENTS = False
+
+
+def crontab(**fields: str | int) -> SimpleLazyObject:
+    """celery.schedules.crontab(**fields), built when Celery first reads it: importing Celery (and kombu with
+    it) here cost every process loading the settings about a tenth of a second of start-up, commands included.
+    It pickles (beat's schedule file) and compares as the crontab itself."""
+
+    def build():
+        from celery.schedules import crontab
+
+        return crontab(**fields)
+
+    return SimpleLazyObject(build)
+
 
 # Every periodic job, by app (beat in production; `manage.py run_periodic_jobs` when embedded).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {

@@ -38,7 +38,8 @@ def _ensure_enterprises_portable(wanted: set[str]) -> dict[str, int]:
 
 
 def _ensure_enterprises_postgresql(codes: list[str]) -> dict[str, int]:
-    """One INSERT … SELECT FROM unnest(codes) ON CONFLICT DO NOTHING, one SELECT: no model instance per code.
+    """One INSERT … SELECT FROM unnest(codes) ON CONFLICT DO NOTHING RETURNING the new ids, and one SELECT for the
+    codes stored before (none when all are new, as in a first import): no model instance per code.
 
     Every other column gets the model field's own default (converted as the ORM would save it), so a field
     added to Enterprise later is filled here too; a field without a default makes this fail loudly.
@@ -51,14 +52,18 @@ def _ensure_enterprises_postgresql(codes: list[str]) -> dict[str, int]:
     casts = [field.cast_db_type(connection) for field in fields]
     if None in casts:
         raise TypeError("Every Enterprise column needs a database type to be filled by the bulk insert.")
-    _pg_binary(
+    created = _pg_binary(
         f"INSERT INTO {Enterprise._meta.db_table} (tax_code, {columns}) "  # noqa: S608 - names from the model
         f"SELECT code, {', '.join(f'%s::{cast}' for cast in casts)} "
         "FROM unnest(%b::text[]) code "
-        "ON CONFLICT (tax_code) DO NOTHING",
+        "ON CONFLICT (tax_code) DO NOTHING RETURNING tax_code, id",
         [*params, codes],
     )
-    return _ids_by_key(Enterprise, "tax_code", set(codes))
+    known = dict(created)
+    stored_before = set(codes) - known.keys()
+    if stored_before:
+        known.update(_ids_by_key(Enterprise, "tax_code", stored_before))
+    return known
 
 
 def _pg_binary(sql: str, params: list) -> list[tuple]:

@@ -1,5 +1,6 @@
 import csv
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,120 @@ def test_a_file_unreadable_half_way_stores_nothing_and_leaves_the_connection_usa
         declarations_import(path=path)
 
     assert not Declaration.objects.exists()
+
+
+def test_rows_sharing_codes_are_each_resolved_and_each_refused_with_their_line(tmp_path, official):
+    """Codes resolve once per (branch, team, official) in an import: every row naming them still gets the answer."""
+    rows = [good(official, f"10700000010{n}", n) for n in range(3)]
+    rows.insert(1, good(official, "107000000201", 4).replace(official.code, "NOBODY"))
+    rows.append(good(official, "107000000202", 5).replace(official.code, "NOBODY"))
+    path = write_csv(tmp_path, official, rows)
+
+    with translation.override("en"):
+        result = declarations_import(path=path)
+
+    assert result.created == 3
+    unknown = {"official_code": ["Unknown official code NOBODY."]}
+    assert result.rejected == [(3, unknown), (6, unknown)]
+    assert Declaration.objects.filter(official=official).count() == 3
+
+
+def test_columns_in_another_order_or_extra_columns_import_the_same(tmp_path, official):
+    codes = f"{official.branch.code},{official.team.code},{official.code}"
+    path = tmp_path / "declarations.csv"
+    path.write_text(
+        "cleared_at,registered_at,number,tax_code,branch_code,team_code,official_code,note\n"
+        f"2026-10-01T15:00:00+07:00,2026-10-01T08:00:00+07:00,107000000301,{valid_tax_code(1)},{codes},x\n"
+        f",2026-10-01T08:00:00+07:00,107000000302,{valid_tax_code(2)},{codes}\n"  # the last column left out
+        f"2026-09-30T15:00:00+07:00,2026-10-01T08:00:00+07:00,107000000303,{valid_tax_code(3)},{codes},y\n",
+        encoding="utf-8",
+    )
+
+    result = declarations_import(path=path)
+
+    assert result.created == 2
+    assert [(line, list(errors)) for line, errors in result.rejected] == [(4, ["cleared_at"])]
+    assert Declaration.objects.get(number="107000000301").cleared_on.isoformat() == "2026-10-01"
+    assert Declaration.objects.get(number="107000000302").cleared_at is None
+
+
+def test_the_cyclic_collector_is_held_during_a_postgresql_import(tmp_path, official, monkeypatch, require_postgresql):
+    import gc
+
+    from ratings import importing
+
+    seen = []
+    clean = importing.clean_declaration_values
+    monkeypatch.setattr(
+        importing, "clean_declaration_values", lambda *a, **k: seen.append(gc.isenabled()) or clean(*a, **k)
+    )
+    path = write_csv(tmp_path, official, [good(official, "107000000401", 1), good(official, "107000000402", 2)])
+
+    declarations_import(path=path)
+
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
+def test_the_cyclic_collector_is_given_back_as_it_was():
+    import gc
+
+    from ratings.importing import _cyclic_gc_paused
+
+    with pytest.raises(RuntimeError), _cyclic_gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had it off still has it off
+    finally:
+        gc.enable()
+
+
+def test_a_crontab_job_is_the_crontab_celery_reads_and_pickles(settings):
+    import pickle
+
+    from celery.schedules import crontab, maybe_schedule
+
+    from customs_feedback.celery import app
+
+    schedule = maybe_schedule(settings.CELERY_BEAT_SCHEDULE["core-monthly-report"]["schedule"], app=app)
+
+    assert schedule == crontab(minute=0, hour=7, day_of_month="1-3")
+    assert type(pickle.loads(pickle.dumps(schedule))) is crontab  # noqa: S301 - beat's schedule file, our own bytes
+
+
+def test_a_command_starts_without_celery_or_drf():
+    """Commands such as import_declarations load the apps but neither Celery nor DRF (with requests and urllib3):
+    a tenth of a second each of every start. The first task queued or API error answered imports them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, django; django.setup(); "
+        "print(sorted({'celery', 'kombu', 'rest_framework.views', 'requests'} & set(sys.modules)))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "customs_feedback.settings", "DJANGO_DEBUG": "1"}
+    output = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+
+    assert output.strip() == "[]"
+
+
+def test_ensuring_enterprises_reads_back_only_the_codes_stored_before(require_postgresql, django_assert_num_queries):
+    from ratings.services.declarations_bulk import ensure_enterprises
+    from tests.factories import EnterpriseFactory
+
+    stored = EnterpriseFactory(tax_code=valid_tax_code(500))
+    new_codes = {valid_tax_code(501), valid_tax_code(502)}
+
+    with django_assert_num_queries(1):  # all new: the INSERT's RETURNING gives every id
+        created = ensure_enterprises(new_codes)
+    with django_assert_num_queries(2):
+        mixed = ensure_enterprises({stored.tax_code, valid_tax_code(503), *new_codes})
+
+    assert created == dict(Enterprise.objects.filter(tax_code__in=new_codes).values_list("tax_code", "pk"))
+    assert mixed == {**created, stored.tax_code: stored.pk, valid_tax_code(503): mixed[valid_tax_code(503)]}
+    assert Enterprise.objects.get(pk=mixed[valid_tax_code(503)]).tax_code == valid_tax_code(503)
