@@ -13,13 +13,12 @@ from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from customs_feedback.api_views import InputApi
 from customs_feedback.openapi import API_CLIENT_WRITE, FIELD_ERRORS, error_responses
 from customs_feedback.serializers import InputSerializer
-from customs_feedback.throttling import ResilientThrottleMixin
+from customs_feedback.throttling import ResilientThrottleMixin, WindowCountThrottle
 from ratings.filters import RatingStatsFilterSet
 from ratings.models import ApiClient, ApiScope
 from ratings.selectors import SignInRequired, stats_for_caller
@@ -90,10 +89,11 @@ class RatingsScope(HasScope):
     scope = ApiScope.RATINGS
 
 
-class ApiClientThrottle(ResilientThrottleMixin, SimpleRateThrottle):
-    """A request budget per API client (THROTTLE_API_CLIENT)."""
+class ApiClientThrottle(ResilientThrottleMixin, WindowCountThrottle):
+    """A request budget per API client (THROTTLE_API_CLIENT), counted in O(1) whatever the budget."""
 
     scope = "api_client"
+    cache_format = "throttle_window_%(scope)s_%(ident)s"  # not DRF's key: its entries hold a list of times
 
     def get_cache_key(self, request, view):
         if not isinstance(request.auth, ApiClient):
