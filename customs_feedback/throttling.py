@@ -74,6 +74,58 @@ def _incr(store, key: str, window_seconds: int) -> int:
         return 1
 
 
+class WindowCountThrottle(throttling.SimpleRateThrottle):
+    """DRF's rate throttle, counting in two fixed windows instead of a list of request times.
+
+    DRF's SimpleRateThrottle stores the time of every request of the last period under one cache key and reads,
+    trims and writes that whole list on every request: at a budget of 100,000 an hour, a busy client's requests
+    each unpickled and pickled a list of tens of thousands of floats (and sent it to Redis and back). Here the
+    entry is `(window, count in that window, count in the window before)`, the same two cache calls (get, set),
+    and the request is allowed while `count + previous count × the share of the previous window still inside
+    the sliding period` (rounded up) is below the budget: a sliding window, estimated as requests spread evenly
+    over the previous window. As with DRF's, refused requests are not counted.
+    """
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        current = previous = 0
+        stored = self.cache.get(self.key)
+        if stored is not None:
+            stored_window, count, earlier = stored
+            if stored_window == window:
+                current, previous = count, earlier
+            elif stored_window == window - 1:
+                previous = count
+        self.counts = (window, current, previous)
+        if current + math.ceil(previous * self._previous_share(self.now)) >= self.num_requests:
+            return self.throttle_failure()
+        self.cache.set(self.key, (window, current + 1, previous), 2 * self.duration)
+        return True
+
+    def _previous_share(self, at: float) -> float:
+        """The share of the previous window that the period ending at `at` still covers."""
+        return max(0.0, 1.0 - (at / self.duration - self.counts[0]))
+
+    def wait(self) -> float | None:
+        """Seconds until a request would be allowed again, if no other request comes in."""
+        window, current, previous = self.counts
+        if self.num_requests <= 0:
+            return None
+        if current < self.num_requests and previous:
+            # The previous window's share shrinks during this one: wait until it leaves room for one request.
+            share = (self.num_requests - current - 1) / previous
+            return max(0.0, (window + 1 - share) * self.duration - self.now)
+        # This window's count becomes the previous one's; its share shrinks during the next window.
+        share = (self.num_requests - 1) / current if current else 1.0
+        return max(0.0, (window + 2 - share) * self.duration - self.now)
+
+
 class ScopedRateThrottle(ResilientThrottleMixin, throttling.ScopedRateThrottle):
     """DRF's per-scope throttle (THROTTLE_* rates in REST_FRAMEWORK), resilient to a cache outage."""
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
@@ -13,13 +16,12 @@ from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from customs_feedback.api_views import InputApi
 from customs_feedback.openapi import API_CLIENT_WRITE, FIELD_ERRORS, error_responses
 from customs_feedback.serializers import InputSerializer
-from customs_feedback.throttling import ResilientThrottleMixin
+from customs_feedback.throttling import ResilientThrottleMixin, WindowCountThrottle
 from ratings.filters import RatingStatsFilterSet
 from ratings.models import ApiClient, ApiScope
 from ratings.selectors import SignInRequired, stats_for_caller
@@ -27,7 +29,17 @@ from ratings.serializers import rating_fields, rating_input
 from ratings.services import MAX_BATCH, declarations_upsert, rating_submit
 
 _VERIFIED: dict[str, tuple[float, ApiClient]] = {}
-VERIFIED_KEY_SECONDS = 30  # a revoked or expired key stops working within this time
+# A key revoked, changed or deleted stops working at once in the process that saves it (the signals below), and
+# within this time in the others: no signal crosses processes.
+VERIFIED_KEY_SECONDS = 30
+
+
+@receiver(post_save, sender=ApiClient, dispatch_uid="ratings-api-key-saved")
+@receiver(post_delete, sender=ApiClient, dispatch_uid="ratings-api-key-deleted")
+def _forget_verified_keys(**kwargs) -> None:
+    # Now, and again after the commit: a request of this process may verify the key between the save and the commit.
+    _VERIFIED.clear()
+    transaction.on_commit(_VERIFIED.clear, using=kwargs.get("using"))
 
 
 def _verified_client(key: str) -> ApiClient | None:
@@ -90,10 +102,11 @@ class RatingsScope(HasScope):
     scope = ApiScope.RATINGS
 
 
-class ApiClientThrottle(ResilientThrottleMixin, SimpleRateThrottle):
-    """A request budget per API client (THROTTLE_API_CLIENT)."""
+class ApiClientThrottle(ResilientThrottleMixin, WindowCountThrottle):
+    """A request budget per API client (THROTTLE_API_CLIENT), counted in O(1) whatever the budget."""
 
     scope = "api_client"
+    cache_format = "throttle_window_%(scope)s_%(ident)s"  # not DRF's key: its entries hold a list of times
 
     def get_cache_key(self, request, view):
         if not isinstance(request.auth, ApiClient):

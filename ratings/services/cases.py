@@ -17,7 +17,7 @@ from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
 from customs_feedback.organization.roles import Role
 from customs_feedback.organization.scoping import staff_official
 from customs_feedback.organization.selectors import emails_of_role, official_email
-from customs_feedback.workdays import add_working_days, working_days_between
+from customs_feedback.workdays import working_day_deadlines, working_days_between
 from customs_feedback.workflow import record_event, record_note, transition
 from ratings.access import is_department_leadership, may_investigate
 from ratings.models import (
@@ -49,6 +49,7 @@ def case_open(*, rating: Rating) -> FollowUpCase:
     """Open the follow-up case of a low rating, routed to its investigator (caller holds the transaction)."""
     now = timezone.now()
     desk, investigator = case_route(rating)
+    due_date, explanation_due = _case_deadlines(now)
     case = FollowUpCase.objects.create(
         reference=f"TD-{timezone.localdate(now).year}-{rating.pk:06d}",
         rating=rating,
@@ -56,12 +57,20 @@ def case_open(*, rating: Rating) -> FollowUpCase:
         desk=desk,
         assigned_to=investigator,
         opened_at=now,
-        due_date=add_working_days(now, settings.RATING_FOLLOWUP_WORKING_DAYS),
-        explanation_due=add_working_days(now, settings.RATING_EXPLANATION_WORKING_DAYS),
+        due_date=due_date,
+        explanation_due=explanation_due,
     )
     record_event(case, to_status=CaseStatus.OPEN, note=str(case.get_desk_display()))
     case_announce(case)
     return case
+
+
+def _case_deadlines(now) -> tuple[date, date]:
+    """The case's due date and the official's deadline to explain, from one read of the working calendar."""
+    due_date, explanation_due = working_day_deadlines(
+        now, settings.RATING_FOLLOWUP_WORKING_DAYS, settings.RATING_EXPLANATION_WORKING_DAYS
+    )
+    return due_date, explanation_due
 
 
 def reopen_case(rating: Rating, *, actor) -> None:
@@ -74,6 +83,7 @@ def reopen_case(rating: Rating, *, actor) -> None:
         return
     now = timezone.now()
     desk, investigator = case_route(rating)
+    due_date, explanation_due = _case_deadlines(now)
     case = transition(
         case,
         to=CaseStatus.OPEN,
@@ -86,8 +96,8 @@ def reopen_case(rating: Rating, *, actor) -> None:
             "opened_at": now,
             "desk": desk,
             "assigned_to": investigator,
-            "due_date": add_working_days(now, settings.RATING_FOLLOWUP_WORKING_DAYS),
-            "explanation_due": add_working_days(now, settings.RATING_EXPLANATION_WORKING_DAYS),
+            "due_date": due_date,
+            "explanation_due": explanation_due,
         },
     )
     case_announce(case)

@@ -99,6 +99,8 @@ def rating_submit(
         raise ValidationError({"tax_code": normalized.messages})
     tax_code = normalized
     try:
+        if _one_statement_suffices(values, invitation):
+            return _rating_create(declaration_number, tax_code, values, channel, invitation, submitted_by)
         with transaction.atomic():
             return _rating_create(declaration_number, tax_code, values, channel, invitation, submitted_by)
     except IntegrityError:
@@ -106,6 +108,19 @@ def rating_submit(
         if Rating.objects.filter(declaration__number=declaration_number).exists():
             raise AlreadyRated from None
         raise
+
+
+def _one_statement_suffices(values: dict, invitation: RatingInvitation | None) -> bool:
+    """Whether the rating is written by the one PostgreSQL statement alone, which is atomic by itself: no
+    transaction (BEGIN, COMMIT: two more round trips) is opened around it. Not when anything else is written
+    with it (a low score's case and its notices, an invitation marked used), nor inside a caller's transaction,
+    where the rating keeps its savepoint."""
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and invitation is None
+        and not any(values[name] is not None and values[name] <= 2 for name in SCORE_FIELDS)
+    )
 
 
 def _rating_create(
@@ -147,6 +162,9 @@ def _declaration_check(declaration: _DeclarationRow | None, tax_code: str, now: 
     return declaration
 
 
+SCORE_FIELDS = ("official_score", "team_score", "branch_score")
+
+
 class _DeclarationRow(NamedTuple):
     """What the rating of a declaration reads from it (and its enterprise), under a row lock."""
 
@@ -182,10 +200,12 @@ def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code:
     """The same writes as `_rating_insert_orm` in one statement: lock the declaration, insert the rating, its
     event and its rollup delta, and return the declaration's row for the checks.
 
-    The checks run on the row returned, in the caller's transaction: a refused rating raises and its rows are
-    rolled back with it. A declaration already rated inserts nothing (ON CONFLICT) and is refused here.
+    The statement inserts only when the declaration passes the checks of `_declaration_check` (the same
+    conditions, in SQL), so a refused rating writes nothing even when no transaction is open around it (see
+    `_one_statement_suffices`); the checks then run on the row returned to name the refusal. A declaration
+    already rated inserts nothing (ON CONFLICT) and is refused here.
     """
-    sql, params = _rating_statement(rating, declaration_number)
+    sql, params = _rating_statement(rating, declaration_number, tax_code=tax_code, now=now)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -198,7 +218,9 @@ def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code:
     rating._state.adding, rating._state.db = False, connection.alias
 
 
-def _rating_statement(rating: Rating, declaration_number: str) -> tuple[str, list[Any]]:
+def _rating_statement(
+    rating: Rating, declaration_number: str, *, tax_code: str, now: datetime
+) -> tuple[str, list[Any]]:
     from_declaration = {name: f"d.{name}" for name in ("branch_id", "team_id", "official_id")}
     rating_columns, rating_values, rating_params = insert_parts(
         rating, sql={"declaration_id": "d.id", **from_declaration}
@@ -215,12 +237,23 @@ def _rating_statement(rating: Rating, declaration_number: str) -> tuple[str, lis
         f"FROM {Declaration._meta.db_table} d JOIN {enterprise} e ON e.id = d.enterprise_id "
         f"WHERE d.number = %s FOR UPDATE OF d), "
         f"r AS (INSERT INTO {Rating._meta.db_table} ({rating_columns}) SELECT {rating_values} FROM d "
+        # _declaration_check's conditions: the enterprise's own, cleared, within the window (NULL fails).
+        "WHERE d.tax_code = %s AND d.cleared_at >= %s "
         f"ON CONFLICT (declaration_id) DO NOTHING RETURNING id, branch_id, team_id, official_id), "
         f"ev AS (INSERT INTO {RatingEvent._meta.db_table} ({event_columns}) SELECT {event_values} FROM r), "
         f"ru AS ({rollup_upsert_sql(rollup_row)}) "
         f"SELECT d.*, r.id FROM d LEFT JOIN r ON TRUE"
     )
-    return sql, [declaration_number, *rating_params, *event_params, rating.submitted_on, *rollup]
+    window_start = now - timedelta(days=settings.RATING_WINDOW_DAYS)
+    return sql, [
+        declaration_number,
+        *rating_params,
+        tax_code,
+        window_start,
+        *event_params,
+        rating.submitted_on,
+        *rollup,
+    ]
 
 
 def rating_submit_by_invitation(*, token: str, data: RatingInput) -> Rating:

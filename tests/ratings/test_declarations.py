@@ -143,6 +143,18 @@ def test_a_revoked_key_is_refused(api, official):
     assert api("post", URL, key=key, data=payload(official)).status_code == 401
 
 
+def test_a_key_revoked_after_it_was_used_is_refused_at_once(api, official):
+    from ratings.models import ApiClient
+
+    client, key = ApiClient.objects.create_key(name="ECUS", scopes=["declarations"])
+    first = api("post", URL, key=key, data=payload(official))  # verified, and remembered by this process
+    client.revoked = True
+    client.save()
+
+    assert first.status_code == 200
+    assert api("post", URL, key=key, data=payload(official)).status_code == 401
+
+
 def test_clients_are_throttled_one_by_one(api, api_key, official, settings):
     from django.core.cache import cache
 

@@ -1,12 +1,17 @@
 """The rating's one PostgreSQL statement writes what the ORM path (SQLite) writes, row for row."""
 
+from unittest import mock
+
 import pytest
 from django.db import connection
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
-from ratings.models import Channel, DailyRollup, Rating, RatingEvent
+from customs_feedback.exceptions import DomainError, PermissionDenied
+from ratings.models import Channel, DailyRollup, FollowUpCase, Rating, RatingEvent
 from ratings.services import ratings as rating_services
-from tests.factories import DeclarationFactory
+from tests.factories import DeclarationFactory, EnterpriseFactory
 from tests.ratings.conftest import at, frozen
 
 pytestmark = [
@@ -67,3 +72,48 @@ def test_a_declaration_already_rated_inserts_nothing_more(official, enterprise):
             _rate(rating_services._rating_insert_postgresql, declaration, official_score=4)
 
     assert (Rating.objects.count(), RatingEvent.objects.count(), DailyRollup.objects.get().ratings) == (1, 1, 1)
+
+
+def _submit(declaration, *, official_score=5, tax_code=None):
+    return rating_services.rating_submit(
+        declaration_number=declaration.number,
+        tax_code=tax_code or declaration.enterprise.tax_code,
+        data=rating_services.RatingInput(official_score=official_score, reason="delay" if official_score <= 2 else ""),
+    )
+
+
+# Commits for real (one test, one flush of the database): the other tests run inside the test's transaction,
+# where the service keeps its own savepoint.
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_rating_is_its_one_statement_and_a_refused_one_writes_nothing(official, enterprise):
+    other = EnterpriseFactory()
+    high, low, late, not_cleared = (
+        DeclarationFactory(official=official, enterprise=enterprise, cleared_at=cleared)
+        for cleared in (at("2026-03-01"), at("2026-03-01"), at("2026-01-01"), None)
+    )
+    someone_elses = DeclarationFactory(official=official, enterprise=other, cleared_at=at("2026-03-01"))
+
+    clock, english = frozen(at("2026-03-02", 11)), translation.override("en")
+    with clock, english, mock.patch.object(connection, "commit", wraps=connection.commit) as commit:
+        with CaptureQueriesContext(connection) as queries:
+            rating = _submit(high)
+        high_commits = commit.call_count
+        with pytest.raises(DomainError, match="The time to rate this declaration has passed"):
+            _submit(late)
+        with pytest.raises(DomainError, match="has not been cleared yet"):
+            _submit(not_cleared)
+        with pytest.raises(PermissionDenied, match="Only the enterprise that made a declaration"):
+            _submit(someone_elses, tax_code=enterprise.tax_code)
+        with pytest.raises(rating_services.AlreadyRated):
+            _submit(high, official_score=4)
+        refused_commits = commit.call_count - high_commits
+        low_rating = _submit(low, official_score=1)  # with its case: BEGIN … COMMIT around the statement
+        low_commits = commit.call_count - high_commits - refused_commits
+
+    # No BEGIN or COMMIT around the high rating: the statement commits by itself.
+    assert (high_commits, refused_commits, low_commits) == (0, 0, 1)
+    assert [query["sql"].split(" ", 1)[0] for query in queries.captured_queries] == ["WITH"]
+    assert sorted(Rating.objects.values_list("pk", flat=True)) == sorted([rating.pk, low_rating.pk])
+    assert sorted(RatingEvent.objects.values_list("rating_id", flat=True)) == sorted([rating.pk, low_rating.pk])
+    assert DailyRollup.objects.get().ratings == 2
+    assert FollowUpCase.objects.get().rating_id == low_rating.pk
