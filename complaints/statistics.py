@@ -135,7 +135,8 @@ class HoursRange(NamedTuple):
         return f"{self.low}–{self.high}" if self.high is not None else f"≥ {self.low}"
 
     def __contains__(self, hours: object) -> bool:
-        return isinstance(hours, int | float) and self.low <= hours and (self.high is None or hours < self.high)
+        value = float(hours)  # type: ignore[arg-type] # any real number of hours (int, float, Decimal)
+        return self.low <= value and (self.high is None or value < self.high)
 
 
 def median_range(counters: Counters) -> HoursRange | None:
