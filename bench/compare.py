@@ -90,7 +90,8 @@ def rating_declarations(prefixes: list[str], codes: list[str]) -> None:
     from ratings.services import ensure_enterprises
 
     enterprise_ids = ensure_enterprises(codes)
-    officials = list(Official.objects.order_by("pk").values_list("pk", "branch_id", "team_id"))
+    in_teams = Official.objects.filter(team__isnull=False)  # a declaration names its team
+    officials = list(in_teams.order_by("pk").values_list("pk", "branch_id", "team_id"))
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE bench_people (i int, official_id int, branch_id int, team_id int)")
         cursor.executemany("INSERT INTO bench_people VALUES (%s, %s, %s, %s)",

@@ -10,10 +10,17 @@ import os
 import uuid
 
 import pytest
+from django.conf import global_settings, settings
 
 from customs_feedback.celery import app as celery_app
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Passwords set in tests are hashed with a fast hasher, as Django's own test-speed advice says: the
+# production PBKDF2 (a million iterations) took about a third of a second a user, and the suite creates
+# hundreds. The production hashers stay listed after it, so their hashes still verify; a test whose
+# passwords a separate server process must check switches back (`production_password_hashers`).
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *global_settings.PASSWORD_HASHERS]
 
 # Every test run consumes its own queue, so a worker left running elsewhere against the same
 # Redis never takes a test's task (nor a test worker someone else's).
@@ -29,6 +36,12 @@ def require_service(available: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (CI must run against the real services)", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture
+def production_password_hashers(settings):
+    """Hash with the production hashers, for passwords a server process started by the test checks."""
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
 
 
 @pytest.fixture

@@ -120,7 +120,8 @@ def rerun_data_migrations() -> None:
 
 
 @pytest.mark.integration
-@pytest.mark.usefixtures("agreement_text", "seeded_categories")  # flushed by any transactional test before
+# The restored server signs the demo admin in: the demo passwords are hashed as in production.
+@pytest.mark.usefixtures("agreement_text", "seeded_categories", "production_password_hashers")
 def test_a_backup_restores_into_a_fresh_database_that_serves_the_same_data_and_certificate(
     transactional_db, fresh_database, settings, tmp_path
 ):
