@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ratings', '0005_index_changelist_orderings'),
+        ("ratings", "0005_index_changelist_orderings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dailyrollup',
-            name='low',
+            model_name="dailyrollup",
+            name="low",
             field=models.IntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='dailyrollup',
-            name='rejected_abusive',
+            model_name="dailyrollup",
+            name="rejected_abusive",
             field=models.IntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='dailyrollup',
-            name='rejected_invalid',
+            model_name="dailyrollup",
+            name="rejected_invalid",
             field=models.IntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='dailyrollup',
-            name='rejected_mistargeted',
+            model_name="dailyrollup",
+            name="rejected_mistargeted",
             field=models.IntegerField(default=0),
         ),
     ]
