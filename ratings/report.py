@@ -40,8 +40,13 @@ def ratings_section(scope: ReportScope) -> Section:
     cleared = scope.rows(DailyRollup.objects.filter(day__range=(period.first_day, period.last_day)), "branch_id")
     # Counted ratings, their score distributions, the low ones (any score of 2 or less) and the rejected ones by
     # reason are in the same rollup rows (averages follow from the distributions).
-    totals = cleared.aggregate(**{column: Sum(column) for column in COUNTER_COLUMNS})
-    figures = _with_averages({column: totals[column] or 0 for column in COUNTER_COLUMNS})
+    # One pass: the sums per branch, the totals added up from them here.
+    branch_sums = list(
+        cleared.values("branch_id", "branch__code", "branch__name_vi")
+        .annotate(**{column: Sum(column) for column in COUNTER_COLUMNS})
+        .order_by("branch__code")
+    )
+    figures = _with_averages({column: sum(row[column] or 0 for row in branch_sums) for column in COUNTER_COLUMNS})
     declarations = figures["declarations"]
     overview = Table(
         _("Ratings"),
@@ -86,7 +91,7 @@ def ratings_section(scope: ReportScope) -> Section:
     )
     return Section(
         _("Service ratings"),
-        [overview, participation, averages, _by_branch(cleared)],
+        [overview, participation, averages, _by_branch(branch_sums)],
     )
 
 
@@ -99,15 +104,9 @@ def _with_averages(counters: dict) -> dict:
     return counters
 
 
-def _by_branch(cleared) -> Table:
-    """Per branch that has counted ratings in the period, from the daily rollup."""
-    rows = [
-        _with_averages(row)
-        for row in cleared.values("branch_id", "branch__code", "branch__name_vi")
-        .annotate(**{column: Sum(column) for column in COUNTER_COLUMNS})
-        .order_by("branch__code")
-        if row["ratings"]
-    ]
+def _by_branch(branch_sums: list[dict]) -> Table:
+    """Per branch that has counted ratings in the period, from the daily rollup's sums per branch."""
+    rows = [_with_averages(dict(row)) for row in branch_sums if row["ratings"]]
     table = Table(
         _("By branch"),
         [
