@@ -34,19 +34,12 @@ def _counted_ratings(scope: ReportScope):
 
 @report_section(order=20)
 def ratings_section(scope: ReportScope) -> Section:
-    period = scope.period
     # Declarations cleared are summed from the daily rollup (counted on their clearance day, as here): a year
     # of the national set is 20 million rows to count, against a few tens of thousands of rollup rows.
-    cleared = scope.rows(DailyRollup.objects.filter(day__range=(period.first_day, period.last_day)), "branch_id")
     # Counted ratings, their score distributions, the low ones (any score of 2 or less) and the rejected ones by
     # reason are in the same rollup rows (averages follow from the distributions).
-    # One pass: the sums per branch, the totals added up from them here.
-    branch_sums = list(
-        cleared.values("branch_id", "branch__code", "branch__name_vi")
-        .annotate(**{column: Sum(column) for column in COUNTER_COLUMNS})
-        .order_by("branch__code")
-    )
-    figures = _with_averages({column: sum(row[column] or 0 for row in branch_sums) for column in COUNTER_COLUMNS})
+    branch_sums = _branch_sums(scope)
+    figures = _totals(branch_sums)
     declarations = figures["declarations"]
     overview = Table(
         _("Ratings"),
@@ -95,6 +88,23 @@ def ratings_section(scope: ReportScope) -> Section:
     )
 
 
+def _branch_sums(scope: ReportScope) -> list[dict]:
+    """The period's rollup counters summed per branch, in one pass, shared by both sections of this report."""
+    if "ratings_by_branch" not in scope.shared:
+        period = scope.period
+        days = scope.rows(DailyRollup.objects.filter(day__range=(period.first_day, period.last_day)), "branch_id")
+        scope.shared["ratings_by_branch"] = list(
+            days.values("branch_id", "branch__code", "branch__name_vi")
+            .annotate(**{column: Sum(column) for column in COUNTER_COLUMNS})
+            .order_by("branch__code")
+        )
+    return scope.shared["ratings_by_branch"]
+
+
+def _totals(branch_sums: list[dict]) -> dict:
+    return _with_averages({column: sum(row[column] or 0 for row in branch_sums) for column in COUNTER_COLUMNS})
+
+
 def _with_averages(counters: dict) -> dict:
     """The counters plus each target's average score (None without a score), as AVG over the ratings gives."""
     for target in TARGETS:
@@ -140,9 +150,8 @@ def followup_section(scope: ReportScope) -> Section:
     counted = _counted_ratings(scope)
     # The low ratings from the rollup; their cases' outcomes from the ratings that have a case (an inner join the
     # planner starts from the cases), so the period's ratings without a case are never read one by one.
-    days = scope.rows(DailyRollup.objects.filter(day__range=(period.first_day, period.last_day)), "branch_id")
-    sums = days.aggregate(**{column: Sum(column) for column in ["low", *REJECTED_COLUMNS]})
-    low_total = sums["low"] or 0
+    sums = _totals(_branch_sums(scope))
+    low_total = sums["low"]
     with_case = (
         counted.exclude(status=RatingStatus.REJECTED)
         .filter(LOW, case__isnull=False)
@@ -168,7 +177,7 @@ def followup_section(scope: ReportScope) -> Section:
     rejections = Table(
         _("Rejected ratings by reason"),
         [Column(_("Reason"), "text"), Column(_("Ratings"))],
-        [[reason.label, sums[f"rejected_{reason.value}"] or 0] for reason in RejectionReason],
+        [[reason.label, sums[f"rejected_{reason.value}"]] for reason in RejectionReason],
     )
     closed = scope.rows(
         FollowUpCase.objects.filter(closed_at__gte=period.start, closed_at__lt=period.end), "branch_id"
