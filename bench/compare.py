@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/compare.py rating  [--rounds 4] [--seconds 10]   # POST /api/v1/ratings/ vs the one-row floor
     .venv/bin/python bench/compare.py inquiry [--rounds 4] [--seconds 10]   # POST /api/v1/inquiries/ vs django-helpdesk
+    .venv/bin/python bench/compare.py inquiry-form [--rounds 4] [--seconds 10]  # the portal's form vs django-helpdesk
     .venv/bin/python bench/compare.py import  [--rounds 3] [--rows 200000]  # import_declarations vs COPY
     .venv/bin/python bench/compare.py stats   [--rounds 5]                  # stats selector vs its own SQL
 
@@ -151,20 +152,29 @@ def compare_rating(args) -> None:
 # --- inquiry submission vs django-helpdesk's public ticket form ---------------------------------------
 
 
-def compare_inquiry(args) -> None:
-    import json
+# Not a secret: a 32-character unmasked CSRF secret is a valid token and cookie value.
+CSRF_TOKEN = "benchcsrftoken0123456789abcdefgh"  # noqa: S105
+
+
+def helpdesk_form(queue_id: int) -> str:
+    """The body of django-helpdesk's public ticket form with the benchmark's subject, body and email."""
     from urllib.parse import urlencode
 
     from complaints_submit import PAYLOAD
 
-    print("POST /api/v1/inquiries/ vs django-helpdesk 2.6.1 public ticket form (POST /tickets/submit/)")
-    create()
-    queue_id = servers.helpdesk_prepare()
-    token = "benchcsrftoken0123456789abcdefgh"  # noqa: S105 (not a secret) a 32-character unmasked secret is a valid token and cookie
-    form = urlencode({
-        "csrfmiddlewaretoken": token, "queue": queue_id, "title": PAYLOAD["subject"], "body": PAYLOAD["body"],
+    return urlencode({
+        "csrfmiddlewaretoken": CSRF_TOKEN, "queue": queue_id, "title": PAYLOAD["subject"], "body": PAYLOAD["body"],
         "submitter_email": PAYLOAD["email"], "priority": 3,
     })  # fmt: skip
+
+
+def compare_submissions(args, title: str, project_request: list[str]) -> None:
+    """wrk against django-helpdesk's public form, the project (and the project before) with `project_request`
+    (post.lua's arguments), interleaved; then what each stored."""
+    print(title)
+    create()
+    queue_id = servers.helpdesk_prepare()
+    form = helpdesk_form(queue_id)
     with (
         servers.helpdesk_server() as helpdesk_url,
         servers.project_server(DATABASE_URL, BROKER) as project_url,
@@ -173,11 +183,10 @@ def compare_inquiry(args) -> None:
 
         def reference(_index: int) -> dict:
             return wrk_run(helpdesk_url, "post.lua", ["/tickets/submit/", "application/x-www-form-urlencoded", form,
-                                                      f"Cookie: csrftoken={token}"], args.seconds)  # fmt: skip
+                                                      f"Cookie: csrftoken={CSRF_TOKEN}"], args.seconds)  # fmt: skip
 
         def project(_index: int, url: str = project_url) -> dict:
-            return wrk_run(url, "post.lua", ["/api/v1/inquiries/", "application/json", json.dumps(PAYLOAD),
-                                             "Accept-Language: vi"], args.seconds)  # fmt: skip
+            return wrk_run(url, "post.lua", project_request, args.seconds)
 
         interleaved(
             args.rounds, reference, project, before=(lambda index: project(index, before_url)) if before_url else None
@@ -190,6 +199,35 @@ def compare_inquiry(args) -> None:
     broker_empty()
 
 
+def compare_inquiry(args) -> None:
+    import json
+
+    from complaints_submit import PAYLOAD
+
+    compare_submissions(
+        args,
+        "POST /api/v1/inquiries/ vs django-helpdesk 2.6.1 public ticket form (POST /tickets/submit/)",
+        ["/api/v1/inquiries/", "application/json", json.dumps(PAYLOAD), "Accept-Language: vi"],
+    )
+
+
+def compare_inquiry_form(args) -> None:
+    """The portal's inquiry form (POST /inquiries/, CSRF checked as in the browser, answered with the redirect to
+    the tracking page) against the same helpdesk form: both sides send a form body with a valid CSRF token whose
+    cookie rides along, as a browser does after it loaded the page."""
+    from urllib.parse import urlencode
+
+    from complaints_submit import PAYLOAD
+
+    form = urlencode({"csrfmiddlewaretoken": CSRF_TOKEN, "website": "", **PAYLOAD})
+    compare_submissions(
+        args,
+        "POST /inquiries/ (portal form) vs django-helpdesk 2.6.1 public ticket form (POST /tickets/submit/)",
+        ["/inquiries/", "application/x-www-form-urlencoded", form,
+         f"Cookie: csrftoken={CSRF_TOKEN}|Accept-Language: vi"],
+    )  # fmt: skip
+
+
 def broker_empty() -> None:
     import redis
 
@@ -200,15 +238,14 @@ def main() -> None:
     from compare_batch import compare_import, compare_stats
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["rating", "inquiry", "import", "stats"])
+    parser.add_argument("what", choices=["rating", "inquiry", "inquiry-form", "import", "stats"])
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rows", type=int, default=200_000)
     args = parser.parse_args()
     print(f"machine shared with other work; {os.cpu_count()} CPUs; load before: {servers.load_average()}")
-    {"rating": compare_rating, "inquiry": compare_inquiry, "import": compare_import, "stats": compare_stats}[args.what](
-        args
-    )
+    commands = {"rating": compare_rating, "inquiry": compare_inquiry, "inquiry-form": compare_inquiry_form}
+    {**commands, "import": compare_import, "stats": compare_stats}[args.what](args)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import InquiryCategory
+from complaints.categories import active_categories
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png"
 
@@ -48,7 +48,7 @@ class InquiryForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "—")] + [
-            (category.code, category.name) for category in InquiryCategory.objects.filter(is_active=True)
+            (category.code, category.name) for category in active_categories()
         ]
 
     def submission(self) -> dict:

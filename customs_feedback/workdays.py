@@ -2,8 +2,9 @@
 
 The base is the weekend and the public holidays of `holidays.VN`; the department's working calendar
 (`core.CalendarDay`, admin data) overrides single days either way: a Saturday worked to bridge a holiday
-is a working day, a day the department closes is not. Each call reads the overrides it needs in one
-query, so a day added in the admin counts in every process at once.
+is a working day, a day the department closes is not. A year's overrides are read in one query and kept
+in the process for `REFERENCE_CACHE_SECONDS` (customs_feedback/caching.py): a day added in the admin counts
+at once in the process that saved it and within those seconds in every other.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+
+from customs_feedback.caching import ReferenceCache
 
 if TYPE_CHECKING:
     import holidays
@@ -43,10 +46,17 @@ class _Calendar:
 
 
 def _overrides_of_year(year: int) -> dict[date, bool]:
+    return _overrides.get(year)
+
+
+def _overrides_load(year: int) -> dict[date, bool]:
     from customs_feedback.core.models import CalendarDay
 
     rows = CalendarDay.objects.filter(day__year=year).values_list("day", "kind")
     return {day: kind == CalendarDay.Kind.WORKING_DAY for day, kind in rows}
+
+
+_overrides: ReferenceCache[dict[date, bool]] = ReferenceCache(_overrides_load, models=("core.CalendarDay",))
 
 
 def is_working_day(day: date) -> bool:

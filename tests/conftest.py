@@ -75,6 +75,17 @@ def real_broker(redis_broker_url):
 
 
 @pytest.fixture(autouse=True)
+def reference_caches_empty():
+    """Each test starts with the inquiry categories and the working calendar read afresh: a test's rows
+    roll back behind the signals that would otherwise empty those caches (customs_feedback/caching.py)."""
+    from customs_feedback.caching import reference_caches_clear
+
+    reference_caches_clear()
+    yield
+    reference_caches_clear()
+
+
+@pytest.fixture(autouse=True)
 def force_login_completes_two_factor(monkeypatch):
     """`client.force_login` skips the password, so it skips the authenticator code too: the session is
     verified with a confirmed device for accounts that require one. The sign-in form itself, with its

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from complaints import filetypes
+from complaints.categories import active_category
 from complaints.models import (
     Inquiry,
     InquiryAttachment,
@@ -123,7 +124,7 @@ def _clean_submission(
         cleaned["tax_code"] = _collect(errors, "tax_code", lambda: normalize_tax_code(tax_code.strip())) or ""
     if cleaned["declaration_number"]:
         _collect(errors, "declaration_number", lambda: validate_declaration_number(cleaned["declaration_number"]))
-    category = InquiryCategory.objects.filter(code=category_code or "", is_active=True).first()
+    category = active_category(category_code or "")
     if category is None:
         errors.setdefault("category", []).append(_("Choose one of the listed categories."))
     if errors:

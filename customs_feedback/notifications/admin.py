@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from customs_feedback.notifications.models import Notification, NotificationEvent, NotificationStatus
+from customs_feedback.notifications.rendering import notification_html
 from customs_feedback.notifications.services import notification_resend
 from customs_feedback.organization.admin_mixins import (
     ScopedModelAdmin,
@@ -69,7 +70,7 @@ class NotificationAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ScopedMode
 
     @admin.display(description=_("HTML version"))
     def html_preview(self, notification):
-        if not notification.body_html:
+        if not notification.body_html and not notification.body_text:
             return "—"
         url = reverse("admin:notifications_notification_preview", args=[notification.pk])
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Open the HTML version"))
@@ -86,7 +87,7 @@ class NotificationAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ScopedMode
         notification = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_view_permission(request, notification):
             return HttpResponse(status=403)
-        response = HttpResponse(notification.body_html)
+        response = HttpResponse(notification_html(notification))
         # The message is shown as sent, sandboxed: no script, no request leaves the page.
         response["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
         return response

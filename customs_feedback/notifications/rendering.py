@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from customs_feedback.notifications.kinds import kind as notice_kind
+from customs_feedback.text import nfc
 
 
 @dataclass(frozen=True)
@@ -24,23 +25,46 @@ class RenderedNotice:
 
 
 def render_notice(*, kind: str, language: str, context: dict[str, Any]) -> RenderedNotice:
+    """The whole notice: what `notify` stores (subject, text) and what delivery adds (the HTML version)."""
+    subject, body_text = render_text(kind=kind, language=language, context=context)
+    return RenderedNotice(
+        subject=subject,
+        body_text=body_text,
+        body_html=render_html(subject=subject, body_text=body_text, language=language),
+    )
+
+
+def render_text(*, kind: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
+    """The subject and the plain-text body of a notice, in `language`."""
     notice = notice_kind(kind)
     missing = set(notice.context) - set(context)
     if missing:
         raise ValueError(f"notice {kind!r} needs context {sorted(missing)}")
-    full_context = {
-        **context,
-        "department_name": settings.DEPARTMENT_NAME,
-        "site_url": settings.SITE_URL,
-        "language": language,
-    }
+    full_context = {**context, **_site_context(language)}
     with translation.override(language):
         subject = " ".join(render_to_string(f"notifications/{kind}/subject.txt", full_context).split())
         body_text = render_to_string(f"notifications/{kind}/body.txt", full_context).strip() + "\n"
-        body_html = render_to_string(
-            "notifications/layout.html", {**full_context, "subject": subject, "body_text": body_text}
-        )
-    return RenderedNotice(subject=subject[:300], body_text=body_text, body_html=body_html)
+    return subject[:300], body_text
+
+
+def render_html(*, subject: str, body_text: str, language: str) -> str:
+    """The HTML version: the department's layout around the text body (links made clickable). It depends on
+    nothing but the stored subject, text and language, so it is rendered when the notice is delivered."""
+    context = {**_site_context(language), "subject": subject, "body_text": body_text}
+    with translation.override(language):
+        return render_to_string("notifications/layout.html", context)
+
+
+def notification_html(notification) -> str:
+    """The notice's HTML version: as stored once delivered, else as delivery will render it ("" without a text)."""
+    if notification.body_html or not notification.body_text:
+        return notification.body_html
+    html = render_html(subject=notification.subject, body_text=notification.body_text, language=notification.language)
+    return nfc(html)
+
+
+def _site_context(language: str) -> dict[str, Any]:
+    return {"department_name": settings.DEPARTMENT_NAME, "site_url": settings.SITE_URL, "language": language}
 
 
 def message_id_for(idempotency_key: str) -> str:
@@ -62,8 +86,9 @@ def build_message(notification, *, connection=None) -> EmailMultiAlternatives:
             "Auto-Submitted": "auto-generated",
         },
     )
-    if notification.body_html:
-        message.attach_alternative(notification.body_html, "text/html")
+    html = notification_html(notification)
+    if html:
+        message.attach_alternative(html, "text/html")
     for attachment in notification.attachments:
         with default_storage.open(attachment["path"], "rb") as stored:
             content_type = attachment.get("content_type") or mimetypes.guess_type(attachment["filename"])[0]

@@ -29,7 +29,7 @@ from django.db import InterfaceError, OperationalError, models, transaction
 from django.utils import timezone
 
 from customs_feedback.notifications.models import Notification, NotificationStatus
-from customs_feedback.notifications.rendering import build_message, message_id_for, render_notice
+from customs_feedback.notifications.rendering import build_message, message_id_for, notification_html, render_text
 from customs_feedback.notifications.transitions import ALLOWED
 from customs_feedback.tasking import enqueue
 from customs_feedback.text import nfc
@@ -61,14 +61,16 @@ def notify(
     """
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    rendered = render_notice(kind=kind, language=language, context=context)
+    subject, body_text = render_text(kind=kind, language=language, context=context)
     notification = Notification(
         kind=kind,
         recipient=recipient,
         language=language,
-        subject=nfc(rendered.subject),
-        body_text=nfc(rendered.body_text),
-        body_html=nfc(rendered.body_html),
+        subject=nfc(subject),
+        body_text=nfc(body_text),
+        # The HTML version is the layout around the text: delivery renders and stores it (rendering.render_html),
+        # which keeps its cost (urlize above all) out of the request that caused the notice.
+        body_html="",
         attachments=[vars(attachment) for attachment in attachments],
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
@@ -179,6 +181,7 @@ def notification_deliver(*, notification_id: int, connection=None) -> DeliveryRe
     notification = _claim(notification_id)
     if notification is None:
         return DeliveryResult(DeliveryOutcome.SKIPPED)
+    notification.body_html = notification_html(notification)  # stored with the mark of the sending
     try:
         build_message(notification, connection=connection or get_connection()).send()
     except Exception as error:  # noqa: BLE001 - every failure is recorded; is_transient() decides on a retry
@@ -222,7 +225,14 @@ def _mark_sent(notification: Notification) -> None:
         now = timezone.now()
         still_ours = Notification.objects.filter(
             pk=notification.pk, status=NotificationStatus.SENDING, attempts=notification.attempts
-        ).update(status=NotificationStatus.SENT, sent_at=now, leased_until=None, last_error="", updated_at=now)
+        ).update(
+            status=NotificationStatus.SENT,
+            sent_at=now,
+            leased_until=None,
+            last_error="",
+            updated_at=now,
+            body_html=notification.body_html,
+        )
         if not still_ours:
             logger.warning("notification %s was reclaimed while this worker sent it", notification.pk)
             return

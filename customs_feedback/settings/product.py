@@ -51,6 +51,8 @@ INQUIRY_QUIET_DAYS = _read(env.int, "INQUIRY_QUIET_DAYS", default=14)
 INQUIRY_ESCALATE_AFTER_DAYS = _read(env.int, "INQUIRY_ESCALATE_AFTER_DAYS", default=2)
 INQUIRY_DUE_SOON_DAYS = 2
 # The portal form's own per-address limit (the API uses the public_submit throttle).
+# Inquiry categories and the working calendar are kept this many seconds in each process (customs_feedback/caching.py).
+REFERENCE_CACHE_SECONDS = _read(env.int, "REFERENCE_CACHE_SECONDS", default=5)
 INQUIRY_PORTAL_RATE = _read(env.str, "THROTTLE_INQUIRY_PORTAL", default="10/hour")
 
 # --- Ratings (ratings app) ------------------------------------------------------------------

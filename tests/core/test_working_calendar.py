@@ -1,6 +1,7 @@
 """The working calendar is admin data over holidays.VN: moved days and the department's own days off."""
 
 from datetime import date
+from unittest import mock
 
 import pytest
 
@@ -57,3 +58,24 @@ def test_other_roles_cannot_change_the_calendar(client, role):
 
     assert response.status_code == 403
     assert not CalendarDay.objects.exists()
+
+
+def test_a_day_saved_after_the_year_was_read_counts_at_once_and_so_does_its_removal():
+    assert add_working_days(FRIDAY, 1) == date(2025, 4, 28)  # the year's overrides are read and kept
+
+    saturday = CalendarDay.objects.create(day=COMPENSATORY_SATURDAY, kind=CalendarDay.Kind.WORKING_DAY, note="Làm bù")
+    assert add_working_days(FRIDAY, 1) == COMPENSATORY_SATURDAY
+
+    saturday.delete()
+    assert add_working_days(FRIDAY, 1) == date(2025, 4, 28)
+
+
+def test_a_day_saved_by_another_process_counts_once_the_cache_seconds_have_passed(settings):
+    settings.REFERENCE_CACHE_SECONDS = 5
+    assert is_working_day(DECLARED_DAY_OFF)
+    # bulk_create sends no signal: as for a row another process saved.
+    CalendarDay.objects.bulk_create([CalendarDay(day=DECLARED_DAY_OFF, kind=CalendarDay.Kind.DAY_OFF, note="x")])
+
+    assert is_working_day(DECLARED_DAY_OFF)
+    with mock.patch("customs_feedback.caching.time.monotonic", return_value=10**9):
+        assert not is_working_day(DECLARED_DAY_OFF)

@@ -95,3 +95,15 @@ def test_nobody_adds_or_deletes_notices_by_hand(client, failed_notice):
 
     assert client.get(f"{CHANGELIST}add/").status_code == 403
     assert client.get(f"{CHANGELIST}{failed_notice.pk}/delete/").status_code == 403
+
+
+def test_a_pending_notice_shows_the_html_version_delivery_will_send(leadership_client, notice_kwargs):
+    with mock.patch("customs_feedback.notifications.services.enqueue_after_commit"):
+        pending = notify(**notice_kwargs(kind="inquiry_answered", key="pending-html"))
+
+    detail = leadership_client.get(f"{CHANGELIST}{pending.pk}/change/").content.decode()
+    preview = leadership_client.get(f"{CHANGELIST}{pending.pk}/preview/").content.decode()
+
+    assert f"{CHANGELIST}{pending.pk}/preview/" in detail
+    assert "Doanh nghiệp thực hiện theo Điều 86" in preview
+    assert "Cục Hải quan thành phố Hải Phòng" in preview  # the department's layout around the text

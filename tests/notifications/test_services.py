@@ -3,12 +3,15 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from customs_feedback.notifications.models import Notification, NotificationStatus
+from customs_feedback.notifications.rendering import render_notice
 from customs_feedback.notifications.services import (
     Attachment,
     DeliveryOutcome,
@@ -17,6 +20,7 @@ from customs_feedback.notifications.services import (
     notification_sweep,
     notify,
 )
+from customs_feedback.text import nfc
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +263,58 @@ def test_an_unknown_kind_or_missing_context_is_a_programming_error(notice_kwargs
     del kwargs["context"]["tracking_code"]
     with pytest.raises(ValueError, match="tracking_code"):
         notify(**kwargs)
+
+
+def _html_as_rendered_in_the_request(*, kind, language, context, subject, body_text):
+    """How `notify` rendered the HTML version before delivery took it over: the layout with the notice's
+    whole context, in the recipient's language, NFC-normalised."""
+    full = {**context, "department_name": settings.DEPARTMENT_NAME, "site_url": settings.SITE_URL, "language": language}
+    with translation.override(language):
+        return nfc(render_to_string("notifications/layout.html", {**full, "subject": subject, "body_text": body_text}))
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_html_version_rendered_at_delivery_is_the_one_rendered_with_the_text(
+    language, notice_kwargs, django_capture_on_commit_callbacks, mailoutbox
+):
+    kwargs = notice_kwargs(language=language)
+    whole = render_notice(kind=kwargs["kind"], language=language, context=kwargs["context"])
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify(**kwargs)
+        # The request that causes a notice stores its subject and text; the layout is left to delivery.
+        assert Notification.objects.get(pk=notification.pk).body_html == ""
+
+    notification.refresh_from_db()
+    message = mailoutbox[0]
+    before = _html_as_rendered_in_the_request(
+        kind=kwargs["kind"],
+        language=language,
+        context=kwargs["context"],
+        subject=whole.subject,
+        body_text=whole.body_text,
+    )
+    assert (message.subject, message.body) == (whole.subject, whole.body_text)
+    assert message.alternatives[0].content == before == notification.body_html  # stored as sent
+    assert "<a href=" in notification.body_html  # the links in the text were made clickable
+
+
+def test_a_notice_rendered_whole_before_delivery_changed_is_sent_as_stored(notice_kwargs, mailoutbox):
+    with mock.patch("customs_feedback.notifications.services.enqueue_after_commit"):
+        notification = notify(**notice_kwargs())
+    Notification.objects.filter(pk=notification.pk).update(body_html="<p>stored before the change</p>")
+
+    notification_deliver(notification_id=notification.pk)
+
+    assert mailoutbox[0].alternatives[0].content == "<p>stored before the change</p>"
+    assert Notification.objects.get(pk=notification.pk).body_html == "<p>stored before the change</p>"
+
+
+def test_the_sweep_sends_the_html_version_too(notice_kwargs, mailoutbox):
+    with mock.patch("customs_feedback.notifications.services.enqueue_after_commit"):
+        notification = notify(**notice_kwargs(language="en"))
+    Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=5))
+
+    assert notification_sweep() == 1
+
+    expected = render_notice(kind="inquiry_acknowledged", language="en", context=notice_kwargs()["context"])
+    assert mailoutbox[0].alternatives[0].content == expected.body_html
