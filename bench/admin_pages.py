@@ -54,6 +54,7 @@ def pages(user) -> list[tuple[str, str]]:
         ("ratings", reverse("admin:ratings_rating_changelist")),
         ("ratings received", reverse("admin:ratings_rating_changelist") + "?status__exact=received"),
         ("rating statistics", reverse("admin:ratings_dailyrollup_changelist")),
+        ("rating statistics, all time", reverse("admin:ratings_dailyrollup_changelist") + "?date_from=&date_to="),
         ("inquiries", reverse("admin:complaints_inquiry_changelist")),
         ("inquiries overdue", reverse("admin:complaints_inquiry_changelist") + "?queue=overdue"),
         ("inquiry", reverse("admin:complaints_inquiry_change", args=[inquiry.pk])),

@@ -24,8 +24,8 @@ def inquiries_panel(request) -> Panel | None:
     inquiries = for_user(request.user, Inquiry.objects.all())
     changelist = reverse("admin:complaints_inquiry_changelist")
     year_ago = timezone.localdate().replace(day=1).replace(year=timezone.localdate().year - 1)
-    # Whole months from the rollup; the panel shows no median, so no inquiry is read for it.
-    stats = inquiry_stats(user=request.user, date_from=year_ago, medians=False)
+    # Whole months from the rollup: no inquiry is read for it.
+    stats = inquiry_stats(user=request.user, date_from=year_ago)
     overdue = selectors.inquiry_queue(inquiries, queue="overdue", user=request.user).count()
     return Panel(
         title=_("Inquiries"),

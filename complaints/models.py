@@ -268,3 +268,13 @@ class InquiryRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.category_id} {self.branch_id or '-'}"
+
+
+# The histogram of times to first answer kept with the counters, from which the statistics page reads an
+# approximate median: `answered_<h>h` counts the answered inquiries whose first answer came at least <h> hours
+# and less than the next edge's hours after submission (the last bucket is open). Steps of 1–6 hours within a
+# day, 6–24 hours up to a week, 2–10 days beyond: the page shows the step the median lies in.
+ANSWER_HOURS = (0, 1, 2, 4, 8, 12, 18, 24, 30, 36, 48, 60, 72, 96, 120, 144, 168, 192, 240, 288, 336, 480, 720)
+ANSWER_BUCKETS = tuple(f"answered_{hours}h" for hours in ANSWER_HOURS)
+for _name in ANSWER_BUCKETS:
+    InquiryRollup.add_to_class(_name, models.IntegerField(default=0))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -18,9 +18,9 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from complaints.models import Inquiry, InquiryRollup, InquiryStatus
+from complaints.models import ANSWER_BUCKETS, ANSWER_HOURS, Inquiry, InquiryRollup, InquiryStatus
 
-COUNTERS = ("received", "set_aside", "answered", "on_time")
+COUNTERS = ("received", "set_aside", "answered", "on_time", *ANSWER_BUCKETS)
 SET_ASIDE = (InquiryStatus.DUPLICATE, InquiryStatus.OUT_OF_SCOPE)
 Key = tuple[date, int, int | None]  # month (first day), category_id, branch_id
 Contribution = tuple[Key, dict[str, int]] | None
@@ -36,10 +36,20 @@ def rollup_snapshot(inquiry: Inquiry | None) -> Contribution:
     counters = {"received": 1}
     if inquiry.first_answered_at is not None:
         counters["answered"] = 1
+        counters[answer_bucket(inquiry.first_answered_at - inquiry.submitted_at)] = 1
         # On time: the first answer came on or before the due date, both as local (Vietnam) days.
         if timezone.localdate(inquiry.first_answered_at) <= inquiry.due_date:
             counters["on_time"] = 1
     return key, counters
+
+
+def answer_bucket(to_answer: timedelta) -> str:
+    """The histogram counter a time to first answer falls in (`answered_<h>h`, see ANSWER_HOURS)."""
+    name = ANSWER_BUCKETS[0]
+    for hours, bucket in zip(ANSWER_HOURS, ANSWER_BUCKETS, strict=True):
+        if to_answer >= timedelta(hours=hours):
+            name = bucket
+    return name
 
 
 def rollup_record(before: Contribution, inquiry: Inquiry) -> None:
@@ -77,13 +87,24 @@ def _rollup_add(deltas: dict[Key, dict[str, int]]) -> None:
 def counter_aggregates() -> dict[str, Count]:
     """Each counter as an aggregate over inquiries: the rollup's definition, in SQL."""
     counted = ~Q(status__in=SET_ASIDE)
-    return {
+    answered = counted & Q(first_answered_at__isnull=False)
+    aggregates = {
         "received": Count("pk", filter=counted),
         "set_aside": Count("pk", filter=~counted),
-        "answered": Count("pk", filter=counted & Q(first_answered_at__isnull=False)),
+        "answered": Count("pk", filter=answered),
         # On time: the first answer came on or before the due date, both as local (Vietnam) days.
         "on_time": Count("pk", filter=counted & Q(first_answered_at__date__lte=F("due_date"))),
     }
+    # The histogram: from each edge (the first bucket open below) to the next (the last open above).
+    edges = [None, *(F("submitted_at") + timedelta(hours=hours) for hours in ANSWER_HOURS[1:]), None]
+    for index, name in enumerate(ANSWER_BUCKETS):
+        bucket = answered
+        if edges[index] is not None:
+            bucket &= Q(first_answered_at__gte=edges[index])
+        if edges[index + 1] is not None:
+            bucket &= Q(first_answered_at__lt=edges[index + 1])
+        aggregates[name] = Count("pk", filter=bucket)
+    return aggregates
 
 
 def raw_counters(inquiries=None) -> dict[Key, dict[str, int]]:
@@ -115,12 +136,18 @@ def inquiry_rollup_rebuild(inquiries=None, rollup=None) -> int:
     Writers wait while it runs (the table is locked on PostgreSQL), so no delta is counted twice or lost.
     """
     rollup = rollup or InquiryRollup
+    stored = {field.name for field in rollup._meta.get_fields()}  # an older migration's model has fewer counters
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {rollup._meta.db_table} IN EXCLUSIVE MODE")
     rollup._default_manager.all().delete()
     rows = [
-        rollup(month=month, category_id=category_id, branch_id=branch_id, **counters)
+        rollup(
+            month=month,
+            category_id=category_id,
+            branch_id=branch_id,
+            **{name: value for name, value in counters.items() if name in stored},
+        )
         for (month, category_id, branch_id), counters in raw_counters(inquiries).items()
     ]
     rollup._default_manager.bulk_create(rows, batch_size=1000)

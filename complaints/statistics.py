@@ -4,7 +4,9 @@ Received, answered and on-time counts of whole months are sums over `InquiryRoll
 only the days of a period that do not fill a month (a date range chosen on the statistics page) are counted
 from the inquiries themselves, through the submission-time index. A branch officer's figures are their own
 assignments, which a per-branch rollup cannot tell apart, so theirs are counted from the inquiries. The median
-time to answer needs every answer time and is computed in SQL over the period's answered inquiries.
+time to answer is approximate: it is read from the histogram of answer times kept with the counters (the
+`answered_<h>h` buckets), as the range of hours of the bucket it lies in, so an exact median needs no sort of
+every answer time of the period.
 """
 
 from __future__ import annotations
@@ -12,16 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import DurationField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from complaints.models import Inquiry, InquiryCategory, InquiryRollup
+from complaints.models import ANSWER_BUCKETS, ANSWER_HOURS, Inquiry, InquiryCategory, InquiryRollup
 from complaints.rollup import COUNTERS, SET_ASIDE, counter_aggregates
-from customs_feedback.aggregates import Median
 from customs_feedback.organization.models import Branch
 from customs_feedback.organization.roles import Role, user_roles
 from customs_feedback.organization.scoping import for_user, sees_everything
@@ -126,35 +125,67 @@ def _by(groups: dict[Group, Counters], index: int) -> dict:
     return {key: _sum(rows) for key, rows in collected.items()}
 
 
-def _figures(counters: Counters, median: timedelta | None) -> dict:
+class HoursRange(NamedTuple):
+    """Where a median time to answer lies: from `low` hours up to (not including) `high`; `high` None: or more."""
+
+    low: int
+    high: int | None
+
+    def __str__(self) -> str:
+        return f"{self.low}–{self.high}" if self.high is not None else f"≥ {self.low}"
+
+    def __contains__(self, hours: object) -> bool:
+        value = float(hours)  # type: ignore[arg-type] # any real number of hours (int, float, Decimal)
+        return self.low <= value and (self.high is None or value < self.high)
+
+
+def median_range(counters: Counters) -> HoursRange | None:
+    """The bucket range the median time to answer lies in, from the histogram counters (None: none answered).
+
+    With an even count the median is the mean of the two middle answer times, which may lie in two buckets:
+    the range then runs from the lower one's start to the upper one's end.
+    """
+    counts = [counters[name] for name in ANSWER_BUCKETS]
+    total = sum(counts)
+    if not total:
+        return None
+    lower, upper = _bucket_of_rank(counts, (total + 1) // 2), _bucket_of_rank(counts, total // 2 + 1)
+    return HoursRange(ANSWER_HOURS[lower], ANSWER_HOURS[upper + 1] if upper + 1 < len(ANSWER_HOURS) else None)
+
+
+def _bucket_of_rank(counts: list[int], rank: int) -> int:
+    """The index of the bucket holding the `rank`-th answer time (1-based) in ascending order."""
+    seen = 0
+    for index, count in enumerate(counts):
+        seen += count
+        if seen >= rank:
+            return index
+    return len(counts) - 1
+
+
+def _figures(counters: Counters) -> dict:
     return {
         "received": counters["received"],
         "answered": counters["answered"],
         "on_time_share": round(counters["on_time"] / counters["answered"], 4) if counters["answered"] else None,
-        "median_hours_to_answer": round(median.total_seconds() / 3600, 1) if median is not None else None,
+        "median_hours_to_answer": median_range(counters),
     }
 
 
-def inquiry_stats(*, user, date_from: date | None = None, date_to: date | None = None, medians: bool = True) -> dict:
+def inquiry_stats(*, user, date_from: date | None = None, date_to: date | None = None) -> dict:
     """Received, answered, on-time share and median time to answer, overall, by category and by branch.
 
     Counted over inquiries submitted in the period and visible to the user; on time means the first answer
-    came on or before the due date. Without `medians` (the dashboard, which shows none) the inquiries are not
-    read at all for whole months.
+    came on or before the due date. The median is approximate, a `HoursRange` of the answer-time histogram.
     """
     groups = _scoped_counters(user, date_from, date_to)
     by_category, by_branch = _by(groups, 0), _by(groups, 1)
-    overall_median, category_medians, branch_medians = (
-        _medians(submitted_between(for_user(user, Inquiry.objects.all()), date_from, date_to))
-        if medians
-        else (None, {}, {})
-    )
     categories = InquiryCategory.objects.in_bulk(list(by_category))
     branches = Branch.objects.in_bulk([pk for pk in by_branch if pk])
     return {
-        **_figures(_sum(by_category.values()), overall_median),
+        **_figures(_sum(by_category.values())),
         "by_category": [
-            {"code": category.code, "name": category.name, **_figures(by_category[pk], category_medians.get(pk))}
+            {"code": category.code, "name": category.name, **_figures(by_category[pk])}
             for pk, category in sorted(categories.items(), key=lambda item: (item[1].order, item[0]))
         ],
         "by_branch": sorted(
@@ -162,7 +193,7 @@ def inquiry_stats(*, user, date_from: date | None = None, date_to: date | None =
                 {
                     "code": branch.code if branch else "",
                     "name": str(branch) if branch else "",
-                    **_figures(counters, branch_medians.get(pk)),
+                    **_figures(counters),
                 }
                 for pk, counters in by_branch.items()
                 for branch in [branches.get(pk)]
@@ -180,45 +211,3 @@ def monthly_received(user, *, months: int = 12) -> list[tuple[str, float]]:
         inquiries = for_user(user, Inquiry.objects.exclude(status__in=SET_ASIDE))
         return monthly_counts(inquiries, "submitted_at", months=months)
     return monthly_counts(for_user(user, InquiryRollup.objects.all()), "month", months=months, total=Sum("received"))
-
-
-# The median's three groupings in one scan of the period's answered inquiries: the inner query is the ORM's
-# (scoping, period), the outer one aggregates it by (), (category) and (branch) at once.
-_MEDIANS_SQL = """
-    SELECT GROUPING(category_id) AS category_aggregated, GROUPING(branch_id) AS branch_aggregated,
-           category_id, branch_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY to_answer) AS median
-      FROM ({inner}) AS inquiry
-     GROUP BY GROUPING SETS ((), (category_id), (branch_id))
-"""
-
-
-def _medians(inquiries: QuerySet[Inquiry]) -> tuple[timedelta | None, dict, dict]:
-    """The median time to first answer overall, per category and per branch (counted, answered inquiries)."""
-    answered = (
-        inquiries.exclude(status__in=SET_ASIDE)
-        .filter(first_answered_at__isnull=False)
-        .annotate(to_answer=ExpressionWrapper(F("first_answered_at") - F("submitted_at"), output_field=DurationField()))
-        .order_by()
-    )
-    if connections[answered.db].vendor != "postgresql":
-        median = Median("to_answer", output_field=DurationField())
-        return (
-            answered.aggregate(median=median)["median"],
-            {row["category_id"]: row["median"] for row in answered.values("category_id").annotate(median=median)},
-            {row["branch_id"]: row["median"] for row in answered.values("branch_id").annotate(median=median)},
-        )
-    try:
-        inner_sql, params = answered.values("category_id", "branch_id", "to_answer").query.sql_with_params()
-    except EmptyResultSet:  # nothing in the reader's scope
-        return None, {}, {}
-    overall, by_category, by_branch = None, {}, {}
-    with connections[answered.db].cursor() as cursor:
-        cursor.execute(_MEDIANS_SQL.format(inner=inner_sql), params)
-        for category_aggregated, branch_aggregated, category_id, branch_id, median in cursor.fetchall():
-            if category_aggregated and branch_aggregated:
-                overall = median
-            elif branch_aggregated:
-                by_category[category_id] = median
-            else:
-                by_branch[branch_id] = median
-    return overall, by_category, by_branch

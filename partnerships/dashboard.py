@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +19,7 @@ def partnerships_panel(request) -> Panel | None:
         return None
     agreements = agreement_list(user=request.user)
     changelist = reverse("admin:partnerships_agreement_changelist")
-    month_start = timezone.localdate().replace(day=1)
+    month_start, tz = timezone.localdate().replace(day=1), timezone.get_current_timezone()
     waiting = agreements.filter(status=AgreementStatus.PENDING_REVIEW).count()
     return Panel(
         title=_("Partnership agreements"),
@@ -29,7 +31,8 @@ def partnerships_panel(request) -> Panel | None:
             ),
             Figure(
                 _("new this month"),
-                agreements.filter(activated_at__date__gte=month_start).count(),
+                # From local midnight of the 1st: a range on the indexed column, not a date cast of every row.
+                agreements.filter(activated_at__gte=datetime.combine(month_start, time.min, tzinfo=tz)).count(),
                 f"{changelist}?month={month_start:%Y-%m}",
             ),
             Figure(

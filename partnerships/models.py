@@ -210,7 +210,11 @@ class Agreement(models.Model):
                 name="agreement_in_force_has_a_number",
             ),
         ]
-        indexes = [models.Index(fields=["status", "confirm_expires_at"], name="agreement_status_expiry")]
+        indexes = [
+            models.Index(fields=["status", "confirm_expires_at"], name="agreement_status_expiry"),
+            # The changelist's default order (the admin adds -pk): its first page without sorting every agreement.
+            models.Index(fields=["-signed_at", "-id"], name="agreement_signed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number or self.reference} – {self.company_name}"

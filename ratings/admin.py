@@ -10,6 +10,8 @@ own work, per closed period.
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
@@ -197,6 +199,15 @@ class StatsForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False)
 
+    @staticmethod
+    def data_with_default_period(query) -> dict:
+        """The query, or the last 12 months (as the dashboard) when it names no start: the page opens on a year,
+        not on the whole history; an empty `date_from` (the form sent with the field cleared) is all time."""
+        data = query.dict()
+        if "date_from" not in data:
+            data["date_from"] = (timezone.localdate() - timedelta(days=365)).isoformat()
+        return data
+
 
 class OwnStatsForm(forms.Form):
     """An official's own figures: one closed period at a time (no date windows to subtract)."""
@@ -233,7 +244,7 @@ class StatisticsAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
         for one closed period; team and official rows only for leaders, the inspection desk and leadership."""
         user = request.user
         allowed = user_branch_ids(user)
-        form = StatsForm(request.GET or None)
+        form = StatsForm(StatsForm.data_with_default_period(request.GET))
         form.fields["branch"].queryset = (
             Branch.objects.all() if allowed is None else Branch.objects.filter(pk__in=allowed)
         )
@@ -285,6 +296,7 @@ class StatisticsAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
             "opts": self.model._meta,
             "min_sample": min_sample(),
             "csv_url": reverse("admin:ratings_statistics_csv") + ("?" + request.GET.urlencode() if request.GET else ""),
+            "all_time_url": "?" + urlencode({**request.GET.dict(), "date_from": "", "date_to": ""}),
         }
         return TemplateResponse(request, "admin/ratings/statistics.html", context)
 

@@ -331,6 +331,9 @@ class DailyRollup(models.Model):
     branch_3 = models.IntegerField(default=0)
     branch_4 = models.IntegerField(default=0)
     branch_5 = models.IntegerField(default=0)
+    # Counted ratings with any score of 2 or less (across targets, so not derivable from the distributions):
+    # the report's low ratings without a scan of the period's ratings.
+    low = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("daily statistics")
@@ -342,6 +345,13 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.branch_id}/{self.team_id}/{self.official_id}"
+
+
+# Rejected ratings by reason (`rejected_<reason>`), on their submission day: the report's rejections without a
+# scan of the period's ratings. A rejected rating leaves every other counter.
+REJECTED_COLUMNS = [f"rejected_{reason}" for reason in RejectionReason.values]
+for _column in REJECTED_COLUMNS:
+    DailyRollup.add_to_class(_column, models.IntegerField(default=0))
 
 
 # The trust loop's records (explanations, appeals, contests, gaming flags, identity views) live apart.

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from customs_feedback.core.reporting import Column, ReportScope, Section, Table, report_section, share
 from ratings.models import (
+    REJECTED_COLUMNS,
     CaseStatus,
     Conclusion,
     DailyRollup,
@@ -16,10 +17,9 @@ from ratings.models import (
     RejectionReason,
     Score,
 )
-from ratings.rollups import COUNTER_COLUMNS
+from ratings.rollups import COUNTER_COLUMNS, LOW
 
 TARGETS = ("official", "team", "branch")
-LOW = Q(official_score__lte=2) | Q(team_score__lte=2) | Q(branch_score__lte=2)
 
 
 def _target_labels() -> dict[str, str]:
@@ -34,17 +34,12 @@ def _counted_ratings(scope: ReportScope):
 
 @report_section(order=20)
 def ratings_section(scope: ReportScope) -> Section:
-    period = scope.period
-    submitted = _counted_ratings(scope)
     # Declarations cleared are summed from the daily rollup (counted on their clearance day, as here): a year
     # of the national set is 20 million rows to count, against a few tens of thousands of rollup rows.
-    cleared = scope.rows(DailyRollup.objects.filter(day__range=(period.first_day, period.last_day)), "branch_id")
-    counted = submitted.exclude(status=RatingStatus.REJECTED)
-    # Counted ratings and their score distributions are in the same rollup rows (averages follow from them);
-    # only the low ratings (any score of 2 or less, across targets) are counted from the ratings.
-    totals = cleared.aggregate(**{column: Sum(column) for column in COUNTER_COLUMNS})
-    figures = _with_averages({column: totals[column] or 0 for column in COUNTER_COLUMNS})
-    figures["low"] = counted.filter(LOW).count()
+    # Counted ratings, their score distributions, the low ones (any score of 2 or less) and the rejected ones by
+    # reason are in the same rollup rows (averages follow from the distributions).
+    branch_sums = _branch_sums(scope)
+    figures = _totals(branch_sums)
     declarations = figures["declarations"]
     overview = Table(
         _("Ratings"),
@@ -53,7 +48,7 @@ def ratings_section(scope: ReportScope) -> Section:
             [_("Declarations cleared"), declarations],
             [_("Ratings counted"), figures["ratings"]],
             [_("Low ratings (2 stars or fewer)"), figures["low"]],
-            [_("Rejected ratings (not counted)"), submitted.filter(status=RatingStatus.REJECTED).count()],
+            [_("Rejected ratings (not counted)"), sum(figures[column] for column in REJECTED_COLUMNS)],
         ],
     )
     participation = Table(
@@ -89,8 +84,25 @@ def ratings_section(scope: ReportScope) -> Section:
     )
     return Section(
         _("Service ratings"),
-        [overview, participation, averages, _by_branch(cleared)],
+        [overview, participation, averages, _by_branch(branch_sums)],
     )
+
+
+def _branch_sums(scope: ReportScope) -> list[dict]:
+    """The period's rollup counters summed per branch, in one pass, shared by both sections of this report."""
+    if "ratings_by_branch" not in scope.shared:
+        period = scope.period
+        days = scope.rows(DailyRollup.objects.filter(day__range=(period.first_day, period.last_day)), "branch_id")
+        scope.shared["ratings_by_branch"] = list(
+            days.values("branch_id", "branch__code", "branch__name_vi")
+            .annotate(**{column: Sum(column) for column in COUNTER_COLUMNS})
+            .order_by("branch__code")
+        )
+    return scope.shared["ratings_by_branch"]
+
+
+def _totals(branch_sums: list[dict]) -> dict:
+    return _with_averages({column: sum(row[column] or 0 for row in branch_sums) for column in COUNTER_COLUMNS})
 
 
 def _with_averages(counters: dict) -> dict:
@@ -102,15 +114,9 @@ def _with_averages(counters: dict) -> dict:
     return counters
 
 
-def _by_branch(cleared) -> Table:
-    """Per branch that has counted ratings in the period, from the daily rollup."""
-    rows = [
-        _with_averages(row)
-        for row in cleared.values("branch_id", "branch__code", "branch__name_vi")
-        .annotate(**{column: Sum(column) for column in COUNTER_COLUMNS})
-        .order_by("branch__code")
-        if row["ratings"]
-    ]
+def _by_branch(branch_sums: list[dict]) -> Table:
+    """Per branch that has counted ratings in the period, from the daily rollup's sums per branch."""
+    rows = [_with_averages(dict(row)) for row in branch_sums if row["ratings"]]
     table = Table(
         _("By branch"),
         [
@@ -142,14 +148,21 @@ def followup_section(scope: ReportScope) -> Section:
     """How the low ratings of the period ended, why ratings were rejected, and the actions taken."""
     period = scope.period
     counted = _counted_ratings(scope)
-    low = counted.exclude(status=RatingStatus.REJECTED).filter(LOW)
-    outcome = low.aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(case__status=CaseStatus.OPEN)),
-        substantiated=Count("pk", filter=Q(case__conclusion=Conclusion.SUBSTANTIATED)),
-        not_substantiated=Count("pk", filter=Q(case__conclusion=Conclusion.NOT_SUBSTANTIATED)),
-        without_case=Count("pk", filter=Q(case__isnull=True)),
+    # The low ratings from the rollup; their cases' outcomes from the ratings that have a case (an inner join the
+    # planner starts from the cases), so the period's ratings without a case are never read one by one.
+    sums = _totals(_branch_sums(scope))
+    low_total = sums["low"]
+    with_case = (
+        counted.exclude(status=RatingStatus.REJECTED)
+        .filter(LOW, case__isnull=False)
+        .aggregate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(case__status=CaseStatus.OPEN)),
+            substantiated=Count("pk", filter=Q(case__conclusion=Conclusion.SUBSTANTIATED)),
+            not_substantiated=Count("pk", filter=Q(case__conclusion=Conclusion.NOT_SUBSTANTIATED)),
+        )
     )
+    outcome = {**with_case, "total": low_total, "without_case": low_total - with_case["total"]}
     outcomes = Table(
         _("Low ratings and how their cases ended"),
         [Column(_("Outcome"), "text"), Column(_("Ratings"))],
@@ -161,16 +174,10 @@ def followup_section(scope: ReportScope) -> Section:
             [_("No case opened"), outcome["without_case"]],
         ],
     )
-    rejected = dict(
-        counted.filter(status=RatingStatus.REJECTED)
-        .values("rejection_reason")
-        .annotate(total=Count("pk"))
-        .values_list("rejection_reason", "total")
-    )
     rejections = Table(
         _("Rejected ratings by reason"),
         [Column(_("Reason"), "text"), Column(_("Ratings"))],
-        [[reason.label, rejected.get(reason.value, 0)] for reason in RejectionReason],
+        [[reason.label, sums[f"rejected_{reason.value}"]] for reason in RejectionReason],
     )
     closed = scope.rows(
         FollowUpCase.objects.filter(closed_at__gte=period.start, closed_at__lt=period.end), "branch_id"

@@ -13,11 +13,14 @@ from datetime import date
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
-from ratings.models import SCORE_COLUMNS, DailyRollup, Declaration, Rating, RatingStatus
+from ratings.models import REJECTED_COLUMNS, SCORE_COLUMNS, DailyRollup, Declaration, Rating, RatingStatus
 
 RollupKey = tuple[date, int, int, int]  # day, branch_id, team_id, official_id
-COUNTER_COLUMNS = ["declarations", "ratings", *SCORE_COLUMNS]
+COUNTER_COLUMNS = ["declarations", "ratings", *SCORE_COLUMNS, "low", *REJECTED_COLUMNS]
 TARGETS = ("official", "team", "branch")
+# A low rating: any of its scores is 2 or less (what opens a follow-up case); `Rating.is_low` in Python (a property).
+LOW = Q(official_score__lte=2) | Q(team_score__lte=2) | Q(branch_score__lte=2)
+LOW_SQL = "(official_score <= 2 OR team_score <= 2 OR branch_score <= 2)"
 
 
 def empty_deltas() -> defaultdict[RollupKey, defaultdict[str, int]]:
@@ -30,7 +33,14 @@ def rating_counters(rating: Rating, sign: int = 1) -> dict[str, int]:
     for target, score in zip(TARGETS, rating.scores(), strict=True):
         if score is not None:
             counters[f"{target}_{score}"] = sign
+    if rating.is_low:
+        counters["low"] = sign
     return counters
+
+
+def rejected_counters(reason: str, sign: int = 1) -> dict[str, int]:
+    """The counter a rating rejected for `reason` contributes (instead of `rating_counters`)."""
+    return {f"rejected_{reason}": sign}
 
 
 def _order(item: tuple[RollupKey, dict]) -> tuple:
@@ -86,12 +96,22 @@ def raw_counters(*, date_from: date, date_to: date) -> dict[RollupKey, dict[str,
         Rating.objects.filter(branch_id__in=_branch_ids(), submitted_on__range=(date_from, date_to))
         .exclude(status=RatingStatus.REJECTED)
         .values("submitted_on", "branch_id", "team_id", "official_id")
-        .annotate(ratings=Count("pk"), **score_counts)
+        .annotate(ratings=Count("pk"), **score_counts, low=Count("pk", filter=LOW))
         .order_by()
     )
     for row in ratings:
         key = (row.pop("submitted_on"), row.pop("branch_id"), row.pop("team_id"), row.pop("official_id"))
         counters[key].update(row)
+    rejected = (
+        Rating.objects.filter(
+            branch_id__in=_branch_ids(), submitted_on__range=(date_from, date_to), status=RatingStatus.REJECTED
+        )
+        .values_list("submitted_on", "branch_id", "team_id", "official_id", "rejection_reason")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for day, branch_id, team_id, official_id, reason, count in rejected:
+        counters[(day, branch_id, team_id, official_id)][f"rejected_{reason}"] = count
     return counters
 
 
@@ -117,11 +137,15 @@ def rollup_rebuild(*, date_from: date, date_to: date) -> int:
     if not branches:
         return 0
     in_branches = "branch_id IN (" + ", ".join(["%s"] * len(branches)) + ")"
-    zero_scores = ", ".join(f"0 AS {column}" for column in SCORE_COLUMNS)
+    zero_scores = ", ".join(f"0 AS {column}" for column in [*SCORE_COLUMNS, "low", *REJECTED_COLUMNS])
+    counted = "status <> %s"
     score_counts = ", ".join(
-        f"SUM(CASE WHEN {target}_score = {score} THEN 1 ELSE 0 END) AS {target}_{score}"
+        f"SUM(CASE WHEN {counted} AND {target}_score = {score} THEN 1 ELSE 0 END) AS {target}_{score}"
         for target in TARGETS
         for score in range(1, 6)
+    )
+    rejected_counts = ", ".join(
+        "SUM(CASE WHEN status = %s AND rejection_reason = %s THEN 1 ELSE 0 END)" for _column in REJECTED_COLUMNS
     )
     sums = ", ".join(f"SUM({column})" for column in COUNTER_COLUMNS)
     sql = (
@@ -131,11 +155,19 @@ def rollup_rebuild(*, date_from: date, date_to: date) -> int:
         f"{zero_scores} FROM {Declaration._meta.db_table} "
         f"WHERE {in_branches} AND cleared_on BETWEEN %s AND %s GROUP BY cleared_on, branch_id, team_id, official_id "
         f"UNION ALL "
-        f"SELECT submitted_on, branch_id, team_id, official_id, 0, COUNT(*), {score_counts} "
-        f"FROM {Rating._meta.db_table} WHERE {in_branches} AND submitted_on BETWEEN %s AND %s AND status <> %s "
+        f"SELECT submitted_on, branch_id, team_id, official_id, 0, SUM(CASE WHEN {counted} THEN 1 ELSE 0 END), "
+        f"{score_counts}, SUM(CASE WHEN {counted} AND {LOW_SQL} THEN 1 ELSE 0 END), {rejected_counts} "
+        f"FROM {Rating._meta.db_table} WHERE {in_branches} AND submitted_on BETWEEN %s AND %s "
         f"GROUP BY submitted_on, branch_id, team_id, official_id"
         f") counted GROUP BY day, branch_id, team_id, official_id"
     )
+    rejected = RatingStatus.REJECTED
+    params = [
+        *branches, date_from, date_to,
+        rejected, *[rejected] * len(SCORE_COLUMNS), rejected,
+        *[value for column in REJECTED_COLUMNS for value in (rejected, column.removeprefix("rejected_"))],
+        *branches, date_from, date_to,
+    ]  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*branches, date_from, date_to, *branches, date_from, date_to, RatingStatus.REJECTED])
+        cursor.execute(sql, params)
         return cursor.rowcount

@@ -8,7 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self) -> None:
-        import customs_feedback.aggregates  # noqa: F401 (gives SQLite connections the MEDIAN aggregate)
         from customs_feedback.core.models import ConfigurationChange, Heartbeat
         from customs_feedback.organization import roles, scoping
         from customs_feedback.organization.roles import Role

@@ -142,6 +142,8 @@ class ReportScope:
     user: object | None  # None: a trusted system interface (the command, the scheduled job) for the department
     period: Period
     branch: object | None
+    # Figures one provider computed that another section of the same report reads too (one build, one reader).
+    shared: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def rows(self, queryset: QuerySet, branch_lookup: str | None) -> QuerySet:
         """The rows of `queryset` inside the reader's scope and, when one is chosen, the branch."""

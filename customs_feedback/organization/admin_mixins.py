@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,6 +41,17 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # list is counted by the planner's estimate (see EstimatedCountPaginator).
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+
+    def action_checkbox(self, obj):
+        """The row's selection checkbox, as Django's widget renders it, without a template render per row (a
+        third of a 100-row changelist's rendering time went to these)."""
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
     def get_changelist_form(self, request, **kwargs):
         """Fields edited in the list are named by their column for screen readers (they have no <label>)."""

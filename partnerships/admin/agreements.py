@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin
-from django.db.models.functions import TruncMonth
 from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from customs_feedback.core.admin import SubjectExportMixin
+from customs_feedback.core.dashboard import last_months
 from customs_feedback.organization.admin_mixins import (
     ExportMixin,
     ReadOnlyAdminMixin,
@@ -59,15 +59,9 @@ class ActivatedMonthFilter(admin.SimpleListFilter):
     parameter_name = "month"
 
     def lookups(self, request, model_admin):
-        months = (
-            model_admin.get_queryset(request)
-            .filter(activated_at__isnull=False)
-            .annotate(month=TruncMonth("activated_at"))
-            .values_list("month", flat=True)
-            .distinct()
-            .order_by("-month")[:36]
-        )
-        return [(month.strftime("%Y-%m"), month.strftime("%m/%Y")) for month in months]
+        """The last 36 months, newest first: a fixed list (reading which months had activations meant a
+        DISTINCT over every agreement on each page load); older months stay reachable by `?month=YYYY-MM`."""
+        return [(month.strftime("%Y-%m"), month.strftime("%m/%Y")) for month in reversed(last_months(36))]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -103,14 +97,18 @@ class AgreementAdmin(SubjectExportMixin, ReadOnlyAdminMixin, ServiceActionMixin,
     list_filter = [
         "status",
         ActivatedMonthFilter,
-        ("enterprise__branch", admin.RelatedOnlyFieldListFilter),
+        # Every branch, from the small branch table: "only branches with agreements" joined every agreement to
+        # its enterprise (DISTINCT) on each page load.
+        ("enterprise__branch", admin.RelatedFieldListFilter),
+        ("signed_at", admin.DateFieldListFilter),
         "source",
         "signature_method",
         CurrentTextAcceptedFilter,
     ]
     list_select_related = ["enterprise", "enterprise__branch"]
     search_fields = ["reference", "=number", "enterprise__tax_code", "company_name", "enterprise__name_vi"]
-    date_hierarchy = "signed_at"
+    # No date_hierarchy: its links read DISTINCT years (then months, days) over every agreement; the signing
+    # date filter above needs no query, and the default order is served by the `agreement_signed` index.
     inlines = [AgreementEventInline, AgreementTextAcceptanceInline]
 
     class Media:

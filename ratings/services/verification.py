@@ -27,7 +27,7 @@ from ratings.models import (
     RejectionReason,
 )
 from ratings.record_selectors import contest_deadline
-from ratings.rollups import rating_counters, rollup_add
+from ratings.rollups import rating_counters, rejected_counters, rollup_add
 from ratings.services.cases import ensure_filed_once_in_time, reopen_case
 from ratings.services.notices import _admin_url, _tell_enterprise, _tell_staff
 from ratings.transitions import CASE_ALLOWED, CONTEST_ALLOWED, RATING_ALLOWED, RATING_REINSTATE_ALLOWED
@@ -39,9 +39,11 @@ def _locked_rating(rating_id: int) -> Rating:
     return Rating.objects.select_for_update(of=("self",)).select_related("declaration__enterprise").get(pk=rating_id)
 
 
-def _rollup(rating: Rating, sign: int) -> None:
+def _rollup(rating: Rating, sign: int, reason: str) -> None:
+    """Rejecting (sign -1) moves the rating from the counted figures to the rejected ones of `reason`;
+    reinstating (+1) moves it back."""
     key = (rating.submitted_on, rating.branch_id, rating.team_id, rating.official_id)
-    rollup_add({key: rating_counters(rating, sign)})
+    rollup_add({key: {**rating_counters(rating, sign), **rejected_counters(reason, -sign)}})
 
 
 @transaction.atomic
@@ -85,7 +87,7 @@ def rating_reject(*, rating_id: int, reason: str, note: str, actor) -> Rating:
         note=note.strip(),
         fields={"rejection_reason": reason, "rejection_note": note.strip(), "rejected_at": now},
     )
-    _rollup(rating, -1)
+    _rollup(rating, -1, reason)
     case = FollowUpCase.objects.select_for_update().filter(rating=rating).first()
     if case is not None and case.status == CaseStatus.OPEN:
         transition(
@@ -154,6 +156,7 @@ def rating_contest_decide(*, contest_id: int, reinstate: bool, note: str, actor)
         fields={"decision_note": note.strip(), "decided_at": now},
     )
     if reinstate:
+        reason = rating.rejection_reason
         rating = transition(
             rating,
             to=RatingStatus.VERIFIED,
@@ -162,7 +165,7 @@ def rating_contest_decide(*, contest_id: int, reinstate: bool, note: str, actor)
             note=_("Reinstated after the enterprise's contest."),
             fields={"rejection_reason": "", "rejection_note": "", "rejected_at": None},
         )
-        _rollup(rating, +1)
+        _rollup(rating, +1, reason)
         reopen_case(rating, actor=actor)
     _tell_enterprise(
         rating,

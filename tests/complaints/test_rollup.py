@@ -1,6 +1,7 @@
 """The monthly inquiry rollup equals the raw aggregate after every kind of change, and the figures read from it
 equal the figures counted from the inquiries, whatever the period."""
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from complaints import services
-from complaints.models import Inquiry, InquiryRollup
-from complaints.rollup import inquiry_rollup_rebuild, raw_counters, rollup_counters
+from complaints.models import ANSWER_BUCKETS, Inquiry, InquiryRollup
+from complaints.rollup import answer_bucket, inquiry_rollup_rebuild, raw_counters, rollup_counters
 from complaints.statistics import group_counters, inquiry_stats, split_period
 from customs_feedback.organization.scoping import for_user
 from tests.factories import BranchFactory, staff_user
@@ -47,6 +48,27 @@ def test_each_change_moves_the_counts_as_the_raw_aggregate_does(submit, branch):
     assert_rollup_is_raw()
     totals = {name: sum(row[name] for row in rollup_counters().values()) for name in ("received", "set_aside")}
     assert totals == {"received": 2, "set_aside": 1}
+
+
+def test_each_answer_time_counts_in_one_histogram_step_in_python_and_in_sql_alike(submit):
+    """Times at the steps' edges (exactly 1 h, just under and exactly 24 h, the open last step) fall in the same
+    step whether the service's snapshot (Python) or the rebuild (SQL) counts them."""
+    desk = staff_user("inquiry_desk")
+    submitted = datetime(2026, 3, 2, 9, tzinfo=HANOI)
+    afters = [timedelta(minutes=30), timedelta(hours=1), timedelta(hours=24) - timedelta(microseconds=1),
+              timedelta(hours=24), timedelta(hours=800)]  # fmt: skip
+    for after in afters:
+        inquiry = submit()
+        services.inquiry_answer(inquiry_id=inquiry.pk, text="Trả lời.", actor=desk)
+        Inquiry.objects.filter(pk=inquiry.pk).update(submitted_at=submitted, first_answered_at=submitted + after)
+
+    inquiry_rollup_rebuild()
+
+    (counters,) = rollup_counters().values()
+    expected = Counter(answer_bucket(after) for after in afters)
+    assert expected == {"answered_0h": 1, "answered_1h": 1, "answered_18h": 1, "answered_24h": 1, "answered_720h": 1}
+    assert {name: counters[name] for name in ANSWER_BUCKETS if counters[name]} == expected
+    assert sum(counters[name] for name in ANSWER_BUCKETS) == counters["answered"]
 
 
 def test_a_late_first_answer_is_counted_answered_but_not_on_time(submit):

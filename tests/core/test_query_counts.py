@@ -106,3 +106,16 @@ def test_the_admin_index_and_main_changelists_run_as_many_queries_at_1000_rows_a
     assert Declaration.objects.count() == Rating.objects.count() == Inquiry.objects.count() == 1000
     assert set(PAGES[:4]) <= set(with_ten)  # the index, declarations, ratings and inquiries at least
     assert with_a_thousand == with_ten
+
+
+def test_the_row_checkbox_is_the_html_djangos_widget_renders():
+    from django.contrib import admin as django_admin
+
+    from customs_feedback.organization.admin_mixins import ScopedModelAdmin
+    from ratings.models import Declaration
+
+    declaration = DeclarationFactory()
+    ours = ScopedModelAdmin(Declaration, django_admin.site)
+
+    assert ours.action_checkbox(declaration) == django_admin.ModelAdmin.action_checkbox(ours, declaration)
+    assert 'name="_selected_action"' in ours.action_checkbox(declaration)

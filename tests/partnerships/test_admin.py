@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from customs_feedback.organization.roles import Role
 from partnerships.models import Agreement, AgreementStatus, AgreementTemplate
@@ -96,6 +98,24 @@ def test_search_by_tax_code_number_and_filters_by_branch_and_month(client, desk)
     assert list(by_number) == [other]
     assert list(by_branch) == [mine]
     assert set(by_month) == {mine, other}
+
+
+def test_the_registry_lists_filter_without_reading_every_agreement_or_enterprise(client, desk):
+    """Filter choices come from the small branch table or fixed lists: no DISTINCT over the big tables (the
+    date hierarchy, "only branches with agreements" and the months with activations each did one per load)."""
+    EnterpriseFactory(tax_code="0100233488", branch=BranchFactory(code="03CC"))
+    mine = factories.active(desk, tax_code="0100233488")
+    client.force_login(desk)
+
+    with CaptureQueriesContext(connection) as agreements:
+        page = client.get(CHANGELIST)
+    with CaptureQueriesContext(connection) as enterprises:
+        client.get("/admin/partnerships/enterprise/")
+
+    scans = [query["sql"] for query in [*agreements, *enterprises] if "DISTINCT" in query["sql"]]
+    assert scans == []
+    filters = page.content.decode()
+    assert f"?month={mine.activated_at:%Y-%m}" in filters and "03CC" in filters
 
 
 def test_a_branch_leader_sees_no_agreements(client):

@@ -1,7 +1,12 @@
 """The statistics page's one-pass figures (GROUPING SETS on PostgreSQL) equal the five selector calls."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ratings.models import DailyRollup
 from ratings.selectors import StatsFilter
 from ratings.statistics_page import figures_one_query_each, statistics_figures
 from tests.ratings.test_stats import seeded  # noqa: F401 - the fixture
@@ -18,3 +23,24 @@ def test_one_pass_gives_the_figures_of_the_separate_queries(seeded, branch, leve
         assert one_pass == figures_one_query_each(stats_filter=stats_filter, levels=levels, min_sample=min_sample)
     everything = statistics_figures(stats_filter=StatsFilter(), levels=levels, min_sample=min_sample)
     assert (everything["total"]["declarations"], everything["total"]["ratings"]) == (14, 3)  # one rating rejected
+
+
+def test_the_page_opens_on_the_last_12_months_and_all_time_stays_selectable(admin_client, seeded):  # noqa: F811
+    official = seeded["first"]
+    long_ago = timezone.localdate() - timedelta(days=400)
+    DailyRollup.objects.create(
+        day=long_ago, branch_id=official.branch_id, team_id=official.team_id, official=official, declarations=7
+    )
+    url = reverse("admin:ratings_dailyrollup_changelist")
+
+    opened = admin_client.get(url)
+    all_time = admin_client.get(url, {"date_from": "", "date_to": ""})
+    csv_default = admin_client.get(reverse("admin:ratings_statistics_csv")).content.decode("utf-8-sig")
+
+    year_ago = (timezone.localdate() - timedelta(days=365)).isoformat()
+    assert opened.context["total"]["declarations"] == 14  # the row of 400 days ago is outside the default year
+    assert opened.context["form"]["date_from"].value() == year_ago  # shown in the filter, so it can be changed
+    assert f'value="{year_ago}"' in opened.content.decode()
+    assert all_time.context["total"]["declarations"] == 21
+    assert csv_default.splitlines()[1].startswith("total,,,14,")
+    assert admin_client.get(url, {"date_from": long_ago.isoformat()}).context["total"]["declarations"] == 21

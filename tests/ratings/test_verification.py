@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from customs_feedback.organization.roles import Role
 from ratings.models import ContestStatus, DailyRollup, FollowUpCase, Rating, RatingStatus
+from ratings.rollups import COUNTER_COLUMNS, raw_counters
 from ratings.services import rating_contest, rating_contest_decide, rating_reject
 from tests.factories import DeclarationFactory, staff_user
 from tests.ratings.conftest import rate
@@ -189,3 +190,25 @@ def test_a_contest_after_the_working_day_deadline_is_refused_on_the_link_page(cl
     assert page.status_code == 200 and page.context["form"] is None
     assert posted.status_code == 302
     assert not hasattr(Rating.objects.get(), "contest") or Rating.objects.get().contest is None
+
+
+def test_the_rollups_low_and_rejected_counters_follow_rejection_and_reinstatement_as_the_raw_rows_do(
+    declaration, leader, inspector
+):
+    """Low ratings (any score of 2 or less) and rejections by reason: the services' deltas equal a recount."""
+    rating = rate(declaration, official=4, team=2, branch=5, reason="delay")
+    key = (rating.submitted_on, rating.branch_id, rating.team_id, rating.official_id)
+    columns = [column for column in COUNTER_COLUMNS if column != "declarations"]  # the factory skips the rollup
+
+    def rollup_is_raw() -> dict:
+        stored = DailyRollup.objects.values(*columns).get(day=key[0], official_id=key[3])
+        raw = raw_counters(date_from=key[0], date_to=key[0])[key]
+        assert stored == {column: raw.get(column, 0) for column in columns}
+        return stored
+
+    assert rollup_is_raw()["low"] == 1
+    rating_reject(rating_id=rating.pk, reason="abusive", note="Ngôn từ không phù hợp", actor=leader)
+    assert {key: value for key, value in rollup_is_raw().items() if value} == {"rejected_abusive": 1}
+    contest = rating_contest(rating_id=rating.pk, text="Chúng tôi phản ánh đúng sự việc.")
+    rating_contest_decide(contest_id=contest.pk, reinstate=True, note="Phản ánh có căn cứ.", actor=inspector)
+    assert (rollup_is_raw()["low"], rollup_is_raw()["rejected_abusive"], rollup_is_raw()["ratings"]) == (1, 0, 1)
