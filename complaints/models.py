@@ -274,7 +274,9 @@ class InquiryRollup(models.Model):
 # approximate median: `answered_<h>h` counts the answered inquiries whose first answer came at least <h> hours
 # and less than the next edge's hours after submission (the last bucket is open). Steps of 1–6 hours within a
 # day, 6–24 hours up to a week, 2–10 days beyond: the page shows the step the median lies in.
+# The database default (db_default) lets the previous release, which does not know these columns, still
+# write rollup rows while a rolling deploy runs both.
 ANSWER_HOURS = (0, 1, 2, 4, 8, 12, 18, 24, 30, 36, 48, 60, 72, 96, 120, 144, 168, 192, 240, 288, 336, 480, 720)
 ANSWER_BUCKETS = tuple(f"answered_{hours}h" for hours in ANSWER_HOURS)
 for _name in ANSWER_BUCKETS:
-    InquiryRollup.add_to_class(_name, models.IntegerField(default=0))
+    InquiryRollup.add_to_class(_name, models.IntegerField(default=0, db_default=0))

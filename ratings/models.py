@@ -333,7 +333,7 @@ class DailyRollup(models.Model):
     branch_5 = models.IntegerField(default=0)
     # Counted ratings with any score of 2 or less (across targets, so not derivable from the distributions):
     # the report's low ratings without a scan of the period's ratings.
-    low = models.IntegerField(default=0)
+    low = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("daily statistics")
@@ -348,10 +348,11 @@ class DailyRollup(models.Model):
 
 
 # Rejected ratings by reason (`rejected_<reason>`), on their submission day: the report's rejections without a
-# scan of the period's ratings. A rejected rating leaves every other counter.
+# scan of the period's ratings. A rejected rating leaves every other counter. The database defaults of these
+# and `low` let the previous release, which does not know them, still write rollup rows during a rolling deploy.
 REJECTED_COLUMNS = [f"rejected_{reason}" for reason in RejectionReason.values]
 for _column in REJECTED_COLUMNS:
-    DailyRollup.add_to_class(_column, models.IntegerField(default=0))
+    DailyRollup.add_to_class(_column, models.IntegerField(default=0, db_default=0))
 
 
 # The trust loop's records (explanations, appeals, contests, gaming flags, identity views) live apart.
