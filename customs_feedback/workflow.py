@@ -8,7 +8,7 @@ table, save the named fields, write the event row. Notices are queued by the cal
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 
 from django.conf import settings
@@ -114,46 +114,81 @@ def create_with_event(obj: M, *, to_status: str, actor: Actor = None, note: str 
     On PostgreSQL both rows go in one statement (one round trip, no ORM compilation per request); the
     columns and values come from the models, so a field added later is written too.
     """
-    _insert_with_event(obj, to_status=to_status, actor=actor, note=note)
+    _insert_with_event([obj], to_status=to_status, actor=actor, note=note)
     return obj
 
 
 def create_with_event_once(obj: M, *, unique: str, to_status: str) -> M | None:
     """As `create_with_event`, unless a row with the same value of the unique field `unique` exists: then
     nothing is written and None is returned (on PostgreSQL in the same statement, ON CONFLICT DO NOTHING)."""
-    return obj if _insert_with_event(obj, to_status=to_status, unique=unique) else None
+    return obj if _insert_with_event([obj], to_status=to_status, unique=unique)[0] else None
+
+
+def create_all_with_event_once(objs: Sequence[M], *, unique: str, to_status: str) -> list[M]:
+    """`create_with_event_once` for several new objects of one model, in order: on PostgreSQL all rows and their
+    events in one statement. Returns the objects written (not those whose `unique` value was already taken, by
+    an existing row or an earlier object of `objs`)."""
+    written = _insert_with_event(objs, to_status=to_status, unique=unique)
+    return [obj for obj, was_written in zip(objs, written, strict=True) if was_written]
 
 
 def _insert_with_event(
-    obj: models.Model, *, to_status: str, actor: Actor = None, note: str = "", unique: str = ""
-) -> bool:
-    relation = cast(ForeignObjectRel, obj._meta.get_field("events"))
+    objs: Sequence[models.Model], *, to_status: str, actor: Actor = None, note: str = "", unique: str = ""
+) -> list[bool]:
+    if not objs:
+        return []
+    if not unique and len(objs) > 1:
+        raise ValueError("several objects are inserted by their unique field (see create_all_with_event_once)")
+    model = type(objs[0])
+    relation = cast(ForeignObjectRel, model._meta.get_field("events"))
     event_model = cast(type[StatusEvent], relation.related_model)
     event = event_model(actor=actor, from_status="", to_status=to_status, note=(note or "")[:2000])
     if connection.vendor != "postgresql":
-        if unique and type(obj)._default_manager.filter(**{unique: getattr(obj, unique)}).exists():
-            return False
-        obj.save(force_insert=True)
-        setattr(event, relation.field.name, obj)
-        event.save(force_insert=True)
-        return True
+        return [_insert_with_event_orm(obj, event, relation, unique) for obj in objs]
     quote = connection.ops.quote_name
-    pk = quote(cast(str, cast(models.Field, obj._meta.pk).column))
-    columns, values, params = insert_parts(obj)
+    pk = quote(cast(str, cast(models.Field, model._meta.pk).column))
+    rows, params = [], []
+    for obj in objs:
+        columns, values, row_params = insert_parts(obj)
+        rows.append(f"({values})")
+        params.extend(row_params)
     event_columns, event_values, event_params = insert_parts(event, sql={relation.field.attname: f"o.{pk}"})
-    conflict = f"ON CONFLICT ({quote(cast(str, _field(type(obj), unique).column))}) DO NOTHING " if unique else ""
+    unique_column = quote(cast(str, _field(model, unique).column)) if unique else ""
+    conflict = f"ON CONFLICT ({unique_column}) DO NOTHING " if unique else ""
+    # Each new row returns its primary key with its unique value, which says which object it was.
+    returned = f"{pk}, {unique_column}" if unique else pk
     sql = (
-        f"WITH o AS (INSERT INTO {quote(obj._meta.db_table)} ({columns}) VALUES ({values}) {conflict}RETURNING {pk}), "  # noqa: S608
+        f"WITH o AS (INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {', '.join(rows)} "  # noqa: S608
+        f"{conflict}RETURNING {returned}), "
         f"e AS (INSERT INTO {quote(event_model._meta.db_table)} ({event_columns}) SELECT {event_values} FROM o) "
-        f"SELECT {pk} FROM o"
+        f"SELECT {returned} FROM o"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *event_params])
-        row = cursor.fetchone()
-    if row is None:
+        found = cursor.fetchall()
+    if not unique:  # one object (create_with_event), always inserted
+        keys: dict[Any, Any] = {None: found[0][0]}
+        positions: list[Any] = [None]
+    else:
+        keys = {row[1]: row[0] for row in found}
+        positions = [getattr(obj, unique) for obj in objs]
+    written = []
+    for obj, position in zip(objs, positions, strict=True):
+        new_pk = keys.pop(position, None)  # a value given twice in `objs` is written for its first object only
+        if new_pk is not None:
+            obj.pk = new_pk
+            obj._state.adding, obj._state.db = False, connection.alias
+        written.append(new_pk is not None)
+    return written
+
+
+def _insert_with_event_orm(obj: models.Model, event: StatusEvent, relation: ForeignObjectRel, unique: str) -> bool:
+    if unique and type(obj)._default_manager.filter(**{unique: getattr(obj, unique)}).exists():
         return False
-    obj.pk = row[0]
-    obj._state.adding, obj._state.db = False, connection.alias
+    obj.save(force_insert=True)
+    event.pk, event._state.adding = None, True
+    setattr(event, relation.field.name, obj)
+    event.save(force_insert=True)
     return True
 
 

@@ -33,7 +33,13 @@ from customs_feedback.notifications.rendering import build_message, message_id_f
 from customs_feedback.notifications.transitions import ALLOWED
 from customs_feedback.tasking import enqueue
 from customs_feedback.text import nfc
-from customs_feedback.workflow import Actor, create_with_event_once, record_event, transition
+from customs_feedback.workflow import (
+    Actor,
+    create_all_with_event_once,
+    create_with_event_once,
+    record_event,
+    transition,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +49,38 @@ class Attachment:
     filename: str
     path: str  # a name in the default (private) storage
     content_type: str = "application/octet-stream"
+
+
+def notice(
+    *,
+    kind: str,
+    recipient: str,
+    language: str,
+    context: dict[str, Any],
+    idempotency_key: str,
+    obj: models.Model | None = None,
+    attachments: list[Attachment] | tuple[Attachment, ...] = (),
+) -> Notification:
+    """The notice, rendered and not yet written: `notify` writes one, `notify_all` several."""
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    subject, body_text = render_text(kind=kind, language=language, context=context)
+    return Notification(
+        kind=kind,
+        recipient=recipient,
+        language=language,
+        subject=nfc(subject),
+        body_text=nfc(body_text),
+        # The HTML version is the layout around the text: delivery renders and stores it (rendering.render_html),
+        # which keeps its cost (urlize above all) out of the request that caused the notice.
+        body_html="",
+        attachments=[vars(attachment) for attachment in attachments],
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        idempotency_key=idempotency_key,
+        next_attempt_at=timezone.now(),
+        provider_message_id=message_id_for(idempotency_key),
+    )
 
 
 def notify(
@@ -59,24 +97,14 @@ def notify(
 
     Calling it again with the same idempotency key returns the first notice and sends nothing more.
     """
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    subject, body_text = render_text(kind=kind, language=language, context=context)
-    notification = Notification(
+    notification = notice(
         kind=kind,
         recipient=recipient,
         language=language,
-        subject=nfc(subject),
-        body_text=nfc(body_text),
-        # The HTML version is the layout around the text: delivery renders and stores it (rendering.render_html),
-        # which keeps its cost (urlize above all) out of the request that caused the notice.
-        body_html="",
-        attachments=[vars(attachment) for attachment in attachments],
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-        object_id=str(obj.pk) if obj is not None else "",
+        context=context,
         idempotency_key=idempotency_key,
-        next_attempt_at=timezone.now(),
-        provider_message_id=message_id_for(idempotency_key),
+        obj=obj,
+        attachments=attachments,
     )
     # The check for an earlier notice with this key is part of the insert: no query of its own.
     if create_with_event_once(notification, unique="idempotency_key", to_status=NotificationStatus.PENDING) is None:
@@ -85,14 +113,23 @@ def notify(
     return notification
 
 
-def notify_staff(
+def notify_all(notifications: Iterable[Notification]) -> list[Notification]:
+    """Write several notices (built by `notice`) as `notify` writes each, on PostgreSQL in one statement; returns
+    those written. A notice whose idempotency key is already taken is not written again, nor sent."""
+    written = create_all_with_event_once(
+        list(notifications), unique="idempotency_key", to_status=NotificationStatus.PENDING
+    )
+    for notification in written:
+        enqueue_after_commit(notification.pk)
+    return written
+
+
+def staff_notices(
     addresses: Iterable[str], *, kind: str, key: str, obj: models.Model | None, context: dict[str, Any]
-) -> int:
-    """One notice to each staff address (an empty one is skipped), in the office language, keyed `key:address`;
-    returns how many were written."""
-    written = 0
-    for address in filter(None, addresses):
-        notify(
+) -> list[Notification]:
+    """One notice to each staff address (an empty one is skipped), in the office language, keyed `key:address`."""
+    return [
+        notice(
             kind=kind,
             recipient=address,
             language=settings.LANGUAGE_CODE,
@@ -100,8 +137,18 @@ def notify_staff(
             idempotency_key=f"{key}:{address}",
             obj=obj,
         )
-        written += 1
-    return written
+        for address in filter(None, addresses)
+    ]
+
+
+def notify_staff(
+    addresses: Iterable[str], *, kind: str, key: str, obj: models.Model | None, context: dict[str, Any]
+) -> int:
+    """One notice to each staff address (an empty one is skipped), in the office language, keyed `key:address`;
+    returns how many addresses were given a notice (written now or earlier under the same key)."""
+    notices = staff_notices(addresses, kind=kind, key=key, obj=obj, context=context)
+    notify_all(notices)
+    return len(notices)
 
 
 def enqueue_after_commit(notification_id: int) -> None:

@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "partnerships.middleware.EnterpriseMemberMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "customs_feedback.core.request_metrics.PrometheusAfterMiddleware",  # its series looked up once
 ]
 
 ROOT_URLCONF = "customs_feedback.urls"

@@ -18,7 +18,7 @@ from customs_feedback.organization.roles import Role
 from customs_feedback.organization.scoping import staff_official
 from customs_feedback.organization.selectors import emails_of_role, official_email
 from customs_feedback.workdays import working_day_deadlines, working_days_between
-from customs_feedback.workflow import record_event, record_note, transition
+from customs_feedback.workflow import create_with_event, record_event, record_note, transition
 from ratings.access import is_department_leadership, may_investigate
 from ratings.models import (
     APPEALABLE_CONCLUSIONS,
@@ -39,7 +39,7 @@ from ratings.services.notices import (
     _tell_enterprise,
     _tell_staff,
     case_announce,
-    case_route,
+    case_parties,
     record_url,
 )
 from ratings.transitions import APPEAL_ALLOWED, CASE_ALLOWED
@@ -48,20 +48,21 @@ from ratings.transitions import APPEAL_ALLOWED, CASE_ALLOWED
 def case_open(*, rating: Rating) -> FollowUpCase:
     """Open the follow-up case of a low rating, routed to its investigator (caller holds the transaction)."""
     now = timezone.now()
-    desk, investigator = case_route(rating)
+    parties = case_parties(rating)
     due_date, explanation_due = _case_deadlines(now)
-    case = FollowUpCase.objects.create(
+    case = FollowUpCase(
         reference=f"TD-{timezone.localdate(now).year}-{rating.pk:06d}",
         rating=rating,
         branch_id=rating.branch_id,
-        desk=desk,
-        assigned_to=investigator,
+        desk=parties.desk,
+        assigned_to_id=parties.investigator_id,
         opened_at=now,
         due_date=due_date,
         explanation_due=explanation_due,
     )
-    record_event(case, to_status=CaseStatus.OPEN, note=str(case.get_desk_display()))
-    case_announce(case)
+    # On PostgreSQL: the case with its event in one statement, its notices in another.
+    create_with_event(case, to_status=CaseStatus.OPEN, note=str(case.get_desk_display()))
+    case_announce(case, parties)
     return case
 
 
@@ -82,7 +83,7 @@ def reopen_case(rating: Rating, *, actor) -> None:
         case_open(rating=rating)
         return
     now = timezone.now()
-    desk, investigator = case_route(rating)
+    parties = case_parties(rating)
     due_date, explanation_due = _case_deadlines(now)
     case = transition(
         case,
@@ -94,13 +95,13 @@ def reopen_case(rating: Rating, *, actor) -> None:
             "conclusion": "",
             "closed_at": None,
             "opened_at": now,
-            "desk": desk,
-            "assigned_to": investigator,
+            "desk": parties.desk,
+            "assigned_to_id": parties.investigator_id,
             "due_date": due_date,
             "explanation_due": explanation_due,
         },
     )
-    case_announce(case)
+    case_announce(case, parties)
 
 
 @transaction.atomic

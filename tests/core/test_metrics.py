@@ -1,9 +1,10 @@
 """/metrics: Prometheus text for the metrics token or an allowed address, with the system's own gauges."""
 
 import re
+from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 
 from customs_feedback.notifications.services import notify
 from tests.notifications.conftest import sample_context
@@ -167,3 +168,64 @@ def test_a_malformed_allowed_address_stops_start_up_naming_the_variable():
     assert result.returncode != 0
     assert result.stderr.startswith("configuration error: METRICS_ALLOWED_ADDRESSES: "), result.stderr
     assert "prometheus.local" in result.stderr
+
+
+def _series(client, name: str, **labels: str) -> float:
+    text = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
+    for line in text.splitlines():
+        found = re.match(rf"^{name}\{{(.*)\}} (\S+)$", line)
+        if found and dict(re.findall(r'(\w+)="([^"]*)"', found[1])) == labels:
+            return float(found[2])
+    return 0.0
+
+
+def test_the_request_series_count_each_request_and_are_looked_up_once_a_process(client):
+    from django_prometheus.middleware import Metrics
+
+    by_status = Metrics.get_instance().responses_by_status_view_method
+    series = {"method": "GET", "status": "200", "view": "healthz"}
+    latency = {"method": "GET", "view": "healthz"}
+    before = (
+        _series(client, "django_http_responses_total_by_status_view_method_total", **series),
+        _series(client, "django_http_requests_latency_seconds_by_view_method_count", **latency),
+    )
+    with mock.patch.object(by_status, "labels", wraps=by_status.labels) as labels:
+        client.get("/healthz/")
+        client.get("/healthz/")
+
+    assert labels.call_count == 1  # the second request found the series it had
+    assert _series(client, "django_http_responses_total_by_status_view_method_total", **series) == before[0] + 2
+    assert _series(client, "django_http_requests_latency_seconds_by_view_method_count", **latency) == before[1] + 2
+
+
+def _statements(name: str, *labels: str) -> float:
+    from django_prometheus import db
+
+    metric = getattr(db, name)
+    return metric.labels("default", connection.vendor, *labels)._value.get()
+
+
+def test_statements_are_counted_timed_and_their_errors_counted_by_a_cursor_class_built_once():
+    from django_prometheus.db import query_duration_seconds
+
+    timed = query_duration_seconds.labels("default", connection.vendor)
+    error = "UndefinedTable" if connection.vendor == "postgresql" else "OperationalError"  # the driver's own
+    with connection.cursor() as first, connection.cursor() as second:
+        before = (_statements("execute_total"), timed._sum.get())
+        first.execute("SELECT 1")
+        second.execute("SELECT 2")
+        assert (_statements("execute_total") - before[0], timed._sum.get() > before[1]) == (2, True)
+        assert type(first.cursor) is type(second.cursor)  # one class, not one a cursor
+
+        errors = _statements("errors_total", error)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            second.execute("SELECT * FROM no_such_table")
+        assert _statements("errors_total", error) - errors == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs no SELECT in executemany()")
+def test_statements_run_in_bulk_count_one_each():
+    before = (_statements("execute_total"), _statements("execute_many_total"))
+    with connection.cursor() as cursor:
+        cursor.executemany("SELECT %s", [(1,), (2,), (3,)])
+    assert (_statements("execute_total") - before[0], _statements("execute_many_total") - before[1]) == (3, 3)
