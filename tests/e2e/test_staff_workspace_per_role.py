@@ -156,3 +156,23 @@ def test_the_public_ratings_page_fits_a_phone(chromium, live_server, demo, langu
     assert page.locator("table.stack-on-phone").count() == 2
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
     context.close()
+
+
+def test_the_statistics_pages_fit_a_phone_in_both_languages(chromium, live_server, demo):
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="admin"))
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    sideways = {}
+    for language in ("vi", "en"):
+        context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        for url in ("/admin/ratings/dailyrollup/", "/admin/complaints/inquiry/statistics/"):
+            page.goto(url)
+            assert page.locator(".stats-page table").count() >= 1
+            # Wide tables scroll inside themselves; the page itself never scrolls sideways.
+            sideways[language, url] = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+    context.close()
+    assert set(sideways.values()) == {0}, sideways
