@@ -41,12 +41,8 @@ class _Calendar:
     def is_working_day(self, day: date) -> bool:
         overrides = self._years.get(day.year)
         if overrides is None:
-            overrides = self._years[day.year] = _overrides_of_year(day.year)
+            overrides = self._years[day.year] = _overrides.get(day.year)
         return overrides.get(day, _base_is_working_day(day))
-
-
-def _overrides_of_year(year: int) -> dict[date, bool]:
-    return _overrides.get(year)
 
 
 def _overrides_load(year: int) -> dict[date, bool]:
@@ -65,22 +61,14 @@ def is_working_day(day: date) -> bool:
 
 def add_working_days(start: date | datetime, days: int) -> date:
     """The date `days` working days after `start` (a request received on a holiday starts the next working day)."""
-    return working_day_deadlines(start, days)[0]
-
-
-def working_day_deadlines(start: date | datetime, *days: int) -> tuple[date, ...]:
-    """`add_working_days(start, d)` for each `d` in `days`, reading the calendar's overrides once for all."""
     calendar = _Calendar()
-    first = timezone.localdate(start) if isinstance(start, datetime) else start
-    deadlines = []
-    for count in days:
-        day, remaining = first, count
-        while remaining > 0:
-            day += timedelta(days=1)
-            if calendar.is_working_day(day):
-                remaining -= 1
-        deadlines.append(day)
-    return tuple(deadlines)
+    day = timezone.localdate(start) if isinstance(start, datetime) else start
+    remaining = days
+    while remaining > 0:
+        day += timedelta(days=1)
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return day
 
 
 def working_days_between(start: date, end: date) -> int:

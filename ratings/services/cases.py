@@ -17,7 +17,7 @@ from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
 from customs_feedback.organization.roles import Role
 from customs_feedback.organization.scoping import staff_official
 from customs_feedback.organization.selectors import emails_of_role, official_email
-from customs_feedback.workdays import working_day_deadlines, working_days_between
+from customs_feedback.workdays import add_working_days, working_days_between
 from customs_feedback.workflow import create_with_event, record_event, record_note, transition
 from ratings.access import is_department_leadership, may_investigate
 from ratings.models import (
@@ -67,11 +67,11 @@ def case_open(*, rating: Rating) -> FollowUpCase:
 
 
 def _case_deadlines(now) -> tuple[date, date]:
-    """The case's due date and the official's deadline to explain, from one read of the working calendar."""
-    due_date, explanation_due = working_day_deadlines(
-        now, settings.RATING_FOLLOWUP_WORKING_DAYS, settings.RATING_EXPLANATION_WORKING_DAYS
+    """The case's due date and the official's deadline to explain (the calendar is read once: see workdays)."""
+    return (
+        add_working_days(now, settings.RATING_FOLLOWUP_WORKING_DAYS),
+        add_working_days(now, settings.RATING_EXPLANATION_WORKING_DAYS),
     )
-    return due_date, explanation_due
 
 
 def reopen_case(rating: Rating, *, actor) -> None:
