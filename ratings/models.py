@@ -138,6 +138,15 @@ class RaterStatus(models.TextChoices):
     CONCLUDED = "concluded", _("Concluded")
 
 
+# A score of LOW_SCORE stars or fewer is low: it needs a reason, and the rating opens a follow-up case.
+LOW_SCORE = 2
+
+
+def any_low_score(scores) -> bool:
+    """Whether any of the scores given (None for a target not rated) is low."""
+    return any(score is not None and score <= LOW_SCORE for score in scores)
+
+
 class Rating(models.Model):
     """One enterprise's rating of one declaration: the official, the team and the branch on five stars."""
 
@@ -190,7 +199,7 @@ class Rating(models.Model):
 
     @property
     def is_low(self) -> bool:
-        return any(score is not None and score <= 2 for score in self.scores())
+        return any_low_score(self.scores())
 
     def scores(self) -> tuple[int | None, int | None, int | None]:
         return self.official_score, self.team_score, self.branch_score

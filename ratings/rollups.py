@@ -13,14 +13,14 @@ from datetime import date
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
-from ratings.models import REJECTED_COLUMNS, SCORE_COLUMNS, DailyRollup, Declaration, Rating, RatingStatus
+from ratings.models import LOW_SCORE, REJECTED_COLUMNS, SCORE_COLUMNS, DailyRollup, Declaration, Rating, RatingStatus
 
 RollupKey = tuple[date, int, int, int]  # day, branch_id, team_id, official_id
 COUNTER_COLUMNS = ["declarations", "ratings", *SCORE_COLUMNS, "low", *REJECTED_COLUMNS]
 TARGETS = ("official", "team", "branch")
-# A low rating: any of its scores is 2 or less (what opens a follow-up case); `Rating.is_low` in Python (a property).
-LOW = Q(official_score__lte=2) | Q(team_score__lte=2) | Q(branch_score__lte=2)
-LOW_SQL = "(official_score <= 2 OR team_score <= 2 OR branch_score <= 2)"
+# A low rating: any of its scores is LOW_SCORE or less (what opens a follow-up case); `Rating.is_low` in Python.
+LOW = Q(official_score__lte=LOW_SCORE) | Q(team_score__lte=LOW_SCORE) | Q(branch_score__lte=LOW_SCORE)
+LOW_SQL = f"(official_score <= {LOW_SCORE} OR team_score <= {LOW_SCORE} OR branch_score <= {LOW_SCORE})"
 
 
 def empty_deltas() -> defaultdict[RollupKey, defaultdict[str, int]]:

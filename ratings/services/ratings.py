@@ -26,6 +26,7 @@ from ratings.models import (
     RatingEvent,
     RatingInvitation,
     RatingStatus,
+    any_low_score,
 )
 from ratings.rollups import COUNTER_COLUMNS, rating_counters, rollup_add, rollup_upsert_sql
 from ratings.services.cases import case_open
@@ -71,7 +72,7 @@ def clean_rating_input(data: RatingInput) -> dict[str, Any]:
     reason = (data.reason or "").strip()
     if reason and reason not in LowScoreReason.values:
         errors["reason"] = [_("Choose a reason from the list.")]
-    elif not reason and any(score is not None and score <= 2 for score in scores.values()):
+    elif not reason and any_low_score(scores.values()):
         errors["reason"] = [_("Please choose a reason when you give 2 stars or fewer.")]
     comment = (data.comment or "").strip()
     if len(comment) > 2000:
@@ -119,7 +120,7 @@ def _one_statement_suffices(values: dict, invitation: RatingInvitation | None) -
         connection.vendor == "postgresql"
         and not connection.in_atomic_block
         and invitation is None
-        and not any(values[name] is not None and values[name] <= 2 for name in SCORE_FIELDS)
+        and not any_low_score(values[name] for name in SCORE_FIELDS)
     )
 
 
