@@ -6,7 +6,8 @@ production settings, PostgreSQL, Redis as the broker), 1 rating in 20 low as in 
 
 Prints, per request, the CPU milliseconds of this process and of its PostgreSQL backend (from /proc: both
 are CPU time, so other work on a shared machine counts little) for each batch after 50 untimed requests,
-then their medians; with --profile N, the N heaviest functions (cumulative) of a cProfile of one more batch.
+then their medians, and the time the garbage collector took per request; with --profile N, the N heaviest
+functions (cumulative) of a cProfile of one more batch.
 Creates the database afresh (as `compare.py rating` does).
 """
 
@@ -14,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import json
 import os
 import pstats
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE / "references"))
 
-from ratings_setup import DATABASE_URL, create, tax_codes  # noqa: E402
+from ratings_setup import DATABASE_URL, tax_codes  # noqa: E402
 from references.servers import project_env  # noqa: E402
 
 BROKER = os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/2")
@@ -38,18 +41,20 @@ def backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--batches", type=int, default=5)
-    parser.add_argument("--size", type=int, default=300)
-    parser.add_argument("--profile", type=int, default=0)
-    args = parser.parse_args()
-    create()  # migrates with DJANGO_DEBUG=1 in a subprocess; this process then runs production settings
-    os.environ.update(project_env(DATABASE_URL, BROKER))
-    os.environ["DJANGO_DEBUG"] = "0"
-    from django.core.wsgi import get_wsgi_application
+def prepared():
+    """A fresh database with declarations to rate, Django set up with production settings, and `post(handler)`:
+    one rating POST (the next declaration) through a WSGI handler, as gunicorn would call it."""
+    # The database and its organisation, by another process: ratings_setup loads Django with DEBUG on.
+    subprocess.run([sys.executable, str(HERE / "ratings_setup.py"), "create"], check=True)
+    os.environ.update(project_env(DATABASE_URL, BROKER))  # production settings (DEBUG off), as the server runs
+    os.environ["DATABASE_CONN_MAX_AGE"] = "3600"  # one backend for the whole run, to read its CPU time
+    sys.path.insert(0, str(HERE.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "customs_feedback.settings")
+    import django
+    from django.conf import settings
 
-    application = get_wsgi_application()
+    django.setup(set_prefix=False)
+    assert not settings.DEBUG
     from compare import rating_declarations
     from django.db import connection
 
@@ -61,7 +66,7 @@ def main() -> None:
     connection.close()
     counter = iter(range(10**6))
 
-    def post() -> None:
+    def post(application) -> None:
         n = next(counter)
         low = n % 20 == 0
         body = json.dumps({
@@ -83,9 +88,39 @@ def main() -> None:
         if not statuses[0].startswith("201"):
             raise SystemExit(f"request {n}: {statuses[0]}")
 
+    return post
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batches", type=int, default=5)
+    parser.add_argument("--size", type=int, default=300)
+    parser.add_argument("--profile", type=int, default=0)
+    args = parser.parse_args()
+    post_to = prepared()
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+
+    application = WSGIHandler()
+
+    def post() -> None:
+        post_to(application)
+
     for _ in range(50):
         post()
+    collecting: dict[int, float] = {}
+    collected = {0: [0, 0.0], 1: [0, 0.0], 2: [0, 0.0]}  # generation: collections, seconds
+
+    def gc_timer(phase: str, info: dict) -> None:
+        if phase == "start":
+            collecting[0] = time.perf_counter()
+        else:
+            collected[info["generation"]][0] += 1
+            collected[info["generation"]][1] += time.perf_counter() - collecting[0]
+
+    gc.callbacks.append(gc_timer)
     pid = connection.connection.info.backend_pid
+    print(f"timing in process {os.getpid()}", flush=True)
     python, database = [], []
     for _batch in range(args.batches):
         started, started_db = time.process_time(), backend_cpu(pid)
@@ -94,6 +129,9 @@ def main() -> None:
         python.append((time.process_time() - started) / args.size * 1000)
         database.append((backend_cpu(pid) - started_db) / args.size * 1000)
         assert connection.connection.info.backend_pid == pid, "the connection was replaced"
+    requests = args.batches * args.size
+    for generation, (count, seconds) in collected.items():
+        print(f"gc generation {generation}: {count} collections, {seconds / requests * 1000:.3f} ms/request")
     print("python   ms/request:", " ".join(f"{v:.3f}" for v in python), f"median {statistics.median(python):.3f}")
     print("postgres ms/request:", " ".join(f"{v:.3f}" for v in database), f"median {statistics.median(database):.3f}")
     if args.profile:

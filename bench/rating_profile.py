@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import collections
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,9 +32,10 @@ def children(pid: int) -> list[int]:
     return [int(line) for line in out.split()]
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds of a process."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
 
 
 def backends(database: str) -> list[int]:
@@ -47,7 +49,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=12)
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "rating-profile.txt"))
-    parser.add_argument("--rate", type=int, default=500)
+    parser.add_argument("--rate", type=int, default=500, help="py-spy's samples a second; 0: no py-spy")
+    parser.add_argument("--native", action="store_true", help="py-spy --native: C frames too (the collector)")
     args = parser.parse_args()
     create()
     django_setup()
@@ -67,35 +70,49 @@ def main() -> None:
         pg = backends(database)
         before = {pid: cpu_seconds(pid) for pid in workers + pg}
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--gil", "-r", str(args.rate),
-                                "-f", "raw", "-d", str(args.seconds), "-o", args.out, "--pid", str(workers[0])],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        spy_command = [str(Path(sys.executable).parent / "py-spy"), "record", "--gil", "-r", str(args.rate),
+                       "-f", "raw",
+                       *(["--native"] if args.native else []), "-d", str(args.seconds), "-o", args.out,
+                       "--pid", str(workers[0])]  # fmt: skip
+        spy = args.rate and subprocess.Popen(spy_command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         result = servers.wrk(url, "rating.lua", [*wrk_args[:2], prefixes[1], wrk_args[3]],
                              seconds=args.seconds, threads=WRK_THREADS)  # fmt: skip
-        spy.wait()
+        if spy:
+            spy.wait()
         after = {pid: cpu_seconds(pid) for pid in before if Path(f"/proc/{pid}").exists()}
         requests = result["rate"] * args.seconds
         print(f"{result['rate']:.1f} req/s, failed {result['failed']} {result['socket_errors']}")
-        py = sum(after[p] - before[p] for p in workers if p in after)
-        db = sum(after[p] - before[p] for p in pg if p in after)
-        print(f"CPU per request: workers {py / requests * 1000:.3f} ms, PostgreSQL {db / requests * 1000:.3f} ms "
-              f"({len(pg)} backends); load {servers.load_average()}")  # fmt: skip
+
+        def per_request(pids: list[int], part: int) -> float:
+            return sum(after[p][part] - before[p][part] for p in pids if p in after) / requests * 1000
+
+        print(f"CPU per request, user + system: workers {per_request(workers, 0):.3f} + "
+              f"{per_request(workers, 1):.3f} ms, "
+              f"PostgreSQL {per_request(pg, 0):.3f} + {per_request(pg, 1):.3f} ms ({len(pg)} backends); "
+              f"load {servers.load_average()}")  # fmt: skip
     broker_empty()
-    summarise(Path(args.out))
+    if args.rate:
+        summarise(Path(args.out))
 
 
 def summarise(path: Path, top: int = 60) -> None:
-    """Inclusive share of samples per function (each counted once per stack)."""
+    """Share of samples per function: inclusive (each function counted once per stack) and its own (leaf)."""
     inclusive: collections.Counter[str] = collections.Counter()
+    own: collections.Counter[str] = collections.Counter()
     total = 0
     for line in path.read_text().splitlines():
         stack, _space, count = line.rpartition(" ")
         n = int(count)
         total += n
-        for frame in set(stack.split(";")):
+        frames = [re.sub(r":\d+\)$", ")", frame) for frame in stack.split(";")]
+        for frame in set(frames):
             inclusive[frame] += n
-    print(f"{total} samples")
+        own[frames[-1]] += n
+    print(f"{total} samples; inclusive:")
     for frame, n in inclusive.most_common(top):
+        print(f"{100 * n / total:5.1f}%  {frame[:150]}")
+    print("own (the function itself, not what it calls):")
+    for frame, n in own.most_common(top // 2):
         print(f"{100 * n / total:5.1f}%  {frame[:150]}")
 
 

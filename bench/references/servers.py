@@ -66,6 +66,35 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 180) ->
     raise RuntimeError(f"nothing answered on port {port} within {seconds} s")
 
 
+SERVER_PIDS: dict[str, int] = {}  # a running server's URL: its gunicorn master's pid
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # user + system
+
+
+def server_cpu(url: str, database: str, application_name: str = "") -> dict[str, dict[int, float]]:
+    """CPU seconds so far of a server's gunicorn workers and of their PostgreSQL backends (those of `database`,
+    with `application_name` when several servers share it), by pid: diff two of these around a run."""
+    children = subprocess.run(["pgrep", "-P", str(SERVER_PIDS[url])], capture_output=True, text=True).stdout.split()
+    where = f"datname = '{database}'" + (f" AND application_name = '{application_name}'" if application_name else "")
+    backends = psql(database, f"SELECT pid FROM pg_stat_activity WHERE {where} AND pid <> pg_backend_pid()").split()  # noqa: S608 - bench names
+    return {
+        "workers": {int(pid): cpu for pid in children if (cpu := _cpu_seconds(int(pid))) is not None},
+        "postgres": {int(pid): cpu for pid in backends if (cpu := _cpu_seconds(int(pid))) is not None},
+    }
+
+
+def cpu_between(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+    """CPU seconds spent between two `server_cpu` readings, by part (processes present in both)."""
+    return {part: sum(after[part][pid] - start for pid, start in before[part].items() if pid in after[part])
+            for part in before}  # fmt: skip
+
+
 @contextmanager
 def gunicorn(app: str, *, port: int, cwd: Path, env: dict, python: str = sys.executable):
     command = [
@@ -75,6 +104,7 @@ def gunicorn(app: str, *, port: int, cwd: Path, env: dict, python: str = sys.exe
     process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env})
     try:
         wait_for_port(port, process)
+        SERVER_PIDS[f"http://127.0.0.1:{port}"] = process.pid
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
