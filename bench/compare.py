@@ -84,13 +84,13 @@ def wrk_run(url: str, script: str, args: list[str], seconds: int, cpu_of: tuple[
     """One wrk run; with `cpu_of` = (database, application_name), also the server's CPU per request (its
     workers' and their PostgreSQL backends' CPU time over the requests served): on a shared machine the
     throughput swings with the other work, the CPU a request costs much less."""
-    start = servers.server_cpu(url, *cpu_of) if cpu_of else None
+    meter = servers.CpuMeter(url, *cpu_of) if cpu_of else None
     result = servers.wrk(url, script, args, seconds=seconds, threads=WRK_THREADS)
     if result["failed"] or result["socket_errors"]:
         print(f"    !! {result['failed']} failed answers {result['socket_errors']}", flush=True)
     figures = {"value": result["rate"], "text": f"{result['rate']:8.1f} req/s, latency avg {result['latency']}"}
-    if start is not None:
-        spent = servers.cpu_between(start, servers.server_cpu(url, *cpu_of))
+    if meter is not None:
+        spent = meter.stop()
         requests = result["rate"] * seconds
         figures["cpu"] = per_request = {part: seconds_spent / requests * 1000 for part, seconds_spent in spent.items()}
         figures["text"] += (

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -89,10 +90,34 @@ def server_cpu(url: str, database: str, application_name: str = "") -> dict[str,
     }
 
 
-def cpu_between(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
-    """CPU seconds spent between two `server_cpu` readings, by part (processes present in both)."""
-    return {part: sum(after[part][pid] - start for pid, start in before[part].items() if pid in after[part])
-            for part in before}  # fmt: skip
+class CpuMeter:
+    """CPU seconds a server (its gunicorn workers and their PostgreSQL backends) spends during a run: read at
+    the start, every second and at the end, so a backend that closes or opens meanwhile (CONN_MAX_AGE)
+    still counts: a pid first seen after the start counts from 0, one gone counts up to its last reading."""
+
+    def __init__(self, url: str, database: str, application_name: str = "") -> None:
+        self.source = (url, database, application_name)
+        self.first = server_cpu(*self.source)
+        self.last = {part: dict(pids) for part, pids in self.first.items()}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for part, pids in server_cpu(*self.source).items():
+            self.last[part].update(pids)
+
+    def _poll(self) -> None:
+        while not self._stop.wait(1.0):
+            self._read()
+
+    def stop(self) -> dict[str, float]:
+        """CPU seconds spent since the start, by part."""
+        self._stop.set()
+        self._thread.join()
+        self._read()
+        return {part: sum(cpu - self.first[part].get(pid, 0.0) for pid, cpu in pids.items())
+                for part, pids in self.last.items()}  # fmt: skip
 
 
 @contextmanager

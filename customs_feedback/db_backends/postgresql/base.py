@@ -50,7 +50,7 @@ class DatabaseWrapper(instrumented.DatabaseWrapper):
         if connection is None or connection.closed:
             return False
         try:
-            if connection.info.transaction_status not in _USABLE_STATES:
+            if connection.pgconn.transaction_status not in _USABLE_STATES:
                 return False
             if not self.errors_occurred and not _has_news(connection.pgconn.socket):
                 return True
