@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import select
 
+import psycopg
 from django.db.backends.postgresql import base
+from django.db.backends.postgresql.psycopg_any import register_tzloader
+from django.utils.asyncio import async_unsafe
 from django_prometheus.db.backends.postgresql import base as instrumented
 from psycopg import pq
 
@@ -31,6 +34,22 @@ class DatabaseWrapper(instrumented.DatabaseWrapper):
         params = base.DatabaseWrapper.get_connection_params(self)  # Django's, not the instrumented one's
         params["cursor_factory"] = metered_cursor_class(params["cursor_factory"], self.alias, self.vendor)
         return params
+
+    @async_unsafe
+    def server_binding_cursor(self):
+        """A cursor whose parameters PostgreSQL binds, so that a statement it runs again and again is prepared
+        once per connection (OPTIONS `prepare_threshold`) and not planned on every run. Django's cursors bind
+        on the client, which never prepares. Its placeholders must say their types where PostgreSQL cannot
+        infer them (`%s::date`). Otherwise as `cursor()`: health check, error wrapping, metrics, query log."""
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            cursor = metered_cursor_class(psycopg.Cursor, self.alias, self.vendor)(self.connection)
+            # As Django's create_cursor: times in the connection's zone.
+            tzloader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, pq.Format.TEXT)
+            if self.timezone != tzloader.timezone:
+                register_tzloader(self.timezone, cursor)
+            return self._prepare_cursor(cursor)
 
     def is_usable(self) -> bool:
         """Whether the kept connection still works, known locally unless the server said something.
