@@ -234,10 +234,11 @@ def test_the_cyclic_collector_is_held_during_a_postgresql_import(tmp_path, offic
     from ratings import importing
 
     seen = []
-    clean = importing.clean_declaration_values
+    clean = importing.clean_declaration_columns
     monkeypatch.setattr(
-        importing, "clean_declaration_values", lambda *a, **k: seen.append(gc.isenabled()) or clean(*a, **k)
+        importing, "clean_declaration_columns", lambda *a, **k: seen.append(gc.isenabled()) or clean(*a, **k)
     )
+    monkeypatch.setattr(importing, "_BLOCK_BYTES", 100)  # a block a row
     path = write_csv(tmp_path, official, [good(official, "107000000401", 1), good(official, "107000000402", 2)])
 
     declarations_import(path=path)
