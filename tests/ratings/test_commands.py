@@ -294,6 +294,35 @@ def test_a_command_starts_without_celery_or_drf():
     assert output.strip() == "[]"
 
 
+def test_manage_py_holds_the_collector_for_the_start_up_only(tmp_path):
+    """manage.py sets Django up with the cyclic collector held, then gives it back (the start-up's objects frozen
+    out of its scans) before the command runs; also when the settings cannot load."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "customs_feedback.settings", "DJANGO_DEBUG": "1"}
+    code = "import gc; print(gc.isenabled(), gc.get_freeze_count() > 1000)"
+    shell = [sys.executable, str(root / "manage.py"), "shell", "-c", code]
+    output = subprocess.run(shell, env=env, cwd=root, capture_output=True, text=True, check=True).stdout
+
+    assert output.split()[-2:] == ["True", "True"]
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import gc, runpy, sys\n"
+        f"sys.path.insert(0, {str(root)!r}); sys.argv = [{str(root / 'manage.py')!r}, 'help']\n"
+        "try:\n    runpy.run_path(sys.argv[0], run_name='__main__')\n"
+        "except SystemExit as exit:\n    print(exit)\nprint('collector', gc.isenabled())\n"
+    )
+    broken = {**env, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": ""}  # a configuration error before the set-up
+    result = subprocess.run([sys.executable, str(script)], env=broken, cwd=root, capture_output=True, text=True)
+    assert result.stdout.splitlines() == [
+        "configuration error: DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off",
+        "collector True",
+    ]
+
+
 def test_ensuring_enterprises_reads_back_only_the_codes_stored_before(require_postgresql, django_assert_num_queries):
     from ratings.services.declarations_bulk import ensure_enterprises
     from tests.factories import EnterpriseFactory
