@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import compress, count, repeat
-from operator import attrgetter, eq, le
+from operator import attrgetter, eq, le, methodcaller
 
 from django.core.exceptions import ValidationError
 
@@ -21,13 +21,15 @@ from ratings.services.declaration_rows import DECLARATION_NUMBER, Errors, _norma
 
 _fromisoformat = datetime.fromisoformat
 _tzinfo = attrgetter("tzinfo")
+_in_utc = methodcaller("astimezone", UTC)
 # Stands in for a moment a rule left to the row-by-row cleaning, so the column's other checks can run on it.
 _PLACEHOLDER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(slots=True)
 class CleanColumns:
-    """The rows of a block that were accepted, column by column, with each row's index in the block."""
+    """The rows of a block that were accepted, column by column, with each row's index in the block. The moments
+    are those clean_declaration_values gives, in UTC (see _moments)."""
 
     indices: list[int]
     number: list[str]
@@ -125,8 +127,13 @@ def _tax_codes(raw: list[str], tax_codes: dict[str, str | ValidationError], susp
 
 def _moments(texts: list[str], suspects: set[int], latest: datetime) -> list[datetime]:
     """Each text as datetime.fromisoformat reads it, which is what clean_declaration_values gives for a text it
-    reads (its _fast_moment and Django's parse_datetime both try fromisoformat first). A text it cannot read,
-    a moment without an offset or after `latest` makes its row a suspect and stands as _PLACEHOLDER."""
+    reads (its _fast_moment and Django's parse_datetime both try fromisoformat first), as the same instant in UTC.
+    A text it cannot read, a moment without an offset or after `latest` makes its row a suspect and stands as
+    _PLACEHOLDER.
+
+    In UTC because two datetimes of different tzinfo objects (fromisoformat makes one for every text) compare
+    by calling utcoffset() on each, several times slower than two of the same, and psycopg writes a moment that
+    is in UTC without converting it; the import stores instants (timestamptz), never the offset they came in."""
     try:
         moments = list(map(_fromisoformat, texts))
     except ValueError:
@@ -142,6 +149,7 @@ def _moments(texts: list[str], suspects: set[int], latest: datetime) -> list[dat
             if moment.tzinfo is None:
                 moments[i] = _PLACEHOLDER
                 suspects.add(i)
+    moments = list(map(_in_utc, moments))
     if moments and max(moments) > latest:
         for i, moment in enumerate(moments):
             if moment > latest:

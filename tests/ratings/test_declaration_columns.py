@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from datetime import UTC
 
 from django.utils import translation
 
@@ -15,8 +16,9 @@ from tests.ratings.test_declaration_rows import CLEARED, REGISTERED, SPACES, edi
 
 
 def moments_of(row):
-    """A cleaned row's values, each moment with its offset too (datetimes compare equal across offsets)."""
-    return [(value, value.utcoffset()) if hasattr(value, "utcoffset") else value for value in row]
+    """A cleaned row's values, each moment as its instant in UTC (the column cleaning gives them in UTC; datetimes
+    compare equal across offsets, so the tuple's second member makes the test see a moment in another offset)."""
+    return [(value, value.astimezone(UTC).isoformat()) if hasattr(value, "utcoffset") else value for value in row]
 
 
 def row_by_row(rows, latest):
