@@ -228,6 +228,20 @@ def test_columns_in_another_order_or_extra_columns_import_the_same(tmp_path, off
     assert Declaration.objects.get(number="107000000302").cleared_at is None
 
 
+def test_a_number_given_twice_keeps_its_last_row_also_when_one_row_needed_the_full_rules(tmp_path, official):
+    """The column cleaning sends a padded row to the row-by-row rules; the rows still count in file order."""
+    first = good(official, " 107000000501", 1, cleared="2026-10-01T15:00:00+07:00")  # padded: the full rules
+    last = good(official, "107000000501", 1, cleared="2026-10-02T09:00:00+07:00")
+    for rows, day in [([first, last], "2026-10-02"), ([last, first], "2026-10-01")]:
+        Declaration.objects.all().delete()
+        path = write_csv(tmp_path, official, [good(official, "107000000500", 2), *rows])
+
+        result = declarations_import(path=path)
+
+        assert (result.created, result.rejected) == (2, [])
+        assert Declaration.objects.get(number="107000000501").cleared_on.isoformat() == day
+
+
 def test_the_cyclic_collector_is_held_during_a_postgresql_import(tmp_path, official, monkeypatch, require_postgresql):
     import gc
 
