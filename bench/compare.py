@@ -46,6 +46,7 @@ def interleaved(rounds: int, reference, project, *, higher_is_better: bool = Tru
     for side, run in sides:
         print(f"  warm-up   {side:<9} {run(rounds)['text']}", flush=True)
     ratios: dict[str, list[float]] = {side: [] for side, _run in sides[1:]}
+    cpu_ratios: dict[str, list[float]] = {side: [] for side, _run in sides[1:]}  # when the runs measure CPU
     for index in range(rounds):
         shift = index % len(sides)
         order = sides[shift:] + sides[:shift]
@@ -60,9 +61,15 @@ def interleaved(rounds: int, reference, project, *, higher_is_better: bool = Tru
             value = figures[side]["value"] / figures["reference"]["value"]
             ratios[side].append(value if higher_is_better else 1 / value)
             print(f"  round {index + 1} ratio {side}/reference {ratios[side][-1]:.2f}", flush=True)
+            if "cpu" in figures[side]:
+                cpu_ratios[side].append(sum(figures["reference"]["cpu"].values()) / sum(figures[side]["cpu"].values()))
     for side, values in ratios.items():
         print(f"ratio {side}/reference: median {statistics.median(values):.2f} "
               f"(rounds: {', '.join(f'{r:.2f}' for r in values)}; load now {servers.load_average()})")  # fmt: skip
+    for side, values in cpu_ratios.items():
+        if values:
+            print(f"CPU per request, reference/{side}: median {statistics.median(values):.2f} "
+                  f"(rounds: {', '.join(f'{r:.2f}' for r in values)})")  # fmt: skip
 
 
 def before_server(database_url: str):
@@ -73,11 +80,24 @@ def before_server(database_url: str):
     return servers.project_server(database_url, BROKER, root=Path(root), port=servers.BEFORE_PORT)
 
 
-def wrk_run(url: str, script: str, args: list[str], seconds: int) -> dict:
+def wrk_run(url: str, script: str, args: list[str], seconds: int, cpu_of: tuple[str, str] | None = None) -> dict:
+    """One wrk run; with `cpu_of` = (database, application_name), also the server's CPU per request (its
+    workers' and their PostgreSQL backends' CPU time over the requests served): on a shared machine the
+    throughput swings with the other work, the CPU a request costs much less."""
+    meter = servers.CpuMeter(url, *cpu_of) if cpu_of else None
     result = servers.wrk(url, script, args, seconds=seconds, threads=WRK_THREADS)
     if result["failed"] or result["socket_errors"]:
         print(f"    !! {result['failed']} failed answers {result['socket_errors']}", flush=True)
-    return {"value": result["rate"], "text": f"{result['rate']:8.1f} req/s, latency avg {result['latency']}"}
+    figures = {"value": result["rate"], "text": f"{result['rate']:8.1f} req/s, latency avg {result['latency']}"}
+    if meter is not None:
+        spent = meter.stop()
+        requests = result["rate"] * seconds
+        figures["cpu"] = per_request = {part: seconds_spent / requests * 1000 for part, seconds_spent in spent.items()}
+        figures["text"] += (
+            f", CPU {sum(per_request.values()):.2f} ms/request "
+            f"(workers {per_request['workers']:.2f} + PostgreSQL {per_request['postgres']:.2f})"
+        )
+    return figures
 
 
 # --- rating POST vs the one-row floor ----------------------------------------------------------------
@@ -131,19 +151,23 @@ def compare_rating(args) -> None:
     servers.floor_prepare()
     with (
         servers.floor_server() as floor_url,
-        servers.project_server(DATABASE_URL, BROKER) as project_url,
-        before_server(DATABASE_URL) as before_url,
+        # "after" and "before" share the database: their PostgreSQL backends are told apart by name.
+        servers.project_server(f"{DATABASE_URL}?application_name=bench_after", BROKER) as project_url,
+        before_server(f"{DATABASE_URL}?application_name=bench_before") as before_url,
     ):
+        bench_db = DATABASE_URL.rsplit("/", 1)[1]
 
         def reference(index: int) -> dict:
             servers.floor_reset()
-            return wrk_run(f"{floor_url}", "rating.lua", ["/rows/", "", prefixes[index], ",".join(codes)], args.seconds)
+            return wrk_run(f"{floor_url}", "rating.lua", ["/rows/", "", prefixes[index], ",".join(codes)], args.seconds,
+                           cpu_of=(servers.FLOOR_DB, ""))  # fmt: skip
 
-        def project(index: int, url: str = project_url, numbers: list[str] = prefixes) -> dict:
-            return wrk_run(url, "rating.lua", ["/api/v1/ratings/", key, numbers[index], ",".join(codes)], args.seconds)
+        def project(index: int, url: str = project_url, numbers: list[str] = prefixes, name: str = "after") -> dict:
+            return wrk_run(url, "rating.lua", ["/api/v1/ratings/", key, numbers[index], ",".join(codes)], args.seconds,
+                           cpu_of=(bench_db, f"bench_{name}"))  # fmt: skip
 
         def before(index: int) -> dict:
-            return project(index, before_url, before_prefixes)
+            return project(index, before_url, before_prefixes, "before")
 
         interleaved(args.rounds, reference, project, before=before if before_url else None)
     broker_empty()

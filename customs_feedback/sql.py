@@ -9,20 +9,33 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
-def insert_parts(instance: models.Model, *, sql: Mapping[str, str] | None = None) -> tuple[str, str, list[Any]]:
+def insert_parts(
+    instance: models.Model, *, sql: Mapping[str, str] | None = None, typed: bool = False
+) -> tuple[str, str, list[Any]]:
     """The column list, the value list and its parameters that insert `instance` as `save()` would.
 
     Every concrete field but the primary key is written, its value prepared by the field itself (defaults,
     `auto_now`, normalisation), as Django's insert compiler does; a field named (by attname) in `sql` takes
     that SQL expression instead of a parameter, e.g. a column of another part of the same statement.
+    `typed`: each placeholder says its column's type (`typed_placeholder`), for a server-binding cursor.
     """
-    columns, values, fields = _insert_shape(type(instance), tuple(sorted((sql or {}).items())))
+    columns, values, fields = _insert_shape(type(instance), tuple(sorted((sql or {}).items())), typed)
     connection = connections[DEFAULT_DB_ALIAS]
     return columns, values, [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
 
 
+def typed_placeholder(field: models.Field) -> str:
+    """`%s` cast to the type of the field's column, without its modifiers (`varchar`, not `varchar(32)`: a cast
+    to a length would cut a longer value, where the column refuses it). A server-binding cursor needs it
+    wherever PostgreSQL cannot infer a parameter's type, as in `INSERT … SELECT %s`."""
+    db_type = field.db_type(connections[DEFAULT_DB_ALIAS])
+    return f"%s::{db_type.split('(', 1)[0]}"
+
+
 @cache
-def _insert_shape(model: type[models.Model], sql: tuple[tuple[str, str], ...]) -> tuple[str, str, list[models.Field]]:
+def _insert_shape(
+    model: type[models.Model], sql: tuple[tuple[str, str], ...], typed: bool = False
+) -> tuple[str, str, list[models.Field]]:
     """The columns and values of an insert of `model` (the same for every row), and the fields given as parameters."""
     expressions = dict(sql)
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
@@ -36,6 +49,6 @@ def _insert_shape(model: type[models.Model], sql: tuple[tuple[str, str], ...]) -
         if field.attname in expressions:
             values.append(expressions[field.attname])
             continue
-        values.append("%s")
+        values.append(typed_placeholder(field) if typed else "%s")
         fields.append(field)
     return ", ".join(columns), ", ".join(values), fields

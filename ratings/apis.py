@@ -117,6 +117,9 @@ class ApiClientThrottle(ResilientThrottleMixin, WindowCountThrottle):
 class ApiClientView(InputApi):
     authentication_classes = [ApiKeyAuthentication]
     throttle_classes = [ApiClientThrottle]
+    # Called by other systems with their key: no session user, device or message is read, so the browser
+    # middlewares leave these paths out (customs_feedback.core.browser_middleware).
+    reads_no_browser_state = True
 
 
 class DeclarationIn(serializers.Serializer):

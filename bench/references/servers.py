@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -66,6 +67,59 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 180) ->
     raise RuntimeError(f"nothing answered on port {port} within {seconds} s")
 
 
+SERVER_PIDS: dict[str, int] = {}  # a running server's URL: its gunicorn master's pid
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # user + system
+
+
+def server_cpu(url: str, database: str, application_name: str = "") -> dict[str, dict[int, float]]:
+    """CPU seconds so far of a server's gunicorn workers and of their PostgreSQL backends (those of `database`,
+    with `application_name` when several servers share it), by pid: diff two of these around a run."""
+    children = subprocess.run(["pgrep", "-P", str(SERVER_PIDS[url])], capture_output=True, text=True).stdout.split()
+    where = f"datname = '{database}'" + (f" AND application_name = '{application_name}'" if application_name else "")
+    backends = psql(database, f"SELECT pid FROM pg_stat_activity WHERE {where} AND pid <> pg_backend_pid()").split()  # noqa: S608 - bench names
+    return {
+        "workers": {int(pid): cpu for pid in children if (cpu := _cpu_seconds(int(pid))) is not None},
+        "postgres": {int(pid): cpu for pid in backends if (cpu := _cpu_seconds(int(pid))) is not None},
+    }
+
+
+class CpuMeter:
+    """CPU seconds a server (its gunicorn workers and their PostgreSQL backends) spends during a run: read at
+    the start, every second and at the end, so a backend that closes or opens meanwhile (CONN_MAX_AGE)
+    still counts: a pid first seen after the start counts from 0, one gone counts up to its last reading."""
+
+    def __init__(self, url: str, database: str, application_name: str = "") -> None:
+        self.source = (url, database, application_name)
+        self.first = server_cpu(*self.source)
+        self.last = {part: dict(pids) for part, pids in self.first.items()}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for part, pids in server_cpu(*self.source).items():
+            self.last[part].update(pids)
+
+    def _poll(self) -> None:
+        while not self._stop.wait(1.0):
+            self._read()
+
+    def stop(self) -> dict[str, float]:
+        """CPU seconds spent since the start, by part."""
+        self._stop.set()
+        self._thread.join()
+        self._read()
+        return {part: sum(cpu - self.first[part].get(pid, 0.0) for pid, cpu in pids.items())
+                for part, pids in self.last.items()}  # fmt: skip
+
+
 @contextmanager
 def gunicorn(app: str, *, port: int, cwd: Path, env: dict, python: str = sys.executable):
     command = [
@@ -75,6 +129,7 @@ def gunicorn(app: str, *, port: int, cwd: Path, env: dict, python: str = sys.exe
     process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env})
     try:
         wait_for_port(port, process)
+        SERVER_PIDS[f"http://127.0.0.1:{port}"] = process.pid
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

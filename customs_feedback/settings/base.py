@@ -46,10 +46,11 @@ MIDDLEWARE = [
     "customs_feedback.inputs.InputGateMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, django-otp's and Django's again, left out on the API-key paths (see browser_middleware).
+    "customs_feedback.core.browser_middleware.AuthenticationMiddleware",
     "customs_feedback.core.observability.RequestIdMiddleware",  # after authentication: it logs the user id
-    "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "customs_feedback.core.browser_middleware.OTPMiddleware",
+    "customs_feedback.core.browser_middleware.MessageMiddleware",
     "customs_feedback.organization.security.StaffSessionMiddleware",
     "partnerships.middleware.EnterpriseMemberMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

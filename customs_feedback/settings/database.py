@@ -7,7 +7,7 @@ import sys
 import environ
 
 from customs_feedback.config import ConfigurationError
-from customs_feedback.settings.environment import VAR_DIR, _read, env
+from customs_feedback.settings.environment import VAR_DIR, _read, _read_flag, env
 
 DATABASE_URL = _read(env.str, "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 _database_scheme = DATABASE_URL.split("://", 1)[0] if "://" in DATABASE_URL else ""
@@ -36,6 +36,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # Statements run through a server-binding cursor (`server_binding_cursor`: the rating POST's statement) are
+    # prepared on their 5th run on a connection: planning that statement cost PostgreSQL more than running it.
+    # Django's other queries bind on the client and are never prepared. Behind PgBouncer in transaction mode,
+    # prepared statements need PgBouncer 1.21 or later with `max_prepared_statements`; otherwise set this off.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "prepare_threshold", 5 if _read_flag("DATABASE_PREPARED_STATEMENTS", default=True) else None
+    )
 # Query counts, durations and errors per database (django-prometheus's metrics): the same backends,
 # instrumented; PostgreSQL and SQLite by customs_feedback.db_backends (the same metrics, at less cost a query).
 _BACKEND = DATABASES["default"]["ENGINE"].removeprefix("django.db.backends.")

@@ -105,3 +105,13 @@ def test_an_unreachable_database_stops_start_up_with_one_line_naming_database_ur
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert result.stderr.startswith("configuration error: DATABASE_URL: cannot connect to postgres://postgres:***@")
     assert "secret" not in result.stderr
+
+
+@pytest.mark.parametrize(("flag", "threshold"), [("", "5"), ("on", "5"), ("off", "None")])
+def test_prepared_statements_are_on_unless_switched_off(flag, threshold):
+    script = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['prepare_threshold'])"
+    env = production_env(DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused", DATABASE_PREPARED_STATEMENTS=flag)
+    result = manage("shell", "-c", script, **env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == threshold

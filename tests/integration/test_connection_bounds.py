@@ -148,3 +148,35 @@ def test_runserver_keeps_no_connection_even_when_told_to(started):
     assert set(codes) == {200}, sorted(set(codes))
     assert most <= CLIENTS
     assert server_connections() == 0  # each request thread closed its connection when it ended
+
+
+def server_backends() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
+            [APPLICATION_NAME],
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def test_a_kept_connection_the_server_ended_costs_no_failed_request(started):
+    """A restart or failover ends the server's sessions between two requests: the next request reconnects
+    (the health check sees the ended session without a round trip), and a healthy connection is kept."""
+    server = started(["bin/serve"], WEB_WORKERS="1", WEB_THREADS="1", DATABASE_CONN_MAX_AGE="60")
+
+    def get() -> int:
+        with urllib.request.urlopen(server.url + "/api/v1/ratings/stats/", timeout=30) as response:  # noqa: S310
+            return response.status
+
+    assert [get(), get()] == [200, 200]
+    kept = server_backends()
+    assert len(kept) == 1
+    assert get() == 200
+    assert server_backends() == kept  # reused, not reopened
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s, 5000)", kept)
+
+    assert get() == 200  # not a 500
+    replaced = server_backends()
+    assert len(replaced) == 1
+    assert replaced != kept

@@ -117,3 +117,46 @@ def test_outside_a_transaction_a_rating_is_its_one_statement_and_a_refused_one_w
     assert sorted(RatingEvent.objects.values_list("rating_id", flat=True)) == sorted([rating.pk, low_rating.pk])
     assert DailyRollup.objects.get().ratings == 2
     assert FollowUpCase.objects.get().rating_id == low_rating.pk
+
+
+def _prepared_rating_statements() -> list[tuple[int, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s AND statement LIKE %s",
+            ["WITH d AS (SELECT d.id%", f"%INSERT INTO {Rating._meta.db_table} %"],
+        )
+        return cursor.fetchall()
+
+
+def _rate_several(official, enterprise, count: int) -> list[Rating]:
+    declarations = [
+        DeclarationFactory(official=official, enterprise=enterprise, cleared_at=at("2026-03-01")) for _ in range(count)
+    ]
+    with frozen(at("2026-03-02", 11)):
+        return [
+            _rate(rating_services._rating_insert_postgresql, declaration, official_score=5 - index % 2)
+            for index, declaration in enumerate(declarations)
+        ]
+
+
+def test_the_statement_is_prepared_once_per_connection_and_no_longer_planned_each_time(official, enterprise):
+    assert connection.settings_dict["OPTIONS"]["prepare_threshold"] == 5  # the setting's default
+    ratings = _rate_several(official, enterprise, 8)
+
+    assert [rating.pk for rating in ratings] == list(Rating.objects.order_by("pk").values_list("pk", flat=True))
+    [(generic_plans, custom_plans)] = _prepared_rating_statements()  # one statement, prepared after 5 runs
+    assert generic_plans + custom_plans == 3  # its runs since, each without parsing it again
+    assert DailyRollup.objects.get().ratings == 8
+
+
+def test_with_prepared_statements_off_the_statement_runs_unprepared(official, enterprise):
+    """DATABASE_PREPARED_STATEMENTS=off (PgBouncer without prepared statements): same rows, nothing prepared."""
+    connection.ensure_connection()
+    connection.connection.prepare_threshold = None
+    try:
+        ratings = _rate_several(official, enterprise, 8)
+    finally:
+        connection.connection.prepare_threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    assert Rating.objects.count() == len(ratings) == 8
+    assert _prepared_rating_statements() == []
