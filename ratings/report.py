@@ -10,14 +10,13 @@ from ratings.models import (
     REJECTED_COLUMNS,
     CaseStatus,
     Conclusion,
-    DailyRollup,
     FollowUpCase,
     Rating,
     RatingStatus,
     RejectionReason,
     Score,
 )
-from ratings.rollups import COUNTER_COLUMNS, LOW
+from ratings.rollups import COUNTER_COLUMNS, LOW, period_rollups
 
 TARGETS = ("official", "team", "branch")
 
@@ -89,15 +88,24 @@ def ratings_section(scope: ReportScope) -> Section:
 
 
 def _branch_sums(scope: ReportScope) -> list[dict]:
-    """The period's rollup counters summed per branch, in one pass, shared by both sections of this report."""
+    """The period's rollup counters summed per branch, shared by both sections of this report: from the monthly
+    rollup for the period's whole months (a year: 12 rows per key instead of 365), the daily one for any days
+    left over."""
     if "ratings_by_branch" not in scope.shared:
         period = scope.period
-        days = scope.rows(DailyRollup.objects.filter(day__range=(period.first_day, period.last_day)), "branch_id")
-        scope.shared["ratings_by_branch"] = list(
-            days.values("branch_id", "branch__code", "branch__name_vi")
-            .annotate(**{column: Sum(column) for column in COUNTER_COLUMNS})
-            .order_by("branch__code")
-        )
+        by_branch: dict[int, dict] = {}
+        for rows in period_rollups(first_day=period.first_day, last_day=period.last_day):
+            sums = (
+                scope.rows(rows, "branch_id")
+                .values("branch_id", "branch__code", "branch__name_vi")
+                .annotate(**{column: Sum(column) for column in COUNTER_COLUMNS})
+                .order_by()
+            )
+            for row in sums:
+                branch = by_branch.setdefault(row["branch_id"], {**row, **dict.fromkeys(COUNTER_COLUMNS, 0)})
+                for column in COUNTER_COLUMNS:
+                    branch[column] += row[column] or 0
+        scope.shared["ratings_by_branch"] = sorted(by_branch.values(), key=lambda row: row["branch__code"])
     return scope.shared["ratings_by_branch"]
 
 
