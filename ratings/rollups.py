@@ -212,7 +212,7 @@ def months_recount(*, date_from: date, date_to: date) -> int:
     """Recount the monthly rollup rows of every month from `date_from`'s to `date_to`'s from the daily rows (in
     the caller's transaction, after the daily rows are right); returns the row count."""
     first_day = month_of(date_from)
-    last_day = month_of(month_of(date_to) + timedelta(days=31)) - timedelta(days=1)
+    last_day = _month_after(date_to) - timedelta(days=1)
     MonthlyRollup.objects.filter(month__range=(first_day, last_day)).delete()
     month = "date_trunc('month', day)::date" if connection.vendor == "postgresql" else "date(day, 'start of month')"
     sums = ", ".join(f"SUM({column})" for column in COUNTER_COLUMNS)
@@ -227,20 +227,31 @@ def months_recount(*, date_from: date, date_to: date) -> int:
         return cursor.rowcount
 
 
-def period_rollups(*, first_day: date, last_day: date) -> list[QuerySet]:
-    """The rollup rows that sum to the days from `first_day` to `last_day`: the monthly rows of the whole months
-    in it and the daily rows of the days left over at either end (none for a month, quarter or year)."""
-    first_whole = first_day if first_day.day == 1 else month_of(month_of(first_day) + timedelta(days=31))
-    after_last_whole = last_day + timedelta(days=1)
-    after_last_whole = after_last_whole if after_last_whole.day == 1 else month_of(last_day)
-    if first_whole >= after_last_whole:  # no whole month inside
-        return [DailyRollup.objects.filter(day__range=(first_day, last_day))]
-    parts = [MonthlyRollup.objects.filter(month__gte=first_whole, month__lt=after_last_whole)]
-    if first_day < first_whole:
+def period_rollups(*, first_day: date | None, last_day: date | None) -> list[QuerySet]:
+    """The rollup rows that sum to the days from `first_day` to `last_day` (None: no bound): the monthly rows of
+    the whole months in it and the daily rows of the days left over at either end (none for a month, quarter or
+    year, or without bounds)."""
+    first_whole = first_day if first_day is None or first_day.day == 1 else _month_after(first_day)
+    after_last_whole = None if last_day is None else last_day + timedelta(days=1)
+    if after_last_whole is not None and after_last_whole.day != 1:
+        after_last_whole = month_of(last_day)
+    if first_whole is not None and after_last_whole is not None and first_whole >= after_last_whole:
+        return [DailyRollup.objects.filter(day__range=(first_day, last_day))]  # no whole month inside
+    months = MonthlyRollup.objects.all()
+    if first_whole is not None:
+        months = months.filter(month__gte=first_whole)
+    if after_last_whole is not None:
+        months = months.filter(month__lt=after_last_whole)
+    parts = [months]
+    if first_day is not None and first_day < first_whole:
         parts.append(DailyRollup.objects.filter(day__gte=first_day, day__lt=first_whole))
-    if after_last_whole <= last_day:
+    if last_day is not None and after_last_whole <= last_day:
         parts.append(DailyRollup.objects.filter(day__gte=after_last_whole, day__lte=last_day))
     return parts
+
+
+def _month_after(day: date) -> date:
+    return month_of(month_of(day) + timedelta(days=31))
 
 
 def monthly_recount() -> dict[RollupKey, dict[str, int]]:
