@@ -7,7 +7,8 @@ import re
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,13 +50,11 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def action_checkbox(self, obj):
         """The row's selection checkbox, as Django's widget renders it, without a template render per row (a
-        third of a 100-row changelist's rendering time went to these)."""
-        label = format_html(_("Select this object for an action - {}"), str(obj))
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            label,
+        third of a 100-row changelist's rendering time went to these) and formatted in one step."""
+        label = _("Select this object for an action - {}").format(escape(str(obj)))
+        return mark_safe(  # noqa: S308 - the key and the label are escaped, the rest is fixed
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{escape(str(obj.pk))}" '
+            f'class="action-select" aria-label="{label}">'
         )
 
     def get_changelist_form(self, request, **kwargs):
