@@ -93,6 +93,7 @@ def project_env(database_url: str, broker_url: str) -> dict:
         "THROTTLE_API_CLIENT": "100000000/hour",
         "THROTTLE_PUBLIC_SUBMIT": "100000000/hour",
         "THROTTLE_INQUIRY_PORTAL": "100000000/hour",
+        "THROTTLE_PUBLIC_LOOKUP": "100000000/hour",  # worker_rss.py looks inquiries up 1,000 times
         "LOG_LEVEL": "WARNING",
         "CERTIFICATE_SIGNING": "off",  # no certificate is issued on these paths; production settings otherwise
     }

@@ -87,9 +87,13 @@ def burst(server: Server) -> tuple[list[int], int]:
 
     def sample() -> None:
         nonlocal most
-        while not done.is_set():
-            most = max(most, server_connections())
-            time.sleep(0.02)
+        try:
+            while not done.is_set():
+                most = max(most, server_connections())
+                time.sleep(0.02)
+        finally:
+            # This thread's own connection: left open, the test database could not be dropped at the end of the run.
+            connection.close()
 
     def client(index: int) -> list[int]:
         codes = []
