@@ -40,6 +40,9 @@ class _Column:
     choices: dict | None  # the field's flattened choices, their labels translated and escaped once per page
     relation: bool  # a foreign key: the related row's text
     nowrap: bool  # a date, time or foreign-key field (Django adds "nowrap" to these cells)
+    # A day or a yes/no repeats down a page: each distinct value is formatted once per page (a date's formatting
+    # was the dearest part of a row left).
+    shown_once: dict | None = None
 
 
 class RowLinkChangeList(ChangeList):
@@ -106,6 +109,7 @@ class RowLinkChangeList(ChangeList):
                     choices=choices,
                     relation=field is not None and isinstance(field.remote_field, models.ManyToOneRel),
                     nowrap=isinstance(field, (models.DateField, models.TimeField, models.ForeignKey)),
+                    shown_once={} if _repeats(field) else None,
                 )
             )
         return columns
@@ -157,6 +161,13 @@ class RowLinkChangeList(ChangeList):
                 return classes, column.choices.get(value, conditional_escape(empty))
             except TypeError:  # an unhashable value: Django's own path
                 shown = display_for_field(value, field, empty, avoid_link=bool(column.link_tag))
+        elif column.shown_once is not None:
+            shown = column.shown_once.get(value)
+            if shown is None:
+                shown = column.shown_once[value] = conditional_escape(
+                    display_for_field(value, field, empty, avoid_link=bool(column.link_tag))
+                )
+            return classes, shown
         else:
             shown = display_for_field(value, field, empty, avoid_link=bool(column.link_tag))
         return classes, conditional_escape(shown)
@@ -183,6 +194,12 @@ def _shown_field(opts, name) -> models.Field | None:
     except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
         return None
     return None if field.auto_created else field
+
+
+def _repeats(field: models.Field | None) -> bool:
+    """A day (not a moment) or a yes/no: few distinct values on a page."""
+    date_only = isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
+    return date_only or isinstance(field, models.BooleanField)
 
 
 def _choices(field: models.Field | None) -> dict | None:
