@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import csv
 import gc
+import io
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
+from itertools import chain, compress, count, islice, repeat
+from operator import is_, methodcaller
 from pathlib import Path
 from typing import TextIO
 
@@ -20,7 +24,8 @@ from django.utils import timezone
 
 from ratings.models import Declaration
 from ratings.rollups import rollup_rebuild
-from ratings.services.declaration_rows import DECLARATION_FIELDS, clean_declaration_values, not_after
+from ratings.services.declaration_columns import clean_declaration_columns
+from ratings.services.declaration_rows import DECLARATION_FIELDS, not_after
 from ratings.services.declarations import code_lookups, declarations_upsert
 from ratings.services.declarations_bulk import ensure_enterprises
 
@@ -104,6 +109,81 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+# A block of the file is read at once (about 1,300 rows of a usual feed): its columns are checked together.
+_BLOCK_BYTES = 128 * 1024
+_BLOCK_ROWS = 1_000  # rows per block when csv.reader reads them
+_DAY = methodcaller("date")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _blocks(handle: TextIO) -> Iterator[tuple[int, list[list[str]]]]:
+    """The file after its header as blocks of seven columns (DECLARATION_FIELDS order), each with its first line.
+
+    Rows are what csv.reader gives, numbered as they were (the header is line 1), a missing value read as "".
+    A block without quotes, NUL or lone carriage returns, whose lines are shorter than csv's field limit, is
+    split on commas and line ends in a few C calls: there csv.reader would give the same fields. From the
+    first other block on, csv.reader reads the rest of the file, as before.
+    """
+    reader = csv.reader(handle)
+    header = next(reader, None) or []
+    _check_header(header)
+    index = [header.index(name) for name in DECLARATION_FIELDS]
+    line = 2
+    limit = csv.field_size_limit()
+    text = ""
+    while True:
+        read = handle.read(_BLOCK_BYTES)
+        text += read
+        end = text.rfind("\n") + 1 if read else len(text)  # whole lines, but the file's last one
+        if not end:
+            if read:
+                continue
+            return
+        body, text = text[:end], text[end:]
+        if "\r" in body and body.count("\r") == body.count("\r\n"):
+            body = body.replace("\r\n", "\n")
+        if '"' in body or "\0" in body or "\r" in body:
+            break
+        texts = (body[:-1] if body.endswith("\n") else body).split("\n")
+        if max(map(len, texts)) >= limit:
+            break
+        commas = set(map(str.count, texts, repeat(",")))
+        if len(commas) == 1:  # every row has the same number of values: each column is a slice
+            width = commas.pop() + 1
+            values = ",".join(texts).split(",")
+            columns = [values[i::width] if i < width else [""] * len(texts) for i in index]
+        else:
+            columns = _columns([row.split(",") for row in texts], index)
+        yield line, columns
+        line += len(texts)
+    # The block read last as it was in the file, its last line completed (csv.reader ends a row where a line it
+    # is given ends), then the rest of the file.
+    rows = csv.reader(chain(io.StringIO(body + text + (handle.readline() if text else ""), newline=""), handle))
+    while block := list(islice(rows, _BLOCK_ROWS)):
+        yield line, _columns(block, index)
+        line += len(block)
+
+
+def _columns(rows: list[list[str]], index: list[int]) -> list[list[str]]:
+    """Rows as the columns `index` names, a value missing at the end of a row read as ""."""
+    if set(map(len, rows)) != {len(DECLARATION_FIELDS)} or index != list(range(len(DECLARATION_FIELDS))):
+        rows = [[fields[i] if i < len(fields) else "" for i in index] for fields in rows]
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in index]
+
+
+def _local_days(moments: list[datetime | None], zone: tzinfo) -> list[date | None]:
+    """The local day of each moment (None stays None)."""
+    nones = list(compress(count(), map(is_, moments, repeat(None)))) if None in moments else []
+    if nones:
+        moments = moments.copy()
+        for i in nones:
+            moments[i] = _EPOCH
+    days = list(map(_DAY, map(methodcaller("astimezone", zone), moments)))
+    for i in nones:
+        days[i] = None
+    return days
+
+
 _TEMP = "ratings_import_declaration"
 _SAVEPOINT = "ratings_import_chunk"
 _CHUNK = 10_000
@@ -127,13 +207,27 @@ _AGAIN_TYPES = ["int4", *[COPY_COLUMNS[column] for column in _WRITTEN]]  # the t
 
 @dataclass
 class _Chunk:
-    """Rows of the file on their way to the table: those COPY writes (with their lines), those repeating a
-    number the file gave before, and those whose enterprise id is still their tax code."""
+    """Rows of the file on their way to the table, by column: those COPY writes (with their lines), and
+    those repeating a number the file gave before as (line, *row). A row carries its tax code until the
+    chunk's new enterprises are stored (see _start)."""
 
     lines: list[int] = field(default_factory=list)
-    records: list[list] = field(default_factory=list)  # in COPY_COLUMNS order
-    again: list[tuple[int, list]] = field(default_factory=list)  # (line, record)
-    unresolved: list[list] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    tax_codes: list[str] = field(default_factory=list)
+    branch_ids: list[int] = field(default_factory=list)
+    team_ids: list[int] = field(default_factory=list)
+    official_ids: list[int] = field(default_factory=list)
+    registered_at: list[datetime] = field(default_factory=list)
+    cleared_at: list[datetime | None] = field(default_factory=list)
+    cleared_on: list[date | None] = field(default_factory=list)
+    again: list[tuple] = field(default_factory=list)
+
+    def columns(self) -> list[list]:
+        return [self.numbers, self.tax_codes, self.branch_ids, self.team_ids, self.official_ids,
+                self.registered_at, self.cleared_at, self.cleared_on]  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.lines) + len(self.again)
 
 
 class _PostgresImport:
@@ -207,63 +301,60 @@ class _PostgresImport:
         return self.result
 
     def _chunks(self) -> Iterator[_Chunk]:
-        """The file's accepted rows by chunk, each in COPY_COLUMNS order; a row whose enterprise is not stored yet
-        carries its tax code in the enterprise's place until the chunk's new enterprises are (see _start)."""
-        reader = csv.reader(self.handle)
-        header = next(reader, None) or []
-        _check_header(header)
-        index = [header.index(name) for name in DECLARATION_FIELDS]
-        in_order = index == list(range(len(DECLARATION_FIELDS)))  # the usual header: no per-row reordering
-        tax_codes, resolve, rejected = self.tax_codes, self.lookups.resolve, self.result.rejected
-        zone, now, days, enterprises, seen = self.zone, self.now, self.days, self.enterprises, self.seen
+        """The file's accepted rows by chunk, cleaned block by block (clean_declaration_columns), their codes
+        resolved, their clearance's local day computed, and those repeating a number set apart."""
+        tax_codes, resolve, rejected = self.tax_codes, self.lookups.resolve_codes, self.result.rejected
+        zone, days, seen = self.zone, self.days, self.seen
         # Feeds repeat the same few thousand (branch, team, official) codes: each triple resolves once per import.
         resolved: dict[tuple[str, str, str], tuple[int, int, int] | dict] = {}
         latest = not_after()
         chunk = _Chunk()
-        for line, fields in enumerate(reader, start=2):
-            if not line & 1023:
-                self._pump()
-            if not in_order or len(fields) != 7:
-                fields = [fields[i] if i < len(fields) else "" for i in index]
-            row, errors = clean_declaration_values(fields, tax_codes, latest=latest)
-            if row is None:
-                rejected.append((line, errors))
-                continue
-            codes = (row.branch_code, row.team_code, row.official_code)
-            ids = resolved.get(codes)
-            if ids is None:
-                ids = resolved[codes] = resolve(row)
-            if ids.__class__ is dict:
-                rejected.append((line, ids))
-                continue
-            cleared_at, cleared_on = row.cleared_at, None
-            if cleared_at is not None:
-                cleared_on = cleared_at.astimezone(zone).date()
-                days.add(cleared_on)
-            number, enterprise = row.number, enterprises.get(row.tax_code)
-            record = [
-                number,
-                row.tax_code if enterprise is None else enterprise,
-                *ids,
-                row.registered_at,
-                cleared_at,
-                cleared_on,
-                now,
-                now,
-            ]
-            if enterprise is None:
-                chunk.unresolved.append(record)
-            if number in seen:  # a number the file gave before: applied by the upsert, the last row winning
-                self.repeated.add(number)
-                chunk.again.append((line, record))
-            else:
-                seen.add(number)
-                chunk.lines.append(line)
-                chunk.records.append(record)
-            if len(chunk.lines) + len(chunk.again) >= _CHUNK:
+        for first_line, columns in _blocks(self.handle):
+            self._pump()
+            clean, refused = clean_declaration_columns(columns, tax_codes, latest=latest)
+            rejected.extend((first_line + index, errors) for index, errors in refused)
+            triples = list(zip(clean.branch_code, clean.team_code, clean.official_code, strict=True))
+            ids = list(map(resolved.get, triples))
+            if None in ids:
+                for index in [index for index, found in enumerate(ids) if found is None]:
+                    triple = triples[index]
+                    found = resolved.get(triple)
+                    ids[index] = resolved[triple] = found if found is not None else resolve(*triple)
+            lines = [first_line + index for index in clean.indices]
+            rows = [clean.number, clean.tax_code, clean.registered_at, clean.cleared_at]
+            if set(map(type, ids)) != {tuple}:  # codes that do not resolve: each of their rows refused
+                unknown = [index for index, found in enumerate(ids) if found.__class__ is dict]
+                rejected.extend((lines[index], ids[index]) for index in unknown)
+                for index in reversed(unknown):
+                    for column in (lines, ids, *rows):
+                        del column[index]
+            cleared_on = _local_days(clean.cleared_at, zone)
+            days.update(cleared_on)
+            days.discard(None)
+            branch_ids, team_ids, official_ids = map(list, zip(*ids, strict=True)) if ids else ([], [], [])
+            block = [clean.number, clean.tax_code, branch_ids, team_ids, official_ids,
+                     clean.registered_at, clean.cleared_at, cleared_on]  # fmt: skip
+            numbers = clean.number
+            if seen.isdisjoint(numbers) and len(set(numbers)) == len(numbers):
+                seen.update(numbers)
+                chunk.lines += lines
+                for into, column in zip(chunk.columns(), block, strict=True):
+                    into += column
+            else:  # a number the file gave before: applied by the upsert, the last row winning
+                for line, *row in zip(lines, *block, strict=True):
+                    number = row[0]
+                    if number in seen:
+                        self.repeated.add(number)
+                        chunk.again.append((line, *row))
+                    else:
+                        seen.add(number)
+                        chunk.lines.append(line)
+                        for into, value in zip(chunk.columns(), row, strict=True):
+                            into.append(value)
+            if len(chunk) >= _CHUNK:
                 yield chunk
                 chunk = _Chunk()
-        if chunk.lines or chunk.again:
+        if len(chunk):
             yield chunk
 
     def _start(self, cursor, chunk: _Chunk) -> tuple[ExitStack, _Chunk]:
@@ -271,14 +362,15 @@ class _PostgresImport:
         (libpq sends the rows as the socket takes them while the caller goes on; see _pump)."""
         from psycopg.copy import LibpqWriter
 
-        if chunk.unresolved:
-            enterprises = self.enterprises
-            enterprises.update(ensure_enterprises({record[1] for record in chunk.unresolved} - enterprises.keys()))
-            for record in chunk.unresolved:
-                record[1] = enterprises[record[1]]
+        enterprises = self.enterprises
+        new = set(chunk.tax_codes).union(row[2] for row in chunk.again) - enterprises.keys()
+        if new:
+            enterprises.update(ensure_enterprises(new))
+        chunk.tax_codes[:] = map(enterprises.__getitem__, chunk.tax_codes)  # now the enterprises' ids
+        chunk.again[:] = [(line, number, enterprises[code], *rest) for line, number, code, *rest in chunk.again]
         table = Declaration._meta.db_table
         stack = ExitStack()
-        if chunk.records:
+        if chunk.lines:
             cursor.execute(f"SAVEPOINT {_SAVEPOINT}")
             copy = stack.enter_context(
                 cursor.copy(
@@ -288,9 +380,9 @@ class _PostgresImport:
                 )
             )
             copy.set_types(list(COPY_COLUMNS.values()))
-            for record in chunk.records:
-                copy.write_row(record)
-        self.progress(len(chunk.lines) + len(chunk.again))
+            now = repeat(self.now)
+            deque(map(copy.write_row, zip(*chunk.columns(), now, now, strict=False)), maxlen=0)
+        self.progress(len(chunk))
         return stack, chunk
 
     def _pump(self) -> None:
@@ -305,16 +397,16 @@ class _PostgresImport:
         updates it does not have."""
         import psycopg
 
-        again = [(line, *record[:8]) for line, record in chunk.again]
-        if chunk.records:
+        again = chunk.again
+        if chunk.lines:
             try:
                 stack.close()
                 cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
-                self.copied.update(record[0] for record in chunk.records)
+                self.copied.update(chunk.numbers)
             except psycopg.errors.UniqueViolation:
                 cursor.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
                 cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
-                again += [(line, *record[:8]) for line, record in zip(chunk.lines, chunk.records, strict=True)]
+                again += zip(chunk.lines, *chunk.columns(), strict=True)
         if again:
             again.sort()
             self._copy(cursor, _TEMP, None, _AGAIN_TYPES, again)

@@ -251,15 +251,18 @@ class CodeLookups:
 
     def resolve(self, row: CleanDeclaration) -> tuple[int, int, int] | Errors:
         """(branch id, team id, official id), or why a code does not resolve (the same words on every path)."""
-        branch_id = self.branches.get(row.branch_code)
-        team_id = self.teams.get((branch_id, row.team_code)) if branch_id is not None else None
-        official = self.officials.get(row.official_code)
+        return self.resolve_codes(row.branch_code, row.team_code, row.official_code)
+
+    def resolve_codes(self, branch_code: str, team_code: str, official_code: str) -> tuple[int, int, int] | Errors:
+        branch_id = self.branches.get(branch_code)
+        team_id = self.teams.get((branch_id, team_code)) if branch_id is not None else None
+        official = self.officials.get(official_code)
         if branch_id is not None and team_id is not None and official is not None and official[1] == branch_id:
             return branch_id, team_id, official[0]
         return code_errors(
-            row.branch_code,
-            row.team_code,
-            row.official_code,
+            branch_code,
+            team_code,
+            official_code,
             branch_known=branch_id is not None,
             team_known=team_id is not None,
             official_known=official is not None,

@@ -228,16 +228,31 @@ def test_columns_in_another_order_or_extra_columns_import_the_same(tmp_path, off
     assert Declaration.objects.get(number="107000000302").cleared_at is None
 
 
+def test_a_number_given_twice_keeps_its_last_row_also_when_one_row_needed_the_full_rules(tmp_path, official):
+    """The column cleaning sends a padded row to the row-by-row rules; the rows still count in file order."""
+    first = good(official, " 107000000501", 1, cleared="2026-10-01T15:00:00+07:00")  # padded: the full rules
+    last = good(official, "107000000501", 1, cleared="2026-10-02T09:00:00+07:00")
+    for rows, day in [([first, last], "2026-10-02"), ([last, first], "2026-10-01")]:
+        Declaration.objects.all().delete()
+        path = write_csv(tmp_path, official, [good(official, "107000000500", 2), *rows])
+
+        result = declarations_import(path=path)
+
+        assert (result.created, result.rejected) == (2, [])
+        assert Declaration.objects.get(number="107000000501").cleared_on.isoformat() == day
+
+
 def test_the_cyclic_collector_is_held_during_a_postgresql_import(tmp_path, official, monkeypatch, require_postgresql):
     import gc
 
     from ratings import importing
 
     seen = []
-    clean = importing.clean_declaration_values
+    clean = importing.clean_declaration_columns
     monkeypatch.setattr(
-        importing, "clean_declaration_values", lambda *a, **k: seen.append(gc.isenabled()) or clean(*a, **k)
+        importing, "clean_declaration_columns", lambda *a, **k: seen.append(gc.isenabled()) or clean(*a, **k)
     )
+    monkeypatch.setattr(importing, "_BLOCK_BYTES", 100)  # a block a row
     path = write_csv(tmp_path, official, [good(official, "107000000401", 1), good(official, "107000000402", 2)])
 
     declarations_import(path=path)
@@ -291,6 +306,35 @@ def test_a_command_starts_without_celery_or_drf():
     output = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
 
     assert output.strip() == "[]"
+
+
+def test_manage_py_holds_the_collector_for_the_start_up_only(tmp_path):
+    """manage.py sets Django up with the cyclic collector held, then gives it back (the start-up's objects frozen
+    out of its scans) before the command runs; also when the settings cannot load."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "customs_feedback.settings", "DJANGO_DEBUG": "1"}
+    code = "import gc; print(gc.isenabled(), gc.get_freeze_count() > 1000)"
+    shell = [sys.executable, str(root / "manage.py"), "shell", "-c", code]
+    output = subprocess.run(shell, env=env, cwd=root, capture_output=True, text=True, check=True).stdout
+
+    assert output.split()[-2:] == ["True", "True"]
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import gc, runpy, sys\n"
+        f"sys.path.insert(0, {str(root)!r}); sys.argv = [{str(root / 'manage.py')!r}, 'help']\n"
+        "try:\n    runpy.run_path(sys.argv[0], run_name='__main__')\n"
+        "except SystemExit as exit:\n    print(exit)\nprint('collector', gc.isenabled())\n"
+    )
+    broken = {**env, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": ""}  # a configuration error before the set-up
+    result = subprocess.run([sys.executable, str(script)], env=broken, cwd=root, capture_output=True, text=True)
+    assert result.stdout.splitlines() == [
+        "configuration error: DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off",
+        "collector True",
+    ]
 
 
 def test_ensuring_enterprises_reads_back_only_the_codes_stored_before(require_postgresql, django_assert_num_queries):
