@@ -108,7 +108,18 @@ class Inquiry(models.Model):
                 name="inquiry_answered_has_answer_time",
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_date"], name="inquiry_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="inquiry_status_due"),
+            # The report's "still unanswered after the due date", per category, for the inquiries of a period: the
+            # period's open backlog read from this index alone, where the submission-time index read every inquiry
+            # of the period (a year of the national set: 50,000 rows for 5,000 open ones, 14–26 ms).
+            models.Index(
+                fields=["submitted_at"],
+                include=["category", "due_date", "branch", "id"],  # scoped to a branch too
+                condition=models.Q(status__in=OPEN_STATUSES, first_answered_at__isnull=True),
+                name="inquiry_open_unanswered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tracking_code} – {self.subject}"

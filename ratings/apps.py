@@ -16,6 +16,7 @@ class RatingsConfig(AppConfig):
             DailyRollup,
             Declaration,
             FollowUpCase,
+            MonthlyRollup,
             RaterIdentityView,
             Rating,
             RatingContest,
@@ -29,6 +30,7 @@ class RatingsConfig(AppConfig):
         scoping.register(Rating, branch="branch_id", own="case__assigned_to_id", department_roles=inspection)
         scoping.register(FollowUpCase, branch="branch_id", own="assigned_to_id", department_roles=inspection)
         scoping.register(DailyRollup, branch="branch_id", department_roles=inspection)
+        scoping.register(MonthlyRollup, branch="branch_id", department_roles=inspection)
         scoping.register(ApiClient)  # no branch: only the superuser (no role holds its permissions)
         scoping.register(RatingContest, department_roles=inspection)
         scoping.register(CaseAppeal, branch="case__branch_id", own="official_id")  # leadership decides

@@ -364,6 +364,37 @@ for _column in REJECTED_COLUMNS:
     DailyRollup.add_to_class(_column, models.IntegerField(default=0, db_default=0))
 
 
+class MonthlyRollup(models.Model):
+    """The daily rollup summed by calendar month (`month` is the month's first day), per branch, team and official.
+
+    A period of whole months (a report's month, quarter or year) reads a row per key and month instead of one per
+    key and day (a year of the national set: about 44,000 daily rows). The writes that add to the daily rollup add
+    the same counters here, and the rebuild recounts the months it touches from the daily rows (ratings.rollups).
+    """
+
+    month = models.DateField(_("month"))
+    branch = models.ForeignKey(Branch, models.CASCADE, related_name="+", verbose_name=_("branch"))
+    team = models.ForeignKey(Team, models.CASCADE, related_name="+", verbose_name=_("working team"))
+    official = models.ForeignKey(Official, models.CASCADE, related_name="+", verbose_name=_("official"))
+
+    class Meta:
+        verbose_name = _("monthly statistics")
+        verbose_name_plural = _("monthly statistics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "month", "team", "official"], name="monthly_rollup_one_row_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.branch_id}/{self.team_id}/{self.official_id}"
+
+
+# The same counters as the daily rollup, in the same order.
+for _column in ["declarations", "ratings", *SCORE_COLUMNS, "low", *REJECTED_COLUMNS]:
+    MonthlyRollup.add_to_class(_column, models.IntegerField(default=0, db_default=0))
+
+
 # The trust loop's records (explanations, appeals, contests, gaming flags, identity views) live apart.
 from ratings.trust_models import (  # noqa: E402, F401
     AppealStatus,

@@ -2,18 +2,31 @@
 
 A delta is an upsert that adds to the stored counters (`INSERT … ON CONFLICT … DO UPDATE SET c = c + excluded.c`),
 so concurrent writers never lose each other's counts; the same SQL runs on PostgreSQL and SQLite.
+
+The monthly rollup (`MonthlyRollup`, the same counters by calendar month) gets the same deltas in the same
+transaction, after the daily rows (every writer locks daily rows first, then monthly ones, so none deadlocks);
+the rebuild recounts the months it touches from the daily rows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
-from ratings.models import LOW_SCORE, REJECTED_COLUMNS, SCORE_COLUMNS, DailyRollup, Declaration, Rating, RatingStatus
+from ratings.models import (
+    LOW_SCORE,
+    REJECTED_COLUMNS,
+    SCORE_COLUMNS,
+    DailyRollup,
+    Declaration,
+    MonthlyRollup,
+    Rating,
+    RatingStatus,
+)
 
 RollupKey = tuple[date, int, int, int]  # day, branch_id, team_id, official_id
 COUNTER_COLUMNS = ["declarations", "ratings", *SCORE_COLUMNS, "low", *REJECTED_COLUMNS]
@@ -51,18 +64,35 @@ def _order(item: tuple[RollupKey, dict]) -> tuple:
 ROLLUP_COLUMNS = ["day", "branch_id", "team_id", "official_id", *COUNTER_COLUMNS]
 
 
-def rollup_upsert_sql(rows: str) -> str:
-    """The statement adding `rows` (a VALUES list or a SELECT of ROLLUP_COLUMNS, in order) to the rollup."""
-    table = DailyRollup._meta.db_table
+def month_of(day: date) -> date:
+    """The key of `day` in the monthly rollup: its month's first day."""
+    return day.replace(day=1)
+
+
+def rollup_upsert_sql(rows: str, *, monthly: bool = False) -> str:
+    """The statement adding `rows` (a VALUES list or a SELECT of ROLLUP_COLUMNS, in order) to the daily rollup,
+    or, `monthly`, to the monthly one (the first column then holds the month's first day)."""
+    table = (MonthlyRollup if monthly else DailyRollup)._meta.db_table
+    period = "month" if monthly else "day"
     updates = ", ".join(f"{column} = {table}.{column} + excluded.{column}" for column in COUNTER_COLUMNS)
     return (
-        f"INSERT INTO {table} ({', '.join(ROLLUP_COLUMNS)}) {rows} "
-        f"ON CONFLICT (branch_id, day, team_id, official_id) DO UPDATE SET {updates}"
+        f"INSERT INTO {table} ({period}, {', '.join(ROLLUP_COLUMNS[1:])}) {rows} "
+        f"ON CONFLICT (branch_id, {period}, team_id, official_id) DO UPDATE SET {updates}"
     )
 
 
 def rollup_add(deltas: Mapping[RollupKey, Mapping[str, int]]) -> None:
-    """Add the deltas to the rollup, one statement per 500 keys."""
+    """Add the deltas to the daily rollup and, summed by month, to the monthly one; one statement per 500 keys."""
+    monthly: defaultdict[RollupKey, defaultdict[str, int]] = empty_deltas()
+    for (day, *rest), counters in deltas.items():
+        month = monthly[(month_of(day), *rest)]
+        for column, value in counters.items():
+            month[column] += value
+    _upsert(deltas, monthly=False)
+    _upsert(monthly, monthly=True)
+
+
+def _upsert(deltas: Mapping[RollupKey, Mapping[str, int]], *, monthly: bool) -> None:
     # In key order, so concurrent writers lock the same rows in the same order and never deadlock.
     items = sorted(((key, counters) for key, counters in deltas.items() if any(counters.values())), key=_order)
     row_placeholder = "(" + ", ".join(["%s"] * len(ROLLUP_COLUMNS)) + ")"
@@ -73,7 +103,8 @@ def rollup_add(deltas: Mapping[RollupKey, Mapping[str, int]]) -> None:
             for (day, branch_id, team_id, official_id), counters in chunk:
                 params.extend([day, branch_id, team_id, official_id])
                 params.extend(counters.get(column, 0) for column in COUNTER_COLUMNS)
-            cursor.execute(rollup_upsert_sql(f"VALUES {', '.join([row_placeholder] * len(chunk))}"), params)
+            values = f"VALUES {', '.join([row_placeholder] * len(chunk))}"
+            cursor.execute(rollup_upsert_sql(values, monthly=monthly), params)
 
 
 def raw_counters(*, date_from: date, date_to: date) -> dict[RollupKey, dict[str, int]]:
@@ -129,12 +160,14 @@ def rollup_rebuild(*, date_from: date, date_to: date) -> int:
     """
     table = DailyRollup._meta.db_table
     if connection.vendor == "postgresql":
-        # Writers wait while the range is rebuilt, so no delta is counted twice or lost.
+        # Writers wait while the range is rebuilt, so no delta is counted twice or lost (daily, then monthly: the
+        # order every writer takes them in).
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {table}, {MonthlyRollup._meta.db_table} IN EXCLUSIVE MODE")
     DailyRollup.objects.filter(day__range=(date_from, date_to)).delete()
     branches = _branch_ids()
     if not branches:
+        months_recount(date_from=date_from, date_to=date_to)
         return 0
     in_branches = "branch_id IN (" + ", ".join(["%s"] * len(branches)) + ")"
     zero_scores = ", ".join(f"0 AS {column}" for column in [*SCORE_COLUMNS, "low", *REJECTED_COLUMNS])
@@ -170,4 +203,62 @@ def rollup_rebuild(*, date_from: date, date_to: date) -> int:
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        rebuilt = cursor.rowcount
+    months_recount(date_from=date_from, date_to=date_to)
+    return rebuilt
+
+
+def months_recount(*, date_from: date, date_to: date) -> int:
+    """Recount the monthly rollup rows of every month from `date_from`'s to `date_to`'s from the daily rows (in
+    the caller's transaction, after the daily rows are right); returns the row count."""
+    first_day = month_of(date_from)
+    last_day = _month_after(date_to) - timedelta(days=1)
+    MonthlyRollup.objects.filter(month__range=(first_day, last_day)).delete()
+    month = "date_trunc('month', day)::date" if connection.vendor == "postgresql" else "date(day, 'start of month')"
+    sums = ", ".join(f"SUM({column})" for column in COUNTER_COLUMNS)
+    sql = (
+        f"INSERT INTO {MonthlyRollup._meta.db_table} (month, branch_id, team_id, official_id, "  # noqa: S608
+        f"{', '.join(COUNTER_COLUMNS)}) "
+        f"SELECT {month}, branch_id, team_id, official_id, {sums} FROM {DailyRollup._meta.db_table} "
+        f"WHERE day BETWEEN %s AND %s GROUP BY {month}, branch_id, team_id, official_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [first_day, last_day])
         return cursor.rowcount
+
+
+def period_rollups(*, first_day: date | None, last_day: date | None) -> list[QuerySet]:
+    """The rollup rows that sum to the days from `first_day` to `last_day` (None: no bound): the monthly rows of
+    the whole months in it and the daily rows of the days left over at either end (none for a month, quarter or
+    year, or without bounds)."""
+    first_whole = first_day if first_day is None or first_day.day == 1 else _month_after(first_day)
+    after_last_whole = None if last_day is None else last_day + timedelta(days=1)
+    if after_last_whole is not None and after_last_whole.day != 1:
+        after_last_whole = month_of(last_day)
+    if first_whole is not None and after_last_whole is not None and first_whole >= after_last_whole:
+        return [DailyRollup.objects.filter(day__range=(first_day, last_day))]  # no whole month inside
+    months = MonthlyRollup.objects.all()
+    if first_whole is not None:
+        months = months.filter(month__gte=first_whole)
+    if after_last_whole is not None:
+        months = months.filter(month__lt=after_last_whole)
+    parts = [months]
+    if first_day is not None and first_day < first_whole:
+        parts.append(DailyRollup.objects.filter(day__gte=first_day, day__lt=first_whole))
+    if last_day is not None and after_last_whole <= last_day:
+        parts.append(DailyRollup.objects.filter(day__gte=after_last_whole, day__lte=last_day))
+    return parts
+
+
+def _month_after(day: date) -> date:
+    return month_of(month_of(day) + timedelta(days=31))
+
+
+def monthly_recount() -> dict[RollupKey, dict[str, int]]:
+    """The monthly rollup as the daily rows sum up by month, keyed as the monthly rows are (for checks)."""
+    counters: defaultdict[RollupKey, defaultdict[str, int]] = empty_deltas()
+    for row in DailyRollup.objects.values("day", "branch_id", "team_id", "official_id", *COUNTER_COLUMNS):
+        month = counters[(month_of(row["day"]), row["branch_id"], row["team_id"], row["official_id"])]
+        for column in COUNTER_COLUMNS:
+            month[column] += row[column]
+    return {key: dict(counters) for key, counters in counters.items()}

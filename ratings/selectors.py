@@ -21,7 +21,7 @@ from customs_feedback.organization.scoping import sees_everything, user_branch_i
 from ratings.access import is_active_staff, may_read_individual_figures, own_official_id
 from ratings.models import SCORE_COLUMNS, DailyRollup
 from ratings.periods import Period
-from ratings.rollups import COUNTER_COLUMNS, TARGETS
+from ratings.rollups import COUNTER_COLUMNS, TARGETS, period_rollups
 
 
 @dataclass(frozen=True)
@@ -34,17 +34,28 @@ class StatsFilter:
 
 
 def rollup_rows(stats_filter: StatsFilter):
-    rows = DailyRollup.objects.all()
+    rows = _keys_filtered(DailyRollup.objects.all(), stats_filter)
+    if stats_filter.date_from is not None:
+        rows = rows.filter(day__gte=stats_filter.date_from)
+    if stats_filter.date_to is not None:
+        rows = rows.filter(day__lte=stats_filter.date_to)
+    return rows
+
+
+def rollup_parts(stats_filter: StatsFilter) -> list:
+    """The rows of `rollup_rows` as the monthly rollup's rows of the whole months between the filter's dates and
+    the daily rows of the days left over (see ratings.rollups.period_rollups); they sum to the same counters."""
+    parts = period_rollups(first_day=stats_filter.date_from, last_day=stats_filter.date_to)
+    return [_keys_filtered(rows, stats_filter) for rows in parts]
+
+
+def _keys_filtered(rows, stats_filter: StatsFilter):
     if stats_filter.branch_ids is not None:
         rows = rows.filter(branch_id__in=stats_filter.branch_ids)
     if stats_filter.team_id is not None:
         rows = rows.filter(team_id=stats_filter.team_id)
     if stats_filter.official_id is not None:
         rows = rows.filter(official_id=stats_filter.official_id)
-    if stats_filter.date_from is not None:
-        rows = rows.filter(day__gte=stats_filter.date_from)
-    if stats_filter.date_to is not None:
-        rows = rows.filter(day__lte=stats_filter.date_to)
     return rows
 
 

@@ -7,13 +7,15 @@ import re
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customs_feedback.core.paginators import EstimatedCountPaginator
 from customs_feedback.exceptions import DomainError
 from customs_feedback.forms import refusal_text
+from customs_feedback.organization.changelist import RowLinkChangeList
 from customs_feedback.organization.scoping import for_user, is_scoped
 
 
@@ -42,15 +44,17 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
 
+    def get_changelist(self, request, **kwargs):
+        """Rows rendered per page's columns, links built once (see customs_feedback.organization.changelist)."""
+        return RowLinkChangeList
+
     def action_checkbox(self, obj):
         """The row's selection checkbox, as Django's widget renders it, without a template render per row (a
-        third of a 100-row changelist's rendering time went to these)."""
-        label = format_html(_("Select this object for an action - {}"), str(obj))
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            label,
+        third of a 100-row changelist's rendering time went to these) and formatted in one step."""
+        label = _("Select this object for an action - {}").format(escape(str(obj)))
+        return mark_safe(  # noqa: S308 - the key and the label are escaped, the rest is fixed
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{escape(str(obj.pk))}" '
+            f'class="action-select" aria-label="{label}">'
         )
 
     def get_changelist_form(self, request, **kwargs):
@@ -146,8 +150,6 @@ def branch_column(lookup: str = "branch"):
 
     @admin.display(description=gettext_lazy("branch"), ordering=f"{lookup}__code")
     def column(self, obj):
-        from django.utils.html import format_html
-
         branch = obj
         for part in lookup.split("__"):
             branch = getattr(branch, part, None) if branch is not None else None

@@ -29,7 +29,7 @@ from ratings.models import (
     RatingStatus,
     any_low_score,
 )
-from ratings.rollups import COUNTER_COLUMNS, rating_counters, rollup_add, rollup_upsert_sql
+from ratings.rollups import COUNTER_COLUMNS, month_of, rating_counters, rollup_add, rollup_upsert_sql
 from ratings.services.cases import case_open
 from ratings.services.declaration_rows import _normalized_tax_code
 from ratings.services.invitations import invitation_from_token
@@ -200,7 +200,7 @@ def _rating_insert_orm(rating: Rating, declaration_number: str, tax_code: str, n
 
 def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code: str, now: datetime) -> None:
     """The same writes as `_rating_insert_orm` in one statement: lock the declaration, insert the rating, its
-    event and its rollup delta, and return the declaration's row for the checks.
+    event and its rollup deltas (daily and monthly), and return the declaration's row for the checks.
 
     The statement inserts only when the declaration passes the checks of `_declaration_check` (the same
     conditions, in SQL), so a refused rating writes nothing even when no transaction is open around it (see
@@ -247,6 +247,8 @@ def _rating_statement(
         *event_params,
         rating.submitted_on,
         *rollup,
+        month_of(rating.submitted_on),
+        *rollup,
     ]
 
 
@@ -274,7 +276,8 @@ def _rating_sql(rating_columns: str, rating_values: str, event_columns: str, eve
         f"AND d.cleared_at >= {typed_placeholder(declarations.get_field('cleared_at'))} "
         f"ON CONFLICT (declaration_id) DO NOTHING RETURNING id, branch_id, team_id, official_id), "
         f"ev AS (INSERT INTO {RatingEvent._meta.db_table} ({event_columns}) SELECT {event_values} FROM r), "
-        f"ru AS ({rollup_upsert_sql(rollup_row)}) "
+        f"ru AS ({rollup_upsert_sql(rollup_row)}), "
+        f"rm AS ({rollup_upsert_sql(rollup_row, monthly=True)}) "
         f"SELECT d.*, r.id FROM d LEFT JOIN r ON TRUE"
     )
 

@@ -118,4 +118,12 @@ def test_the_row_checkbox_is_the_html_djangos_widget_renders():
     ours = ScopedModelAdmin(Declaration, django_admin.site)
 
     assert ours.action_checkbox(declaration) == django_admin.ModelAdmin.action_checkbox(ours, declaration)
+
+    class Marked:  # a row whose text and key need escaping
+        pk = 'k"<1>'
+
+        def __str__(self):
+            return 'Công ty "A & B" <Hải Phòng>'
+
+    assert ours.action_checkbox(Marked()) == django_admin.ModelAdmin.action_checkbox(ours, Marked())
     assert 'name="_selected_action"' in ours.action_checkbox(declaration)

@@ -235,6 +235,18 @@ def test_the_figures_of_a_month_equal_those_counted_from_the_raw_rows(seeded_mon
     assert len(declarations) > 20 and len(low) > 0 and len(answered) > 0  # the seed exercises every figure
 
 
+def test_a_case_opened_after_its_ratings_month_counts_in_that_month(seeded_month, in_english):
+    """A case opens with its rating, or later (a rejected rating reinstated): the month of the rating counts it."""
+    outcomes = "Follow-up of low ratings/Low ratings and how their cases ended"
+    case = FollowUpCase.objects.filter(rating__submitted_on__range=(NOVEMBER.first_day, NOVEMBER.last_day)).first()
+    before = figures(report_build(period=NOVEMBER))[outcomes]
+
+    FollowUpCase.objects.filter(pk=case.pk).update(opened_at=local(date(2027, 1, 5)))
+
+    assert figures(report_build(period=NOVEMBER))[outcomes] == before
+    assert before["No case opened"] != before["Low ratings"]  # the month has cases to count
+
+
 def test_a_branch_report_counts_only_that_branch(seeded_month):
     branch = seeded_month[0]
     with translation.override("en"):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ratings.models import DailyRollup
+from ratings.rollups import rollup_add
 from ratings.selectors import StatsFilter
 from ratings.statistics_page import figures_one_query_each, statistics_figures
 from tests.ratings.test_stats import seeded  # noqa: F401 - the fixture
@@ -17,7 +17,15 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("levels", [("branch",), ("branch", "team", "official")])
 @pytest.mark.parametrize("min_sample", [0, 2])
 def test_one_pass_gives_the_figures_of_the_separate_queries(seeded, branch, levels, min_sample):  # noqa: F811
-    for stats_filter in (StatsFilter(), StatsFilter(branch_ids=[branch.pk]), StatsFilter(branch_ids=[])):
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    dated = [  # read from whole months and days left over in every mix (ratings today, clearances yesterday)
+        StatsFilter(date_from=yesterday, date_to=yesterday),
+        StatsFilter(date_from=yesterday - timedelta(days=40), date_to=today),
+        StatsFilter(date_to=yesterday),
+        StatsFilter(date_from=today.replace(day=1), branch_ids=[branch.pk]),
+    ]
+    for stats_filter in (StatsFilter(), StatsFilter(branch_ids=[branch.pk]), StatsFilter(branch_ids=[]), *dated):
         one_pass = statistics_figures(stats_filter=stats_filter, levels=levels, min_sample=min_sample)
 
         assert one_pass == figures_one_query_each(stats_filter=stats_filter, levels=levels, min_sample=min_sample)
@@ -28,9 +36,7 @@ def test_one_pass_gives_the_figures_of_the_separate_queries(seeded, branch, leve
 def test_the_page_opens_on_the_last_12_months_and_all_time_stays_selectable(admin_client, seeded):  # noqa: F811
     official = seeded["first"]
     long_ago = timezone.localdate() - timedelta(days=400)
-    DailyRollup.objects.create(
-        day=long_ago, branch_id=official.branch_id, team_id=official.team_id, official=official, declarations=7
-    )
+    rollup_add({(long_ago, official.branch_id, official.team_id, official.pk): {"declarations": 7}})
     url = reverse("admin:ratings_dailyrollup_changelist")
 
     opened = admin_client.get(url)

@@ -1,0 +1,211 @@
+"""Changelist rows worked out once per page's columns, not once per cell: the HTML Django's admin renders, cheaper.
+
+For every cell of every row, Django's `items_for_result` finds out again what the column is (a field, its
+choices, a relation, a method), its empty-value text and its CSS classes; for the row's link it reverses the
+change URL, then resolves that URL again to add the list's filters. On a full page (100 ratings, 50 inquiries) that
+row loop was most of the request, and the demo pages have few rows, so the big set's pages cost up to 2.4× theirs.
+Here the columns are worked out once per page (`_Column`) and each cell is only its value, formatted by the same
+Django functions; a row is handed to the template as one piece of HTML. Anything this does not cover (editable
+lists) is left to Django. `tests/core/test_changelist_rows.py` compares the table with Django's for the main lists.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.admin.templatetags.admin_list import ResultList, _coerce_field_name
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import (
+    FieldIsAForeignKeyColumnName,
+    _get_non_gfk_field,
+    display_for_field,
+    display_for_value,
+    lookup_field,
+)
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: object  # a field or attribute name, or a callable
+    css_class: str  # "field-<name>", as Django names the cell
+    link_tag: str  # "th" or "td" when the cell links to the row's change page, else ""
+    field: models.Field | None  # a concrete model field, shown as display_for_field shows it; None: Django's lookup
+    choices: dict | None  # the field's flattened choices, their labels translated and escaped once per page
+    relation: bool  # a foreign key: the related row's text
+    nowrap: bool  # a date, time or foreign-key field (Django adds "nowrap" to these cells)
+    # A day or a yes/no repeats down a page: each distinct value is formatted once per page (a date's formatting
+    # was the dearest part of a row left).
+    shown_once: dict | None = None
+
+
+class RowLinkChangeList(ChangeList):
+    """Django's changelist, with each row's cells from `rows()` (see the module) and its link built from one URL
+    reversed per page.
+
+    The first row's link is built exactly as Django builds it (the change URL with the list's filters added by
+    `add_preserved_filters`), around a placeholder for the key; every row substitutes its own key. The filters
+    being in the link already, `preserved_filters`, which Django's own row loop alone reads, is emptied.
+    """
+
+    _KEY = "0rowkey0"  # letters and digits only: reverse() and the query string leave it as it is
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row_link_filters, self.preserved_filters = self.preserved_filters, ""
+        self._row_link = None
+
+    def url_for_result(self, result):
+        key = getattr(result, self.pk_attname)
+        if not isinstance(key, int):  # text keys go through admin's quote(): leave them to Django
+            return self._with_filters(super().url_for_result(result))
+        if self._row_link is None:
+            link = self._with_filters(
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                    args=(self._KEY,),
+                    current_app=self.model_admin.admin_site.name,
+                )
+            )
+            self._row_link = link.partition(self._KEY)[::2]
+        before, after = self._row_link
+        return f"{before}{key}{after}"
+
+    def _with_filters(self, url: str) -> str:
+        return add_preserved_filters({"preserved_filters": self.row_link_filters, "opts": self.opts}, url)
+
+    # --- the rows --------------------------------------------------------------------------------------
+
+    def rows(self) -> list[ResultList] | None:
+        """Each row as one piece of HTML (its cells, as Django's `items_for_result` renders them); None for an
+        editable list, which Django renders with its forms."""
+        if self.formset:
+            return None
+        columns = self._columns()
+        empty = self.model_admin.get_empty_value_display()
+        return [ResultList(None, [self._row(result, columns, empty)]) for result in self.result_list]
+
+    def _columns(self) -> list[_Column]:
+        columns = []
+        first = True  # as in items_for_result: the first linked cell is a <th>
+        for index, name in enumerate(self.list_display):
+            link = self._links(first, name)
+            link_tag = ("th" if first else "td") if link else ""
+            first = first and not link
+            field = _shown_field(self.lookup_opts, name)
+            choices = _choices(field)
+            columns.append(
+                _Column(
+                    name=name,
+                    css_class=f"field-{_coerce_field_name(name, index)}",
+                    link_tag=link_tag,
+                    field=field,
+                    choices=choices,
+                    relation=field is not None and isinstance(field.remote_field, models.ManyToOneRel),
+                    nowrap=isinstance(field, (models.DateField, models.TimeField, models.ForeignKey)),
+                    shown_once={} if _repeats(field) else None,
+                )
+            )
+        return columns
+
+    def _links(self, is_first: bool, name) -> bool:
+        if self.list_display_links is None:
+            return False
+        if is_first and not self.list_display_links:
+            return True
+        return name in self.list_display_links
+
+    def _row(self, result, columns: list[_Column], empty: str) -> SafeString:
+        cells = []
+        for column in columns:
+            classes, shown = self._cell(result, column, empty)
+            if column.link_tag:
+                shown = self._linked(result, shown)
+                cells.append(f'<{column.link_tag} class="{classes}">{shown}</{column.link_tag}>')
+            else:
+                cells.append(f'<td class="{classes}">{shown}</td>')
+        return mark_safe("".join(cells))  # noqa: S308 - every value above went through conditional_escape
+
+    def _cell(self, result, column: _Column, empty: str) -> tuple[str, str]:
+        """The cell's classes and its escaped content, as items_for_result decides them."""
+        field = column.field
+        try:
+            if field is None:
+                _field, attr, value = lookup_field(column.name, result, self.model_admin)
+            else:
+                value = getattr(result, column.name)
+        except ObjectDoesNotExist:
+            return column.css_class, conditional_escape(empty)
+        if isinstance(value, str) and value.strip() == "":
+            value = ""
+        if field is None:  # a method, property or automatic field
+            classes = "action-checkbox" if column.name == "action_checkbox" else column.css_class
+            boolean = getattr(attr, "boolean", False)
+            if isinstance(attr, property) and hasattr(attr, "fget"):
+                boolean = getattr(attr.fget, "boolean", False)
+            shown = display_for_value(value, getattr(attr, "empty_value_display", empty), boolean)
+            if isinstance(value, (datetime.date, datetime.time)):
+                classes += " nowrap"
+            return classes, conditional_escape(shown)
+        classes = f"{column.css_class} nowrap" if column.nowrap else column.css_class
+        if column.relation:
+            shown = empty if value is None else value
+        elif column.choices is not None:
+            try:
+                return classes, column.choices.get(value, conditional_escape(empty))
+            except TypeError:  # an unhashable value: Django's own path
+                shown = display_for_field(value, field, empty, avoid_link=bool(column.link_tag))
+        elif column.shown_once is not None:
+            shown = column.shown_once.get(value)
+            if shown is None:
+                shown = column.shown_once[value] = conditional_escape(
+                    display_for_field(value, field, empty, avoid_link=bool(column.link_tag))
+                )
+            return classes, shown
+        else:
+            shown = display_for_field(value, field, empty, avoid_link=bool(column.link_tag))
+        return classes, conditional_escape(shown)
+
+    def _linked(self, result, shown: str) -> str:
+        try:
+            url = self.url_for_result(result)
+        except NoReverseMatch:
+            return shown
+        popup = ""
+        if self.is_popup:
+            value = result.serializable_value(str(self.to_field) if self.to_field else self.lookup_opts.pk.attname)
+            popup = f' data-popup-opener="{conditional_escape(value)}"'
+        return f'<a href="{escape(url)}"{popup}>{shown}</a>'
+
+
+def _shown_field(opts, name) -> models.Field | None:
+    """The model field a column shows through display_for_field, as lookup_field and items_for_result find it;
+    None for what they show through display_for_value (methods, properties, automatic fields)."""
+    if callable(name):
+        return None
+    try:
+        field = _get_non_gfk_field(opts, name)
+    except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+        return None
+    return None if field.auto_created else field
+
+
+def _repeats(field: models.Field | None) -> bool:
+    """A day (not a moment) or a yes/no: few distinct values on a page."""
+    date_only = isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
+    return date_only or isinstance(field, models.BooleanField)
+
+
+def _choices(field: models.Field | None) -> dict | None:
+    if field is None or not field.flatchoices:
+        return None
+    try:
+        return {value: conditional_escape(label) for value, label in field.flatchoices}
+    except TypeError:  # unhashable choices: display_for_field's own path, per cell
+        return None

@@ -1,0 +1,93 @@
+"""The changelists' rows are Django's rows: the links built once per page (RowLinkChangeList) are the links Django
+builds row by row, with and without filters in the list's URL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib import admin as django_admin
+from django.contrib.admin.views.main import ChangeList
+from django.test import RequestFactory
+from django.urls import resolve, reverse
+
+from complaints import services as complaint_services
+from customs_feedback.organization.admin_mixins import ScopedModelAdmin
+from customs_feedback.organization.changelist import RowLinkChangeList
+from ratings.models import Rating
+from tests.factories import DeclarationFactory, EnterpriseFactory, OfficialFactory, staff_user
+from tests.ratings.conftest import rate
+
+pytestmark = pytest.mark.django_db
+
+RESULT_TABLE = re.compile(r'<table id="result_list">.*?</table>', re.S)
+
+
+@pytest.fixture
+def rows(db):
+    official = OfficialFactory()
+    for number in range(3):
+        declaration = DeclarationFactory(official=official, enterprise=EnterpriseFactory())
+        rate(declaration, official=5 - number, team=4, branch=5)
+    complaint_services.inquiry_submit(
+        name="Nguyễn Văn A",
+        email="a@example.vn",
+        category_code="procedures",
+        subject="Thủ tục & phí",
+        body="Câu hỏi về thủ tục hải quan.",
+    )
+    return official
+
+
+def result_table(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return RESULT_TABLE.search(response.content.decode()).group()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("admin:ratings_rating_changelist"),
+        reverse("admin:ratings_rating_changelist") + "?status__exact=received&o=-1",
+        reverse("admin:ratings_declaration_changelist") + "?branch__id__exact={branch}",
+        reverse("admin:complaints_inquiry_changelist") + "?queue=new&q=Th%E1%BB%A7+t%E1%BB%A5c",
+        reverse("admin:notifications_notification_changelist"),
+        reverse("admin:partnerships_enterprise_changelist") + "?_popup=1&_to_field=id",
+    ],
+)
+def test_each_rows_link_and_cells_are_the_html_djangos_changelist_renders(client, rows, monkeypatch, url):
+    client.force_login(staff_user(is_superuser=True))
+    url = url.format(branch=rows.branch_id)
+
+    ours = result_table(client, url)
+    monkeypatch.setattr(ScopedModelAdmin, "get_changelist", lambda self, request, **kwargs: ChangeList)
+    djangos = result_table(client, url)
+
+    assert ours == djangos
+    assert "/change/" in ours  # the rows are linked
+
+
+def test_a_row_link_carries_the_lists_filters_once(client, rows):
+    client.force_login(staff_user(is_superuser=True))
+    url = reverse("admin:ratings_rating_changelist") + "?status__exact=received"
+
+    table = result_table(client, url)
+
+    assert table.count("_changelist_filters=status__exact%3Dreceived") == 3
+    assert "_changelist_filters=_changelist_filters" not in table
+
+
+def test_a_text_key_is_left_to_django(rows):
+    request = RequestFactory().get("/admin/ratings/rating/", {"status__exact": "received"})
+    request.user = staff_user(is_superuser=True)
+    request.resolver_match = resolve(reverse("admin:ratings_rating_changelist"))
+    model_admin = django_admin.site.get_model_admin(Rating)
+    changelist = model_admin.get_changelist_instance(request)
+    assert isinstance(changelist, RowLinkChangeList)
+    rating = changelist.result_list[0]
+    rating.pk = "a/b"  # a key admin's quote() escapes; the link must be Django's
+
+    link = changelist.url_for_result(rating)
+
+    assert link.startswith(reverse("admin:ratings_rating_change", args=["a_2Fb"]) + "?_changelist_filters=")
