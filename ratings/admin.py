@@ -50,7 +50,7 @@ from ratings.models import (
     RejectionReason,
 )
 from ratings.periods import last_closed_periods, parse_period
-from ratings.selectors import flatten, min_sample, official_period_figures, stats_scope
+from ratings.selectors import TREND_WEEKS, flatten, min_sample, official_period_figures, stats_scope
 from ratings.services import rater_identity_viewed, rating_reject, rating_verify
 from ratings.statistics_page import statistics_figures
 
@@ -239,9 +239,10 @@ class StatisticsAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
             path("export.csv", self.admin_site.admin_view(self.csv_view), name="ratings_statistics_csv"),
         ]
 
-    def _report(self, request) -> dict:
+    def _report(self, request, *, trend_weeks: int | None = TREND_WEEKS) -> dict:
         """What the user may read, as selectors decide: an official or branch officer gets their own figures
-        for one closed period; team and official rows only for leaders, the inspection desk and leadership."""
+        for one closed period; team and official rows only for leaders, the inspection desk and leadership.
+        The weekly trend of the period's last `trend_weeks` weeks (None: every week, as the CSV export has)."""
         user = request.user
         allowed = user_branch_ids(user)
         form = StatsForm(StatsForm.data_with_default_period(request.GET))
@@ -276,7 +277,9 @@ class StatisticsAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
         }
         levels = ("branch", "team", "official") if individual else ("branch",)
         # One pass over the rollup for every figure of the page (GROUPING SETS on PostgreSQL).
-        figures = statistics_figures(stats_filter=stats_filter, levels=levels, min_sample=sample)
+        figures = statistics_figures(
+            stats_filter=stats_filter, levels=levels, min_sample=sample, trend_weeks=trend_weeks
+        )
         return {
             "form": form,
             "own_only": False,
@@ -295,13 +298,14 @@ class StatisticsAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
             "title": gettext("Rating statistics"),
             "opts": self.model._meta,
             "min_sample": min_sample(),
+            "trend_weeks": TREND_WEEKS,
             "csv_url": reverse("admin:ratings_statistics_csv") + ("?" + request.GET.urlencode() if request.GET else ""),
             "all_time_url": "?" + urlencode({**request.GET.dict(), "date_from": "", "date_to": ""}),
         }
         return TemplateResponse(request, "admin/ratings/statistics.html", context)
 
     def csv_view(self, request):
-        report = self._report(request)
+        report = self._report(request, trend_weeks=None)  # the export is for analysis: every week of the period
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="rating-statistics.csv"'
         response.write("\ufeff")  # Excel opens UTF-8 Vietnamese correctly with a byte-order mark
