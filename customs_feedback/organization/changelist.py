@@ -27,6 +27,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -48,6 +50,9 @@ class _Column:
     method: object = None
     boolean: bool = False
     method_empty: str | None = None
+    # A moment's column: the active language's DATETIME_FORMAT as a strftime pattern, when it has only the
+    # number fields strftime writes the same way (see _strftime_pattern); None: Django's formatting per cell.
+    strftime: str | None = None
 
 
 class RowLinkChangeList(ChangeList):
@@ -128,6 +133,7 @@ class RowLinkChangeList(ChangeList):
                     method=method,
                     boolean=getattr(method, "boolean", False),
                     method_empty=getattr(method, "empty_value_display", None),
+                    strftime=_strftime_pattern() if isinstance(field, models.DateTimeField) and not choices else None,
                 )
             )
         return columns
@@ -193,6 +199,10 @@ class RowLinkChangeList(ChangeList):
                 return classes, column.choices.get(value, conditional_escape(empty))
             except TypeError:  # an unhashable value: Django's own path
                 shown = display_for_field(value, field, empty, avoid_link=bool(column.link_tag))
+        elif column.strftime is not None and isinstance(value, datetime.datetime) and value.year >= 1000:
+            # display_for_field's localize(template_localtime(value)), the format read once per page: Django's
+            # dateformat took 20 µs a cell, the dearest cell of a rating's row.
+            shown = timezone.template_localtime(value).strftime(column.strftime)
         elif column.shown_once is not None:
             shown = column.shown_once.get(value)
             if shown is None:
@@ -255,6 +265,23 @@ def _shown_field(opts, name) -> models.Field | None:
     except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
         return None
     return None if field.auto_created else field
+
+
+# Django date format characters that strftime writes identically (zero-padded numbers) for years from 1000.
+_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y", "H": "%H", "i": "%M", "s": "%S"}
+
+
+def _strftime_pattern() -> str | None:
+    """The active DATETIME_FORMAT as a strftime pattern, or None when it has anything else (names, escapes)."""
+    pattern = []
+    for char in get_format("DATETIME_FORMAT"):
+        if char in _STRFTIME:
+            pattern.append(_STRFTIME[char])
+        elif char.isalpha() or char in "\\%":
+            return None
+        else:
+            pattern.append(char)
+    return "".join(pattern)
 
 
 def _repeats(field: models.Field | None) -> bool:
