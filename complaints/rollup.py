@@ -2,8 +2,7 @@
 
 A service that changes what an inquiry counts as takes `rollup_snapshot(inquiry)` after locking it and calls
 `rollup_record(before, inquiry)` after the change, in the same transaction. The delta is an upsert that adds to
-the stored counters (`INSERT … ON CONFLICT … DO UPDATE SET c = c + excluded.c`), so concurrent writers never
-lose each other's counts; the same SQL runs on PostgreSQL and SQLite.
+the stored counters (`customs_feedback.counters`), so concurrent writers never lose each other's counts.
 """
 
 from __future__ import annotations
@@ -19,11 +18,18 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from complaints.models import ANSWER_BUCKETS, ANSWER_HOURS, Inquiry, InquiryRollup, InquiryStatus
+from customs_feedback.counters import CounterTable
 
 COUNTERS = ("received", "set_aside", "answered", "on_time", *ANSWER_BUCKETS)
 SET_ASIDE = (InquiryStatus.DUPLICATE, InquiryStatus.OUT_OF_SCOPE)
 Key = tuple[date, int, int | None]  # month (first day), category_id, branch_id
 Contribution = tuple[Key, dict[str, int]] | None
+_ROLLUP = CounterTable(
+    InquiryRollup._meta.db_table,
+    keys=("month", "category_id", "branch_id"),
+    counters=COUNTERS,
+    conflict="month, category_id, COALESCE(branch_id, 0)",
+)
 
 
 def rollup_snapshot(inquiry: Inquiry | None) -> Contribution:
@@ -65,23 +71,8 @@ def rollup_record(before: Contribution, inquiry: Inquiry) -> None:
 
 
 def _rollup_add(deltas: dict[Key, dict[str, int]]) -> None:
-    if not deltas:
-        return
-    table = InquiryRollup._meta.db_table
-    columns = ["month", "category_id", "branch_id", *COUNTERS]
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTERS)
-    # In key order, so concurrent writers lock the same rows in the same order and never deadlock.
-    items = sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or 0))
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    params: list = []
-    for (month, category_id, branch_id), counters in items:
-        params += [month, category_id, branch_id, *(counters[name] for name in COUNTERS)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(items))} "  # noqa: S608 - fixed names
-            f"ON CONFLICT (month, category_id, COALESCE(branch_id, 0)) DO UPDATE SET {updates}",
-            params,
-        )
+    # In key order (no branch first), the order every writer locks the rows in.
+    _ROLLUP.add(sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or 0)))
 
 
 def counter_aggregates() -> dict[str, Count]:

@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import ForeignObjectRel
 
 
 def insert_parts(
@@ -24,10 +25,14 @@ def insert_parts(
     return columns, values, [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
 
 
-def typed_placeholder(field: models.Field) -> str:
+def typed_placeholder(field: models.Field | ForeignObjectRel) -> str:
     """`%s` cast to the type of the field's column, without its modifiers (`varchar`, not `varchar(32)`: a cast
     to a length would cut a longer value, where the column refuses it). A server-binding cursor needs it
-    wherever PostgreSQL cannot infer a parameter's type, as in `INSERT … SELECT %s`."""
+    wherever PostgreSQL cannot infer a parameter's type, as in `INSERT … SELECT %s`.
+
+    Takes what `_meta.get_field` gives; a reverse relation has no column of its own and is refused."""
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{field!r} is a reverse relation, not a column")
     db_type = field.db_type(connections[DEFAULT_DB_ALIAS])
     return f"%s::{db_type.split('(', 1)[0]}"
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from ratings.models import Declaration
 from ratings.rollups import rollup_rebuild
-from ratings.services.declaration_columns import clean_declaration_columns
+from ratings.services.declaration_columns import CleanColumns, clean_declaration_columns
 from ratings.services.declaration_rows import DECLARATION_FIELDS, not_after
 from ratings.services.declarations import code_lookups, declarations_upsert
 from ratings.services.declarations_bulk import ensure_enterprises
@@ -303,59 +303,70 @@ class _PostgresImport:
     def _chunks(self) -> Iterator[_Chunk]:
         """The file's accepted rows by chunk, cleaned block by block (clean_declaration_columns), their codes
         resolved, their clearance's local day computed, and those repeating a number set apart."""
-        tax_codes, resolve, rejected = self.tax_codes, self.lookups.resolve_codes, self.result.rejected
-        zone, days, seen = self.zone, self.days, self.seen
         # Feeds repeat the same few thousand (branch, team, official) codes: each triple resolves once per import.
         resolved: dict[tuple[str, str, str], tuple[int, int, int] | dict] = {}
         latest = not_after()
         chunk = _Chunk()
         for first_line, columns in _blocks(self.handle):
             self._pump()
-            clean, refused = clean_declaration_columns(columns, tax_codes, latest=latest)
-            rejected.extend((first_line + index, errors) for index, errors in refused)
-            triples = list(zip(clean.branch_code, clean.team_code, clean.official_code, strict=True))
-            ids = list(map(resolved.get, triples))
-            if None in ids:
-                for index in [index for index, found in enumerate(ids) if found is None]:
-                    triple = triples[index]
-                    found = resolved.get(triple)
-                    ids[index] = resolved[triple] = found if found is not None else resolve(*triple)
-            lines = [first_line + index for index in clean.indices]
-            rows = [clean.number, clean.tax_code, clean.registered_at, clean.cleared_at]
-            if set(map(type, ids)) != {tuple}:  # codes that do not resolve: each of their rows refused
-                unknown = [index for index, found in enumerate(ids) if found.__class__ is dict]
-                rejected.extend((lines[index], ids[index]) for index in unknown)
-                for index in reversed(unknown):
-                    for column in (lines, ids, *rows):
-                        del column[index]
-            cleared_on = _local_days(clean.cleared_at, zone)
-            days.update(cleared_on)
-            days.discard(None)
+            clean, refused = clean_declaration_columns(columns, self.tax_codes, latest=latest)
+            self.result.rejected.extend((first_line + index, errors) for index, errors in refused)
+            lines, ids = self._resolved_codes(clean, first_line, resolved)
+            cleared_on = _local_days(clean.cleared_at, self.zone)
+            self.days.update(cleared_on)
+            self.days.discard(None)
             branch_ids, team_ids, official_ids = map(list, zip(*ids, strict=True)) if ids else ([], [], [])
             block = [clean.number, clean.tax_code, branch_ids, team_ids, official_ids,
                      clean.registered_at, clean.cleared_at, cleared_on]  # fmt: skip
-            numbers = clean.number
-            if seen.isdisjoint(numbers) and len(set(numbers)) == len(numbers):
-                seen.update(numbers)
-                chunk.lines += lines
-                for into, column in zip(chunk.columns(), block, strict=True):
-                    into += column
-            else:  # a number the file gave before: applied by the upsert, the last row winning
-                for line, *row in zip(lines, *block, strict=True):
-                    number = row[0]
-                    if number in seen:
-                        self.repeated.add(number)
-                        chunk.again.append((line, *row))
-                    else:
-                        seen.add(number)
-                        chunk.lines.append(line)
-                        for into, value in zip(chunk.columns(), row, strict=True):
-                            into.append(value)
+            self._add_block(chunk, lines, block)
             if len(chunk) >= _CHUNK:
                 yield chunk
                 chunk = _Chunk()
         if len(chunk):
             yield chunk
+
+    def _resolved_codes(
+        self, clean: CleanColumns, first_line: int, resolved: dict[tuple[str, str, str], tuple[int, int, int] | dict]
+    ) -> tuple[list[int], list]:
+        """The block's line numbers and (branch, team, official) ids; rows whose codes do not resolve are refused
+        (their errors kept) and taken out of `clean`'s columns."""
+        triples = list(zip(clean.branch_code, clean.team_code, clean.official_code, strict=True))
+        ids = list(map(resolved.get, triples))
+        if None in ids:
+            for index in [index for index, found in enumerate(ids) if found is None]:
+                triple = triples[index]
+                found = resolved.get(triple)
+                ids[index] = resolved[triple] = found if found is not None else self.lookups.resolve_codes(*triple)
+        lines = [first_line + index for index in clean.indices]
+        if set(map(type, ids)) != {tuple}:  # codes that do not resolve: each of their rows refused
+            unknown = [index for index, found in enumerate(ids) if found.__class__ is dict]
+            self.result.rejected.extend((lines[index], ids[index]) for index in unknown)
+            rows = [clean.number, clean.tax_code, clean.registered_at, clean.cleared_at]
+            for index in reversed(unknown):
+                for column in (lines, ids, *rows):
+                    del column[index]
+        return lines, ids
+
+    def _add_block(self, chunk: _Chunk, lines: list[int], block: list[list]) -> None:
+        """Add a block's rows to the chunk; a row repeating a number the file gave before is set apart, applied
+        by the upsert afterwards (the last row winning)."""
+        numbers, seen = block[0], self.seen
+        if seen.isdisjoint(numbers) and len(set(numbers)) == len(numbers):
+            seen.update(numbers)
+            chunk.lines += lines
+            for into, column in zip(chunk.columns(), block, strict=True):
+                into += column
+            return
+        for line, *row in zip(lines, *block, strict=True):
+            number = row[0]
+            if number in seen:
+                self.repeated.add(number)
+                chunk.again.append((line, *row))
+            else:
+                seen.add(number)
+                chunk.lines.append(line)
+                for into, value in zip(chunk.columns(), row, strict=True):
+                    into.append(value)
 
     def _start(self, cursor, chunk: _Chunk) -> tuple[ExitStack, _Chunk]:
         """Store the chunk's new enterprises, then open the COPY of its rows into the table inside a savepoint

@@ -1,7 +1,7 @@
 """The daily rollup behind every statistic: additive deltas from the write path, rebuilt from raw rows by a job.
 
-A delta is an upsert that adds to the stored counters (`INSERT … ON CONFLICT … DO UPDATE SET c = c + excluded.c`),
-so concurrent writers never lose each other's counts; the same SQL runs on PostgreSQL and SQLite.
+A delta is an upsert that adds to the stored counters (`customs_feedback.counters`), so concurrent writers never
+lose each other's counts.
 
 The monthly rollup (`MonthlyRollup`, the same counters by calendar month) gets the same deltas in the same
 transaction, after the daily rows (every writer locks daily rows first, then monthly ones, so none deadlocks);
@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
+from customs_feedback.counters import CounterTable
 from ratings.models import (
     LOW_SCORE,
     REJECTED_COLUMNS,
@@ -61,24 +62,27 @@ def _order(item: tuple[RollupKey, dict]) -> tuple:
     return (branch_id, day, team_id, official_id)
 
 
-ROLLUP_COLUMNS = ["day", "branch_id", "team_id", "official_id", *COUNTER_COLUMNS]
-
-
 def month_of(day: date) -> date:
     """The key of `day` in the monthly rollup: its month's first day."""
     return day.replace(day=1)
 
 
-def rollup_upsert_sql(rows: str, *, monthly: bool = False) -> str:
-    """The statement adding `rows` (a VALUES list or a SELECT of ROLLUP_COLUMNS, in order) to the daily rollup,
-    or, `monthly`, to the monthly one (the first column then holds the month's first day)."""
-    table = (MonthlyRollup if monthly else DailyRollup)._meta.db_table
-    period = "month" if monthly else "day"
-    updates = ", ".join(f"{column} = {table}.{column} + excluded.{column}" for column in COUNTER_COLUMNS)
-    return (
-        f"INSERT INTO {table} ({period}, {', '.join(ROLLUP_COLUMNS[1:])}) {rows} "
-        f"ON CONFLICT (branch_id, {period}, team_id, official_id) DO UPDATE SET {updates}"
+def _rollup_table(model: type[DailyRollup] | type[MonthlyRollup], period: str) -> CounterTable:
+    return CounterTable(
+        model._meta.db_table,
+        keys=(period, "branch_id", "team_id", "official_id"),
+        counters=tuple(COUNTER_COLUMNS),
+        conflict=f"branch_id, {period}, team_id, official_id",
     )
+
+
+DAILY, MONTHLY = _rollup_table(DailyRollup, "day"), _rollup_table(MonthlyRollup, "month")  # month: its first day
+
+
+def rollup_upsert_sql(rows: str, *, monthly: bool = False) -> str:
+    """The statement adding `rows` (a VALUES list or a SELECT: day or month, branch, team, official, then
+    COUNTER_COLUMNS) to the daily rollup, or, `monthly`, to the monthly one."""
+    return (MONTHLY if monthly else DAILY).upsert_sql(rows)
 
 
 def rollup_add(deltas: Mapping[RollupKey, Mapping[str, int]]) -> None:
@@ -88,23 +92,9 @@ def rollup_add(deltas: Mapping[RollupKey, Mapping[str, int]]) -> None:
         month = monthly[(month_of(day), *rest)]
         for column, value in counters.items():
             month[column] += value
-    _upsert(deltas, monthly=False)
-    _upsert(monthly, monthly=True)
-
-
-def _upsert(deltas: Mapping[RollupKey, Mapping[str, int]], *, monthly: bool) -> None:
     # In key order, so concurrent writers lock the same rows in the same order and never deadlock.
-    items = sorted(((key, counters) for key, counters in deltas.items() if any(counters.values())), key=_order)
-    row_placeholder = "(" + ", ".join(["%s"] * len(ROLLUP_COLUMNS)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), 500):
-            chunk = items[start : start + 500]
-            params: list = []
-            for (day, branch_id, team_id, official_id), counters in chunk:
-                params.extend([day, branch_id, team_id, official_id])
-                params.extend(counters.get(column, 0) for column in COUNTER_COLUMNS)
-            values = f"VALUES {', '.join([row_placeholder] * len(chunk))}"
-            cursor.execute(rollup_upsert_sql(values, monthly=monthly), params)
+    DAILY.add(sorted(deltas.items(), key=_order))
+    MONTHLY.add(sorted(monthly.items(), key=_order))
 
 
 def raw_counters(*, date_from: date, date_to: date) -> dict[RollupKey, dict[str, int]]:

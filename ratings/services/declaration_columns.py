@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import compress, count, repeat
 from operator import attrgetter, eq, le, methodcaller
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 
@@ -54,46 +55,70 @@ def clean_declaration_columns(
 
     if not _plain_numbers(numbers):
         suspects.update(i for i, number in enumerate(numbers) if not _plain_number(number))
-    for texts in (branch_codes, team_codes, official_codes):
-        if not (all(texts) and _unpadded(texts)):
-            suspects.update(i for i, text in enumerate(texts) if not text or text.strip() != text)
+    for codes in (branch_codes, team_codes, official_codes):
+        if not (all(codes) and _unpadded(codes)):
+            suspects.update(i for i, text in enumerate(codes) if not text or text.strip() != text)
     tax_codes_out = _tax_codes(raw_tax_codes, tax_codes, suspects)
 
-    empty = list(compress(count(), map(eq, cleared, repeat("")))) if "" in cleared else []
-    for texts in (registered, cleared):
-        if not _unpadded(texts):
-            suspects.update(i for i, text in enumerate(texts) if text.strip() != text)
+    if not _unpadded(registered):
+        suspects.update(i for i, text in enumerate(registered) if text.strip() != text)
     registered_at = _moments(registered, suspects, latest)
-    cleared_texts = cleared
+    cleared_at = _clearances(cleared, registered_at, suspects, latest)
+    columns_out: list[list[Any]] = [numbers, tax_codes_out, branch_codes, team_codes, official_codes, registered_at,
+                                    cleared_at]  # fmt: skip
+    texts = [numbers, raw_tax_codes, branch_codes, team_codes, official_codes, registered, cleared]
+    refused = _decide_suspects(suspects, texts, columns_out, tax_codes, latest)
+    indices = list(range(len(numbers)))
+    for i, _errors in reversed(refused):
+        for column in (indices, *columns_out):
+            del column[i]
+    return CleanColumns(indices, *columns_out), refused
+
+
+def _clearances(
+    texts: list[str], registered_at: list[datetime], suspects: set[int], latest: datetime
+) -> list[datetime | None]:
+    """The clearance moments (None where the text is empty), with the rows cleared before they were
+    registered made suspects."""
+    if not _unpadded(texts):
+        suspects.update(i for i, text in enumerate(texts) if text.strip() != text)
+    empty = list(compress(count(), map(eq, texts, repeat("")))) if "" in texts else []
     if empty:
-        cleared_texts = cleared.copy()
+        texts = texts.copy()
         for i in empty:
-            cleared_texts[i] = "1970-01-01T00:00:00+00:00"
-    cleared_at = _moments(cleared_texts, suspects, latest)
+            texts[i] = "1970-01-01T00:00:00+00:00"
+    moments = _moments(texts, suspects, latest)
     for i in empty:
-        cleared_at[i] = registered_at[i]  # an empty clearance is never before the registration
-    if not all(map(le, registered_at, cleared_at)):
-        suspects.update(i for i, (start, end) in enumerate(zip(registered_at, cleared_at, strict=True)) if end < start)
+        moments[i] = registered_at[i]  # an empty clearance is never before the registration
+    if not all(map(le, registered_at, moments)):
+        pairs = zip(registered_at, moments, strict=True)
+        suspects.update(i for i, (start, end) in enumerate(pairs) if end < start)
+    cleared_at = cast(list[datetime | None], moments)
     for i in empty:
         cleared_at[i] = None
+    return cleared_at
 
+
+def _decide_suspects(
+    suspects: set[int],
+    texts: list[list[str]],
+    columns_out: list[list[Any]],
+    tax_codes: dict[str, str | ValidationError],
+    latest: datetime,
+) -> list[tuple[int, Errors]]:
+    """Clean each suspect row one by one (clean_declaration_values, from its texts): an accepted row's values
+    replace the block's in `columns_out`; the refused rows are returned with their errors."""
     refused: list[tuple[int, Errors]] = []
     for i in sorted(suspects):
-        values = [numbers[i], raw_tax_codes[i], branch_codes[i], team_codes[i], official_codes[i]]
-        row, errors = clean_declaration_values([*values, registered[i], cleared[i]], tax_codes, latest=latest)
+        row, errors = clean_declaration_values([column[i] for column in texts], tax_codes, latest=latest)
         if row is None:
             refused.append((i, errors))
             continue
-        numbers[i], tax_codes_out[i], registered_at[i], cleared_at[i] = (
-            row.number, row.tax_code, row.registered_at, row.cleared_at
-        )  # fmt: skip
-        branch_codes[i], team_codes[i], official_codes[i] = row.branch_code, row.team_code, row.official_code
-    out = [numbers, tax_codes_out, branch_codes, team_codes, official_codes, registered_at, cleared_at]
-    indices = list(range(len(numbers)))
-    for i, _errors in reversed(refused):
-        for column in (indices, *out):
-            del column[i]
-    return CleanColumns(indices, *out), refused
+        values = (row.number, row.tax_code, row.branch_code, row.team_code, row.official_code, row.registered_at,
+                  row.cleared_at)  # fmt: skip
+        for column, value in zip(columns_out, values, strict=True):
+            column[i] = value
+    return refused
 
 
 def _plain_number(number: str) -> bool:
@@ -111,8 +136,11 @@ def _unpadded(texts: list[str]) -> bool:
     return list(map(str.strip, texts)) == texts
 
 
-def _tax_codes(raw: list[str], tax_codes: dict[str, str | ValidationError], suspects: set[int]) -> list[str]:
-    """Each row's stored tax code, by the batch cache; rows with an invalid or padded code become suspects."""
+def _tax_codes(
+    raw: list[str], tax_codes: dict[str, str | ValidationError], suspects: set[int]
+) -> list[str | ValidationError | None]:
+    """Each row's stored tax code, by the batch cache; rows with an invalid or padded code become suspects (and
+    leave their error or None here until the row-by-row cleaning replaces or drops them)."""
     found = list(map(tax_codes.get, raw))
     if None in found:
         for i in [i for i, code in enumerate(found) if code is None]:
