@@ -17,6 +17,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -36,9 +37,10 @@ from customs_feedback.organization.admin_mixins import (
     StatusEventInline,
     branch_column,
 )
-from customs_feedback.organization.models import Branch
+from customs_feedback.organization.models import Branch, Team
 from customs_feedback.organization.scoping import staff_official, user_branch_ids
 from customs_feedback.validators import DECLARATION_NUMBER, normalize_tax_code
+from partnerships.models import Enterprise
 from ratings.access import may_read_individual_figures, may_see_rater, may_verify_rating, ratings_visible_to
 from ratings.models import (
     SCORE_FIELDS,
@@ -50,7 +52,7 @@ from ratings.models import (
     RejectionReason,
 )
 from ratings.periods import last_closed_periods, parse_period
-from ratings.selectors import flatten, min_sample, official_period_figures, stats_scope
+from ratings.selectors import TREND_WEEKS, flatten, min_sample, official_period_figures, stats_scope
 from ratings.services import rater_identity_viewed, rating_reject, rating_verify
 from ratings.statistics_page import statistics_figures
 
@@ -58,13 +60,22 @@ from ratings.statistics_page import statistics_figures
 @admin.register(Declaration)
 class DeclarationAdmin(ServiceWrittenAdminMixin, ScopedModelAdmin):
     list_display = ["number", "enterprise", "branch", "team", "official", "registered_at", "cleared_at"]
-    list_select_related = ["enterprise", "branch", "team__branch", "official"]  # a team shows its branch
+    # No joins: the page's enterprises, branches, teams (a team shows its branch) and officials come prefetched
+    # (changelist_rows).
+    list_select_related = ()
     # No date_hierarchy: its year links read DISTINCT years over every declaration; the date filter below
     # needs no query.
     list_filter = ["branch", ("registered_at", admin.DateFieldListFilter), ("cleared_at", admin.EmptyFieldListFilter)]
     search_fields = ["number"]
     search_help_text = _("A 12-digit declaration number or the enterprise's tax code.")
     readonly_fields = [field.name for field in Declaration._meta.fields]
+
+    def changelist_rows(self, queryset):
+        """The related rows read once each for the page: a page of 100 declarations joined to five tables made
+        600 objects, the demo's branch page 64 rows of them (see RatingAdmin.changelist_rows)."""
+        teams = Prefetch("team", queryset=Team.objects.select_related("branch"))
+        enterprises = Prefetch("enterprise", queryset=Enterprise.objects.only("tax_code", "name_vi", "name_en"))
+        return queryset.prefetch_related(enterprises, "branch", teams, "official")
 
     def get_search_results(self, request, queryset, search_term):
         """Exact number or tax code, each answered from its index (a substring search reads 20 million rows)."""
@@ -86,7 +97,9 @@ class RatingEventInline(StatusEventInline):
 @admin.register(Rating)
 class RatingAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ExportMixin, ScopedModelAdmin):
     list_display = ["submitted_at", "branch_code", "team", "official", *SCORE_FIELDS, "reason", "status", "channel"]
-    list_select_related = ["branch", "team__branch", "official"]  # a team shows its branch
+    # No joins: the page's few branches, teams (a team shows its branch) and officials come prefetched
+    # (changelist_rows).
+    list_select_related = ()
     list_filter = [
         "status",
         "channel",
@@ -117,6 +130,14 @@ class RatingAdmin(ServiceWrittenAdminMixin, ServiceActionMixin, ExportMixin, Sco
 
     def get_queryset(self, request):
         return ratings_visible_to(request.user, super().get_queryset(request))
+
+    def changelist_rows(self, queryset):
+        """The listed columns only, and the page's few branches, teams and officials read once each: 100 ratings
+        joined to four tables made 500 objects of 50 columns (10 ms of a 45 ms page on the big set; 4.6 ms so),
+        against the demo page's four ratings."""
+        listed = ["submitted_at", "branch", "team", "official", *SCORE_FIELDS, "reason", "status", "channel"]
+        teams = Prefetch("team", queryset=Team.objects.select_related("branch"))
+        return queryset.only(*listed).prefetch_related("branch", teams, "official")
 
     def get_fields(self, request, obj=None):
         fields = list(self.base_fields)
@@ -239,9 +260,10 @@ class StatisticsAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
             path("export.csv", self.admin_site.admin_view(self.csv_view), name="ratings_statistics_csv"),
         ]
 
-    def _report(self, request) -> dict:
+    def _report(self, request, *, trend_weeks: int | None = TREND_WEEKS) -> dict:
         """What the user may read, as selectors decide: an official or branch officer gets their own figures
-        for one closed period; team and official rows only for leaders, the inspection desk and leadership."""
+        for one closed period; team and official rows only for leaders, the inspection desk and leadership.
+        The weekly trend of the period's last `trend_weeks` weeks (None: every week, as the CSV export has)."""
         user = request.user
         allowed = user_branch_ids(user)
         form = StatsForm(StatsForm.data_with_default_period(request.GET))
@@ -276,7 +298,9 @@ class StatisticsAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
         }
         levels = ("branch", "team", "official") if individual else ("branch",)
         # One pass over the rollup for every figure of the page (GROUPING SETS on PostgreSQL).
-        figures = statistics_figures(stats_filter=stats_filter, levels=levels, min_sample=sample)
+        figures = statistics_figures(
+            stats_filter=stats_filter, levels=levels, min_sample=sample, trend_weeks=trend_weeks
+        )
         return {
             "form": form,
             "own_only": False,
@@ -295,13 +319,14 @@ class StatisticsAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
             "title": gettext("Rating statistics"),
             "opts": self.model._meta,
             "min_sample": min_sample(),
+            "trend_weeks": TREND_WEEKS,
             "csv_url": reverse("admin:ratings_statistics_csv") + ("?" + request.GET.urlencode() if request.GET else ""),
             "all_time_url": "?" + urlencode({**request.GET.dict(), "date_from": "", "date_to": ""}),
         }
         return TemplateResponse(request, "admin/ratings/statistics.html", context)
 
     def csv_view(self, request):
-        report = self._report(request)
+        report = self._report(request, trend_weeks=None)  # the export is for analysis: every week of the period
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="rating-statistics.csv"'
         response.write("\ufeff")  # Excel opens UTF-8 Vietnamese correctly with a byte-order mark

@@ -17,10 +17,9 @@ from ratings.periods import last_closed_periods
 from ratings.selectors import (
     official_period_figures,
     rating_monthly_counts,
-    rating_stats,
-    rating_stats_breakdown,
     stats_scope,
 )
+from ratings.statistics_page import statistics_figures
 
 
 def _percent(share: float | None) -> str:
@@ -40,7 +39,9 @@ def ratings_panel(request) -> Panel | None:
         return _own_panel(user)
     if not user.has_perm("ratings.view_rating"):
         return None
-    stats = rating_stats(stats_filter=stats_filter)
+    # Total and branches in one pass over the monthly rollup and the days left over (no weekly trend here).
+    figures = statistics_figures(stats_filter=stats_filter, levels=("branch",), min_sample=0, trend_weeks=0)
+    stats = figures["total"]
     average = stats.get("average") or {}
     today = timezone.localdate()
     cases = for_user(user, FollowUpCase.objects.filter(status=CaseStatus.OPEN))
@@ -77,7 +78,7 @@ def ratings_panel(request) -> Panel | None:
                         _stars((row.get("average") or {}).get("branch")),
                         _percent(row["satisfied_share"]),
                     ]
-                    for row in rating_stats_breakdown(stats_filter=stats_filter, by="branch")
+                    for row in figures["breakdowns"]["branch"]
                 ],  # fmt: skip
             }
         ],

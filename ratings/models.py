@@ -350,7 +350,12 @@ class DailyRollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["branch", "day", "team", "official"], name="rollup_one_row_per_key"),
         ]
-        indexes = [models.Index(fields=["official", "day"], name="rollup_official_day")]
+        indexes = [
+            models.Index(fields=["official", "day"], name="rollup_official_day"),
+            # Every branch's days in a window (the statistics page's weekly trend, the dashboard's leftover days):
+            # the unique key leads with the branch, so without this a window of all branches scans the table.
+            models.Index(fields=["day"], name="rollup_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.branch_id}/{self.team_id}/{self.official_id}"

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from customs_feedback.organization.models import Branch, Official, Team
 from customs_feedback.organization.roles import Role, user_roles
 from customs_feedback.organization.scoping import sees_everything, user_branch_ids
 from ratings.access import is_active_staff, may_read_individual_figures, own_official_id
-from ratings.models import SCORE_COLUMNS, DailyRollup
+from ratings.models import SCORE_COLUMNS, DailyRollup, MonthlyRollup
 from ratings.periods import Period
 from ratings.rollups import COUNTER_COLUMNS, TARGETS, period_rollups
 
@@ -169,6 +170,22 @@ def rating_stats_weekly(*, stats_filter: StatsFilter, min_sample: int = 0) -> li
     return weekly_from_days(rollup_rows(stats_filter).values("day").annotate(**_SUMS), min_sample=min_sample)
 
 
+# The statistics page's weekly trend covers the last 13 weeks of its period, as the public page's does: a quarter
+# of weeks reads; a year or all time of them (53 to hundreds of table rows) does not, and would read every daily
+# row of the period. The totals and breakdowns still cover the whole period; the CSV export has every week.
+TREND_WEEKS = 13
+
+
+def trend_window(stats_filter: StatsFilter, *, weeks: int = TREND_WEEKS, today: date | None = None) -> StatsFilter:
+    """The filter narrowed to the last `weeks` ISO weeks of its period (up to its last day, or today), whole weeks
+    except where the period itself starts later."""
+    last_day = stats_filter.date_to or today or timezone.localdate()
+    first_day = week_start(last_day) - timedelta(weeks=weeks - 1)
+    if stats_filter.date_from is not None:
+        first_day = max(first_day, stats_filter.date_from)
+    return replace(stats_filter, date_from=first_day)
+
+
 def weekly_from_days(day_rows, *, min_sample: int = 0) -> list[dict]:
     """rating_stats_weekly's result from per-day summed counters (`day` and the counters)."""
     weeks: defaultdict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTER_COLUMNS, 0))
@@ -180,10 +197,19 @@ def weekly_from_days(day_rows, *, min_sample: int = 0) -> list[dict]:
 
 
 def rating_monthly_counts(*, stats_filter: StatsFilter, months: int = 12) -> list[tuple[str, float]]:
-    """Counted (not rejected) ratings per month, read from the daily rollup rather than the ratings."""
-    from customs_feedback.core.dashboard import monthly_counts
+    """Counted (not rejected) ratings per month of the last `months`, zero where none: the monthly rollup's rows,
+    and the daily rows of a month the filter cuts (never every day of the year)."""
+    from customs_feedback.core.dashboard import last_months
 
-    return monthly_counts(rollup_rows(stats_filter), "day", months=months, total=Sum("ratings"))
+    window = last_months(months)
+    first_day = window[0] if stats_filter.date_from is None else max(window[0], stats_filter.date_from)
+    totals: defaultdict[date, int] = defaultdict(int)
+    for rows in rollup_parts(replace(stats_filter, date_from=first_day)):
+        column = "month" if rows.model is MonthlyRollup else "day"
+        per_month = rows.annotate(of_month=TruncMonth(column)).values("of_month").annotate(total=Sum("ratings"))
+        for row in per_month.order_by():
+            totals[row["of_month"]] += row["total"] or 0
+    return [(f"{month:%m/%y}", totals.get(month, 0)) for month in window]
 
 
 def min_sample() -> int:

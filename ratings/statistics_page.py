@@ -1,9 +1,9 @@
 """The rating statistics page's figures (total, weekly trend, by branch, team and official) in two passes: on
-PostgreSQL the weekly trend from the daily rollup's rows summed by day, and the total and every breakdown in one
-`GROUPING SETS` statement over the monthly rollup's rows of the whole months and the daily rows of the days left
-over (all time on the big set: 1,699 monthly rows instead of 44,423 daily ones, the daily rows read once instead
-of grouped five ways); elsewhere (SQLite in development and tests) the five selector calls. Both give the same
-figures (tests compare them)."""
+PostgreSQL the weekly trend from the daily rollup's rows of its last 13 weeks summed by day, and the total and
+every breakdown in one `GROUPING SETS` statement over the monthly rollup's rows of the whole months and the daily
+rows of the days left over (all time on the big set: 1,699 monthly rows instead of 44,423 daily ones, the daily
+rows read once instead of grouped five ways); elsewhere (SQLite in development and tests) the five selector
+calls. Both give the same figures (tests compare them)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.db import connections
 from customs_feedback.organization.models import Branch, Official, Team
 from ratings.rollups import COUNTER_COLUMNS
 from ratings.selectors import (
+    TREND_WEEKS,
     StatsFilter,
     breakdown_from_rows,
     figures_from_counters,
@@ -21,6 +22,7 @@ from ratings.selectors import (
     rating_stats_weekly,
     rollup_parts,
     rollup_rows,
+    trend_window,
 )
 
 # Grouping sets by level: which columns group, and how each row's code and name are found.
@@ -32,13 +34,17 @@ LEVELS = {
 KEYS = ("branch_id", "team_id", "official_id")
 
 
-def statistics_figures(*, stats_filter: StatsFilter, levels: tuple[str, ...], min_sample: int) -> dict:
+def statistics_figures(
+    *, stats_filter: StatsFilter, levels: tuple[str, ...], min_sample: int, trend_weeks: int | None = TREND_WEEKS
+) -> dict:
     """`{"total", "weekly", "breakdowns": {level: rows}}` for the statistics page; `levels` are the breakdowns
     the reader may see (branch always; team and official for leaders), scores withheld below `min_sample`
-    there."""
+    there; the weekly trend of the period's last `trend_weeks` weeks (None: every week, 0: none)."""
     rows = rollup_rows(stats_filter)
     if connections[rows.db].vendor != "postgresql":
-        return figures_one_query_each(stats_filter=stats_filter, levels=levels, min_sample=min_sample)
+        return figures_one_query_each(
+            stats_filter=stats_filter, levels=levels, min_sample=min_sample, trend_weeks=trend_weeks
+        )
     total: dict = dict.fromkeys(COUNTER_COLUMNS, 0)
     grouped: dict[str, list[dict]] = {level: [] for level in levels}
     for row in _grouping_sets(rollup_parts(stats_filter), levels):
@@ -53,7 +59,7 @@ def statistics_figures(*, stats_filter: StatsFilter, levels: tuple[str, ...], mi
     _label(grouped)
     return {
         "total": figures_from_counters(total),
-        "weekly": rating_stats_weekly(stats_filter=stats_filter),
+        "weekly": _weekly(stats_filter, trend_weeks),
         "breakdowns": {
             level: breakdown_from_rows(
                 sorted(grouped[level], key=lambda row: row["code"]),
@@ -65,11 +71,13 @@ def statistics_figures(*, stats_filter: StatsFilter, levels: tuple[str, ...], mi
     }
 
 
-def figures_one_query_each(*, stats_filter: StatsFilter, levels: tuple[str, ...], min_sample: int) -> dict:
+def figures_one_query_each(
+    *, stats_filter: StatsFilter, levels: tuple[str, ...], min_sample: int, trend_weeks: int | None = TREND_WEEKS
+) -> dict:
     """The same figures from the selectors, one aggregate query each (SQLite; and the reference in tests)."""
     return {
         "total": rating_stats(stats_filter=stats_filter),
-        "weekly": rating_stats_weekly(stats_filter=stats_filter),
+        "weekly": _weekly(stats_filter, trend_weeks),
         "breakdowns": {
             level: rating_stats_breakdown(
                 stats_filter=stats_filter, by=level, min_sample=min_sample if level != "branch" else 0
@@ -77,6 +85,15 @@ def figures_one_query_each(*, stats_filter: StatsFilter, levels: tuple[str, ...]
             for level in levels
         },
     }
+
+
+def _weekly(stats_filter: StatsFilter, trend_weeks: int | None) -> list[dict]:
+    """The weekly trend: the daily rows of the last `trend_weeks` weeks only (see selectors.TREND_WEEKS)."""
+    if trend_weeks == 0:
+        return []
+    if trend_weeks is not None:
+        stats_filter = trend_window(stats_filter, weeks=trend_weeks)
+    return rating_stats_weekly(stats_filter=stats_filter)
 
 
 def _grouping_sets(parts: list, levels: tuple[str, ...]) -> list[dict]:

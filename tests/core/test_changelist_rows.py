@@ -91,3 +91,17 @@ def test_a_text_key_is_left_to_django(rows):
     link = changelist.url_for_result(rating)
 
     assert link.startswith(reverse("admin:ratings_rating_change", args=["a_2Fb"]) + "?_changelist_filters=")
+
+
+def test_a_moments_column_uses_strftime_only_for_a_format_of_plain_numbers(client, rows):
+    from django.utils import translation
+
+    from customs_feedback.organization.changelist import _strftime_pattern
+
+    with translation.override("vi"):
+        assert _strftime_pattern() == "%d/%m/%Y %H:%M"  # the Vietnamese "d/m/Y H:i"
+    with translation.override("en"):
+        assert _strftime_pattern() is None  # "N j, Y, P": month names, left to Django's formatting
+    client.force_login(staff_user(is_superuser=True))
+    table = result_table(client, reverse("admin:ratings_rating_changelist"))
+    assert re.search(r'<th class="field-submitted_at nowrap"><a [^>]*>\d\d/\d\d/\d{4} \d\d:\d\d</a></th>', table)

@@ -50,3 +50,31 @@ def test_the_page_opens_on_the_last_12_months_and_all_time_stays_selectable(admi
     assert all_time.context["total"]["declarations"] == 21
     assert csv_default.splitlines()[1].startswith("total,,,14,")
     assert admin_client.get(url, {"date_from": long_ago.isoformat()}).context["total"]["declarations"] == 21
+
+
+def test_the_weekly_trend_shows_the_periods_last_13_weeks_and_the_csv_every_week(admin_client, seeded):  # noqa: F811
+    from datetime import date
+
+    from ratings.selectors import trend_window, week_start
+
+    official = seeded["first"]
+    today = timezone.localdate()
+    long_ago = today - timedelta(days=200)
+    rollup_add({(long_ago, official.branch_id, official.team_id, official.pk): {"declarations": 7}})
+    url = reverse("admin:ratings_dailyrollup_changelist")
+
+    all_time = admin_client.get(url, {"date_from": "", "date_to": ""})
+    csv_all_time = admin_client.get(reverse("admin:ratings_statistics_csv"), {"date_from": "", "date_to": ""})
+
+    first_shown = week_start(today) - timedelta(weeks=12)
+    assert all_time.context["total"]["declarations"] == 21  # the totals still cover the whole period
+    shown = [week["week"] for week in all_time.context["weekly"]]
+    assert shown  # this week's ratings
+    assert all(week >= first_shown for week in shown)  # the week of 200 days ago is left out
+    assert "13 tuần cuối của khoảng thời gian" in all_time.content.decode()
+    assert f"week,{week_start(long_ago).isoformat()}," in csv_all_time.content.decode("utf-8-sig")
+    # The window ends at the period's end and never starts before the period.
+    window = trend_window(StatsFilter(date_from=date(2026, 1, 7), date_to=date(2026, 3, 31)))
+    assert (window.date_from, window.date_to) == (date(2026, 1, 7), date(2026, 3, 31))
+    window = trend_window(StatsFilter(date_to=date(2026, 3, 31)))  # a Tuesday: 12 weeks before its Monday
+    assert window.date_from == date(2026, 1, 5)
