@@ -160,3 +160,21 @@ def test_with_prepared_statements_off_the_statement_runs_unprepared(official, en
         connection.connection.prepare_threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
     assert Rating.objects.count() == len(ratings) == 8
     assert _prepared_rating_statements() == []
+
+
+def test_the_statement_text_is_converted_once_not_on_every_rating(official, enterprise):
+    """psycopg turns `%s` into `$n` once per text through its cache (FixedTextQuery), although the statement is
+    past the length and parameter count psycopg caches by itself; without it every rating parsed the text anew."""
+    from psycopg import _queries
+
+    sql, params = rating_services._rating_statement(
+        Rating(channel=Channel.SOFTWARE, submitted_on=at("2026-03-02").date(), official_score=5, team_score=5),
+        "123456789012",
+        tax_code=enterprise.tax_code,
+        now=at("2026-03-02"),
+    )
+    assert len(sql) > _queries.MAX_CACHED_STATEMENT_LENGTH or len(params) > _queries.MAX_CACHED_STATEMENT_PARAMS
+    _rate_several(official, enterprise, 1)  # the text converted (once per process)
+    with mock.patch.object(_queries, "_query2pg_nocache", side_effect=AssertionError("converted again")):
+        _rate_several(official, enterprise, 3)
+    assert Rating.objects.count() == 4

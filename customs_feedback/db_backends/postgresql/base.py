@@ -9,7 +9,7 @@ from django.db.backends.postgresql import base
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.utils.asyncio import async_unsafe
 from django_prometheus.db.backends.postgresql import base as instrumented
-from psycopg import pq
+from psycopg import _queries, pq
 
 from customs_feedback.db_backends import metered_cursor_class
 
@@ -29,6 +29,32 @@ def _has_news(socket: int) -> bool:
     return bool(readable)
 
 
+class FixedTextQuery(_queries.PostgresQuery):
+    """psycopg's conversion of a statement's `%s` placeholders to `$1…$n`, always through psycopg's own cache.
+
+    psycopg caches that conversion per text only for statements of at most 4,096 characters and 50 parameters
+    (`MAX_CACHED_STATEMENT_LENGTH`/`_PARAMS`: generated bulk inserts would otherwise fill its cache). The
+    statements of the server-binding cursor are fixed texts run again and again, and the rating's is longer
+    than that (its two rollup upserts name 21 counters each): converted anew on every call, it was 8 % of a
+    rating POST's worker time (bench/RESULTS.md, issue 15). psycopg's own internals, pinned in requirements.txt;
+    tests/core/test_connection_health.py fails if they move.
+    """
+
+    def convert(self, query, vars) -> None:
+        if vars is None or not isinstance(query, str | bytes):
+            super().convert(query, vars)
+            return
+        query = self._ensure_bytes(query)
+        self.query, self._want_formats, self._order, self._parts = _queries._query2pg(query, self._tx.encoding)
+        self.dump(vars)
+
+
+class FixedTextCursor(psycopg.Cursor):
+    """A psycopg cursor for statements of a fixed text (see FixedTextQuery)."""
+
+    _query_cls = FixedTextQuery
+
+
 class DatabaseWrapper(instrumented.DatabaseWrapper):
     def get_connection_params(self):
         params = base.DatabaseWrapper.get_connection_params(self)  # Django's, not the instrumented one's
@@ -44,7 +70,7 @@ class DatabaseWrapper(instrumented.DatabaseWrapper):
         self.close_if_health_check_failed()
         self.ensure_connection()
         with self.wrap_database_errors:
-            cursor = metered_cursor_class(psycopg.Cursor, self.alias, self.vendor)(self.connection)
+            cursor = metered_cursor_class(FixedTextCursor, self.alias, self.vendor)(self.connection)
             # As Django's create_cursor: times in the connection's zone.
             tzloader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, pq.Format.TEXT)
             if self.timezone != tzloader.timezone:
