@@ -176,3 +176,22 @@ def test_the_statistics_pages_fit_a_phone_in_both_languages(chromium, live_serve
             )
     context.close()
     assert set(sideways.values()) == {0}, sideways
+
+
+def test_the_dashboard_fits_a_phone_in_both_languages(chromium, live_server, demo):
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="admin"))
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    sideways = {}
+    for language in ("vi", "en"):
+        context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        page.goto("/admin/")
+        assert page.locator("section.dashboard .dashboard-panel").count() >= 2
+        # Each panel takes the screen's width (its 400 px minimum would push the page 55 px sideways).
+        sideways[language] = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    context.close()
+    assert sideways == {"vi": 0, "en": 0}, sideways
