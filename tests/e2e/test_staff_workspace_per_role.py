@@ -154,15 +154,26 @@ def test_the_public_ratings_page_fits_a_phone(chromium, live_server, demo, langu
     page.goto("/ratings/")
 
     assert page.locator("table.stack-on-phone").count() == 2
-    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
+    assert _sideways(page) == 0
     context.close()
 
 
-def test_the_statistics_pages_fit_a_phone_in_both_languages(chromium, live_server, demo):
+def _admin_on_a_phone(chromium, live_server):
+    """A 360 px wide browser signed in as the demo's superuser."""
     client = Client()
     client.force_login(get_user_model().objects.get(username="admin"))
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    return context
+
+
+def _sideways(page) -> int:
+    """How far the page scrolls sideways (0: it fits the screen)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_the_statistics_pages_fit_a_phone_in_both_languages(chromium, live_server, demo):
+    context = _admin_on_a_phone(chromium, live_server)
     page = context.new_page()
     sideways = {}
     for language in ("vi", "en"):
@@ -171,18 +182,13 @@ def test_the_statistics_pages_fit_a_phone_in_both_languages(chromium, live_serve
             page.goto(url)
             assert page.locator(".stats-page table").count() >= 1
             # Wide tables scroll inside themselves; the page itself never scrolls sideways.
-            sideways[language, url] = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
+            sideways[language, url] = _sideways(page)
     context.close()
     assert set(sideways.values()) == {0}, sideways
 
 
 def test_the_dashboard_fits_a_phone_in_both_languages(chromium, live_server, demo):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="admin"))
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    context = _admin_on_a_phone(chromium, live_server)
     page = context.new_page()
     sideways = {}
     for language in ("vi", "en"):
@@ -190,8 +196,6 @@ def test_the_dashboard_fits_a_phone_in_both_languages(chromium, live_server, dem
         page.goto("/admin/")
         assert page.locator("section.dashboard .dashboard-panel").count() >= 2
         # Each panel takes the screen's width (its 400 px minimum would push the page 55 px sideways).
-        sideways[language] = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
+        sideways[language] = _sideways(page)
     context.close()
     assert sideways == {"vi": 0, "en": 0}, sideways
