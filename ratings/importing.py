@@ -4,17 +4,15 @@ through the batch service elsewhere. Backfills send no invitations (the declarat
 
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
-from itertools import chain, compress, count, islice, repeat
+from itertools import compress, count, repeat
 from operator import is_, methodcaller
 from pathlib import Path
 from typing import TextIO
@@ -22,10 +20,11 @@ from typing import TextIO
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ratings.csv_reading import csv_blocks, csv_rows
 from ratings.models import Declaration
 from ratings.rollups import rollup_rebuild
 from ratings.services.declaration_columns import CleanColumns, clean_declaration_columns
-from ratings.services.declaration_rows import DECLARATION_FIELDS, not_after
+from ratings.services.declaration_rows import not_after
 from ratings.services.declarations import code_lookups, declarations_upsert
 from ratings.services.declarations_bulk import ensure_enterprises
 
@@ -38,23 +37,6 @@ class ImportResult:
     updated: int = 0
     rejected: list[tuple[int, dict]] = field(default_factory=list)  # (line number in the file, errors)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (PostgreSQL path)
-
-
-class ImportFormatError(ValueError):
-    pass
-
-
-def _check_header(header: Sequence[str] | None) -> None:
-    missing = set(DECLARATION_FIELDS) - set(header or [])
-    if missing:
-        raise ImportFormatError(f"the CSV header lacks the columns: {', '.join(sorted(missing))}")
-
-
-def _rows(handle: TextIO) -> Iterator[tuple[int, dict]]:
-    reader = csv.DictReader(handle)
-    _check_header(reader.fieldnames)
-    for row in reader:
-        yield reader.line_num, row
 
 
 def declarations_import(*, path: Path, progress: Progress = lambda _n: None, chunk_size: int = 2000) -> ImportResult:
@@ -77,7 +59,7 @@ def _import_portable(handle: TextIO, progress: Progress, chunk_size: int) -> Imp
         progress(len(chunk))
         chunk.clear()
 
-    for line, row in _rows(handle):
+    for line, row in csv_rows(handle):
         chunk.append((line, row))
         if len(chunk) >= chunk_size:
             flush()
@@ -109,66 +91,8 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-# A block of the file is read at once (about 1,300 rows of a usual feed): its columns are checked together.
-_BLOCK_BYTES = 128 * 1024
-_BLOCK_ROWS = 1_000  # rows per block when csv.reader reads them
 _DAY = methodcaller("date")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _blocks(handle: TextIO) -> Iterator[tuple[int, list[list[str]]]]:
-    """The file after its header as blocks of seven columns (DECLARATION_FIELDS order), each with its first line.
-
-    Rows are what csv.reader gives, numbered as they were (the header is line 1), a missing value read as "".
-    A block without quotes, NUL or lone carriage returns, whose lines are shorter than csv's field limit, is
-    split on commas and line ends in a few C calls: there csv.reader would give the same fields. From the
-    first other block on, csv.reader reads the rest of the file, as before.
-    """
-    reader = csv.reader(handle)
-    header = next(reader, None) or []
-    _check_header(header)
-    index = [header.index(name) for name in DECLARATION_FIELDS]
-    line = 2
-    limit = csv.field_size_limit()
-    text = ""
-    while True:
-        read = handle.read(_BLOCK_BYTES)
-        text += read
-        end = text.rfind("\n") + 1 if read else len(text)  # whole lines, but the file's last one
-        if not end:
-            if read:
-                continue
-            return
-        body, text = text[:end], text[end:]
-        if "\r" in body and body.count("\r") == body.count("\r\n"):
-            body = body.replace("\r\n", "\n")
-        if '"' in body or "\0" in body or "\r" in body:
-            break
-        texts = (body[:-1] if body.endswith("\n") else body).split("\n")
-        if max(map(len, texts)) >= limit:
-            break
-        commas = set(map(str.count, texts, repeat(",")))
-        if len(commas) == 1:  # every row has the same number of values: each column is a slice
-            width = commas.pop() + 1
-            values = ",".join(texts).split(",")
-            columns = [values[i::width] if i < width else [""] * len(texts) for i in index]
-        else:
-            columns = _columns([row.split(",") for row in texts], index)
-        yield line, columns
-        line += len(texts)
-    # The block read last as it was in the file, its last line completed (csv.reader ends a row where a line it
-    # is given ends), then the rest of the file.
-    rows = csv.reader(chain(io.StringIO(body + text + (handle.readline() if text else ""), newline=""), handle))
-    while block := list(islice(rows, _BLOCK_ROWS)):
-        yield line, _columns(block, index)
-        line += len(block)
-
-
-def _columns(rows: list[list[str]], index: list[int]) -> list[list[str]]:
-    """Rows as the columns `index` names, a value missing at the end of a row read as ""."""
-    if set(map(len, rows)) != {len(DECLARATION_FIELDS)} or index != list(range(len(DECLARATION_FIELDS))):
-        rows = [[fields[i] if i < len(fields) else "" for i in index] for fields in rows]
-    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in index]
 
 
 def _local_days(moments: list[datetime | None], zone: tzinfo) -> list[date | None]:
@@ -307,7 +231,7 @@ class _PostgresImport:
         resolved: dict[tuple[str, str, str], tuple[int, int, int] | dict] = {}
         latest = not_after()
         chunk = _Chunk()
-        for first_line, columns in _blocks(self.handle):
+        for first_line, columns in csv_blocks(self.handle):
             self._pump()
             clean, refused = clean_declaration_columns(columns, self.tax_codes, latest=latest)
             self.result.rejected.extend((first_line + index, errors) for index, errors in refused)

@@ -245,14 +245,14 @@ def test_a_number_given_twice_keeps_its_last_row_also_when_one_row_needed_the_fu
 def test_the_cyclic_collector_is_held_during_a_postgresql_import(tmp_path, official, monkeypatch, require_postgresql):
     import gc
 
-    from ratings import importing
+    from ratings import csv_reading, importing
 
     seen = []
     clean = importing.clean_declaration_columns
     monkeypatch.setattr(
         importing, "clean_declaration_columns", lambda *a, **k: seen.append(gc.isenabled()) or clean(*a, **k)
     )
-    monkeypatch.setattr(importing, "_BLOCK_BYTES", 100)  # a block a row
+    monkeypatch.setattr(csv_reading, "_BLOCK_BYTES", 100)  # a block a row
     path = write_csv(tmp_path, official, [good(official, "107000000401", 1), good(official, "107000000402", 2)])
 
     declarations_import(path=path)

@@ -9,7 +9,7 @@ from datetime import UTC
 
 from django.utils import translation
 
-from ratings.importing import _blocks
+from ratings.csv_reading import csv_blocks
 from ratings.services.declaration_columns import clean_declaration_columns
 from ratings.services.declaration_rows import DECLARATION_FIELDS, clean_declaration_values, not_after
 from tests.ratings.test_declaration_rows import CLEARED, REGISTERED, SPACES, edit_row, moment_text, plain_row
@@ -111,12 +111,12 @@ def read_by_csv(text: str) -> list[tuple[int, list[str]]]:
 
 
 def read_by_blocks(text: str, monkeypatch, block_bytes: int) -> list[tuple[int, list[str]]]:
-    from ratings import importing
+    from ratings import csv_reading
 
-    monkeypatch.setattr(importing, "_BLOCK_BYTES", block_bytes)
-    monkeypatch.setattr(importing, "_BLOCK_ROWS", 3)
+    monkeypatch.setattr(csv_reading, "_BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(csv_reading, "_BLOCK_ROWS", 3)
     rows = []
-    for first, columns in _blocks(io.StringIO(text, newline="")):
+    for first, columns in csv_blocks(io.StringIO(text, newline="")):
         assert len(columns) == 7 and len({len(column) for column in columns}) == 1
         rows += [(first + k, list(values)) for k, values in enumerate(zip(*columns, strict=True))]
     return rows

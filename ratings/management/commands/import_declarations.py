@@ -5,7 +5,8 @@ from django.utils import translation
 from tqdm import tqdm
 
 from customs_feedback.importing import describe_errors, report_rejected
-from ratings.importing import ImportFormatError, declarations_import
+from ratings.csv_reading import ImportFormatError
+from ratings.importing import declarations_import
 
 
 class Command(BaseCommand):
