@@ -143,3 +143,24 @@ def test_a_branch_column_and_the_checkbox_built_per_page_are_the_methods_cells(r
     no_branch = Inquiry.objects.get()
     assert no_branch.branch is None
     assert column.per_page(rating_admin)(no_branch) == column(rating_admin, no_branch) == "–"
+
+
+def test_agreements_yes_no_icons_once_per_value_are_djangos_cells(client, monkeypatch):
+    """The agreements list's "current text accepted" column (an admin method shown as a yes/no icon) formats each
+    value once per page: agreements in force (yes) and waiting for review (unknown) against Django's cells."""
+    from tests.factories import active, agreement_text_publish, pending_review
+
+    agreement_text_publish()
+    superuser = staff_user(is_superuser=True)
+    active(superuser)
+    active(superuser)
+    pending_review()
+    client.force_login(superuser)
+    url = reverse("admin:partnerships_agreement_changelist")
+
+    ours = result_table(client, url)
+    monkeypatch.setattr(ScopedModelAdmin, "get_changelist", lambda self, request, **kwargs: ChangeList)
+    djangos = result_table(client, url)
+
+    assert ours == djangos
+    assert ours.count("icon-yes.svg") == 2 and ours.count("icon-unknown.svg") == 1
