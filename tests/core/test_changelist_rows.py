@@ -8,7 +8,9 @@ import re
 import pytest
 from django.contrib import admin as django_admin
 from django.contrib.admin.views.main import ChangeList
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
 from complaints import services as complaint_services
@@ -158,9 +160,17 @@ def test_agreements_yes_no_icons_once_per_value_are_djangos_cells(client, monkey
     client.force_login(superuser)
     url = reverse("admin:partnerships_agreement_changelist")
 
-    ours = result_table(client, url)
+    with CaptureQueriesContext(connection) as three_rows:
+        ours = result_table(client, url)
     monkeypatch.setattr(ScopedModelAdmin, "get_changelist", lambda self, request, **kwargs: ChangeList)
     djangos = result_table(client, url)
 
     assert ours == djangos
     assert ours.count("icon-yes.svg") == 2 and ours.count("icon-unknown.svg") == 1
+    # The columns read for display only (AgreementAdmin.changelist_rows) load nothing more per row.
+    monkeypatch.undo()
+    active(superuser)
+    pending_review()
+    with CaptureQueriesContext(connection) as five_rows:
+        assert result_table(client, url).count("<tr") == 1 + 5  # the header and five rows
+    assert len(five_rows) == len(three_rows)
