@@ -71,6 +71,8 @@ class _Column:
     # A moment's column: the time zone template_localtime converts to, read once per page (None: no conversion,
     # USE_TZ off).
     zone: datetime.tzinfo | None = None
+    # Text (a CharField or TextField without choices, not a URL): shown as it is, escaped.
+    text: bool = False
 
 
 class RowLinkChangeList(ChangeList):
@@ -155,6 +157,7 @@ class RowLinkChangeList(ChangeList):
                     method_empty=getattr(method, "empty_value_display", None),
                     strftime=_strftime_pattern() if moment else None,
                     zone=timezone.get_current_timezone() if moment and settings.USE_TZ else None,
+                    text=_plain_text(field) and not choices,
                 )
             )
         return columns
@@ -227,6 +230,8 @@ class RowLinkChangeList(ChangeList):
                 shown = display_for_field(value, field, empty, avoid_link=bool(column.link_tag))
         elif value is None and not isinstance(field, models.BooleanField):
             return classes, self._empty_cell  # display_for_field's empty value (a yes/no shows its icon)
+        elif column.text and type(value) is str:  # display_for_field's str(value), or its empty value for ""
+            return classes, html.escape(value) if value else self._empty_cell
         elif column.strftime is not None and isinstance(value, datetime.datetime) and value.year >= 1000:
             # display_for_field's localize(template_localtime(value)), the format and the time zone read once per
             # page: Django's dateformat took 20 µs a cell, the dearest cell of a rating's row, then looking the
@@ -335,6 +340,11 @@ def _strftime_pattern() -> str | None:
         else:
             pattern.append(char)
     return "".join(pattern)
+
+
+def _plain_text(field: models.Field | None) -> bool:
+    """A text field display_for_field shows as the text itself (a URL becomes a link)."""
+    return isinstance(field, (models.CharField, models.TextField)) and not isinstance(field, models.URLField)
 
 
 def _repeats(field: models.Field | None) -> bool:
