@@ -6,30 +6,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organization', '0003_create_inspection_desk_group'),
-        ('partnerships', '0008_index_agreement_signed'),
+        ("organization", "0003_create_inspection_desk_group"),
+        ("partnerships", "0008_index_agreement_signed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='agreement',
-            name='activated_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='in force since'),
+            model_name="agreement",
+            name="activated_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="in force since"),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='branch',
-            field=models.ForeignKey(blank=True, db_index=False, help_text='The customs branch where the enterprise mainly clears its goods.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='enterprises', to='organization.branch', verbose_name='branch of registration'),
+            model_name="enterprise",
+            name="branch",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                help_text="The customs branch where the enterprise mainly clears its goods.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="enterprises",
+                to="organization.branch",
+                verbose_name="branch of registration",
+            ),
         ),
         migrations.AddIndex(
-            model_name='agreement',
-            index=models.Index(fields=['activated_at'], include=('ended_at', 'enterprise'), name='agreement_activated'),
+            model_name="agreement",
+            index=models.Index(fields=["activated_at"], include=("ended_at", "enterprise"), name="agreement_activated"),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['branch', 'id'], name='enterprise_branch'),
+            model_name="enterprise",
+            index=models.Index(fields=["branch", "id"], name="enterprise_branch"),
         ),
     ]
