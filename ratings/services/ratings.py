@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -20,7 +21,6 @@ from customs_feedback.workflow import record_event
 from ratings.models import (
     ApiClient,
     Channel,
-    DailyRollup,
     Declaration,
     LowScoreReason,
     Rating,
@@ -29,7 +29,7 @@ from ratings.models import (
     RatingStatus,
     any_low_score,
 )
-from ratings.rollups import COUNTER_COLUMNS, month_of, rating_counters, rollup_add, rollup_upsert_sql
+from ratings.rollups import rating_counter_sql, rating_counters, rollup_add, rollup_upsert_sql
 from ratings.services.cases import case_open
 from ratings.services.declaration_rows import _normalized_tax_code
 from ratings.services.invitations import invitation_from_token
@@ -229,15 +229,11 @@ def _rating_statement(
     rating_columns, rating_values, rating_params = insert_parts(
         rating, sql={"declaration_id": "d.id", **from_declaration}, typed=True
     )
-    event = RatingEvent(to_status=RatingStatus.RECEIVED)  # as record_event(rating, to_status=RECEIVED) writes it
-    event_columns, event_values, event_params = insert_parts(event, sql={"rating_id": "r.id"}, typed=True)
-    counters = rating_counters(rating)
-    rollup = [counters.get(column, 0) for column in COUNTER_COLUMNS]
-    sql = _RATING_SQL.get((rating_columns, rating_values, event_columns, event_values))
+    event_columns, event_values, event_params = _received_event_parts()
+    key = (rating_columns, rating_values, event_columns, event_values)
+    sql = _RATING_SQL.get(key)
     if sql is None:  # the same text for every rating: built once
-        sql = _RATING_SQL[(rating_columns, rating_values, event_columns, event_values)] = _rating_sql(
-            rating_columns, rating_values, event_columns, event_values
-        )
+        sql = _RATING_SQL[key] = _rating_sql(*key)
     window_start = now - timedelta(days=settings.RATING_WINDOW_DAYS)
     return sql, [
         declaration_number,
@@ -245,11 +241,15 @@ def _rating_statement(
         tax_code,
         window_start,
         *event_params,
-        rating.submitted_on,
-        *rollup,
-        month_of(rating.submitted_on),
-        *rollup,
     ]
+
+
+@cache
+def _received_event_parts() -> tuple[str, str, list[Any]]:
+    """The inserted rating's event, as record_event(rating, to_status=RECEIVED) writes it, at its submission
+    moment: the same parameters for every rating (the rating's own columns come from the statement)."""
+    event = RatingEvent(to_status=RatingStatus.RECEIVED)
+    return insert_parts(event, sql={"rating_id": "r.id", "at": "r.submitted_at"}, typed=True)
 
 
 _RATING_SQL: dict[tuple[str, str, str, str], str] = {}
@@ -260,11 +260,11 @@ def _rating_sql(rating_columns: str, rating_values: str, event_columns: str, eve
     statement runs on a server-binding cursor, prepared once per connection."""
     declarations, enterprise_field = Declaration._meta, Declaration._meta.get_field("enterprise")
     enterprises = enterprise_field.related_model._meta
-    rollup_fields = [DailyRollup._meta.get_field(column) for column in COUNTER_COLUMNS]
-    rollup_row = (
-        f"SELECT {typed_placeholder(DailyRollup._meta.get_field('day'))}, r.branch_id, r.team_id, r.official_id, "  # noqa: S608
-        f"{', '.join(typed_placeholder(field) for field in rollup_fields)} FROM r"
-    )
+    # The rollups' deltas are worked out from the inserted row, in SQL: no parameter per counter. The month's
+    # key is its first day (`month_of`); a date read as a timestamp without a zone, whatever the session's.
+    keys, counters = "r.branch_id, r.team_id, r.official_id", rating_counter_sql()
+    daily_row = f"SELECT r.submitted_on, {keys}, {counters} FROM r"  # noqa: S608
+    monthly_row = f"SELECT date_trunc('month', r.submitted_on::timestamp)::date, {keys}, {counters} FROM r"  # noqa: S608
     # Names from the models, values as parameters.
     return (
         "WITH d AS (SELECT d.id, d.branch_id, d.team_id, d.official_id, d.cleared_at, e.tax_code "  # noqa: S608
@@ -274,10 +274,10 @@ def _rating_sql(rating_columns: str, rating_values: str, event_columns: str, eve
         # _declaration_check's conditions: the enterprise's own, cleared, within the window (NULL fails).
         f"WHERE d.tax_code = {typed_placeholder(enterprises.get_field('tax_code'))} "
         f"AND d.cleared_at >= {typed_placeholder(declarations.get_field('cleared_at'))} "
-        f"ON CONFLICT (declaration_id) DO NOTHING RETURNING id, branch_id, team_id, official_id), "
+        f"ON CONFLICT (declaration_id) DO NOTHING RETURNING *), "
         f"ev AS (INSERT INTO {RatingEvent._meta.db_table} ({event_columns}) SELECT {event_values} FROM r), "
-        f"ru AS ({rollup_upsert_sql(rollup_row)}), "
-        f"rm AS ({rollup_upsert_sql(rollup_row, monthly=True)}) "
+        f"ru AS ({rollup_upsert_sql(daily_row)}), "
+        f"rm AS ({rollup_upsert_sql(monthly_row, monthly=True)}) "
         f"SELECT d.*, r.id FROM d LEFT JOIN r ON TRUE"
     )
 
