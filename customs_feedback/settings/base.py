@@ -41,7 +41,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "customs_feedback.core.csp.CSPMiddleware",  # django-csp's, the unchanged header built once
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, left out on the API-key paths as the three below (see browser_middleware).
+    "customs_feedback.core.browser_middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "customs_feedback.inputs.InputGateMiddleware",
     "django.middleware.common.CommonMiddleware",
