@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import ForeignObjectRel
+
+M = TypeVar("M", bound=models.Model)
+
+
+def unsaved(model: type[M], **values: Any) -> M:
+    """`model(**values)`, each value given by attname (`branch_id`, not `branch`), built as Django builds a row
+    it has read: positionally, a field not given taking its default. Django's keyword path raises and catches
+    a KeyError for each field left out (two for a foreign key): for a rating, 5 % of its POST."""
+    row = [values.pop(field.attname) if field.attname in values else field.get_default() for field in _fields(model)]
+    if values:
+        raise TypeError(f"{model.__name__} has no field {', '.join(values)}")
+    return model(*row)
+
+
+@cache
+def _fields(model: type[models.Model]) -> tuple[models.Field, ...]:
+    return tuple(model._meta.concrete_fields)
 
 
 def insert_parts(

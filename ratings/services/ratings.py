@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
-from customs_feedback.sql import insert_parts, typed_placeholder
+from customs_feedback.sql import insert_parts, typed_placeholder, unsaved
 from customs_feedback.validators import DECLARATION_NUMBER
 from customs_feedback.workflow import record_event
 from ratings.models import (
@@ -134,8 +134,13 @@ def _rating_create(
     submitted_by: ApiClient | None,
 ) -> Rating:
     now = timezone.now()
-    rating = Rating(
-        channel=channel, submitted_by=submitted_by, submitted_at=now, submitted_on=timezone.localdate(now), **values
+    rating = unsaved(
+        Rating,
+        channel=channel,
+        submitted_by_id=submitted_by.pk if submitted_by else None,
+        submitted_at=now,
+        submitted_on=timezone.localdate(now),
+        **values,
     )
     if connection.vendor == "postgresql":
         _rating_insert_postgresql(rating, declaration_number, tax_code, now)
