@@ -37,3 +37,13 @@ def test_an_unsaved_instance_is_the_one_the_model_builds_from_keywords():
 def test_a_name_that_is_no_field_is_refused():
     with pytest.raises(TypeError, match="Rating has no field branch"):
         unsaved(Rating, branch=None)  # a relation is given by its attname, branch_id
+
+
+def test_defaults_made_by_a_function_are_made_for_each_instance():
+    from ratings.models import RatingEvent
+
+    first, second = unsaved(RatingEvent, to_status="received"), unsaved(RatingEvent, to_status="received")
+
+    assert first.at is not None and second.at is not None  # StatusEvent.at: default=timezone.now
+    assert first.at <= second.at
+    assert _state(unsaved(RatingEvent, to_status="x", at=first.at)) == _state(RatingEvent(to_status="x", at=first.at))
