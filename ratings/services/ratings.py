@@ -209,8 +209,9 @@ def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code:
 
     The statement inserts only when the declaration passes the checks of `_declaration_check` (the same
     conditions, in SQL), so a refused rating writes nothing even when no transaction is open around it (see
-    `_one_statement_suffices`); the checks then run on the row returned to name the refusal. A declaration
-    already rated inserts nothing (ON CONFLICT) and is refused here.
+    `_one_statement_suffices`); the checks then run on the row returned to name the refusal (its clearance
+    and enterprise are returned only then). A declaration already rated inserts nothing (ON CONFLICT) and is
+    refused here.
     """
     sql, params = _rating_statement(rating, declaration_number, tax_code=tax_code, now=now)
     # Prepared once per connection (customs_feedback.db_backends.postgresql): planning this statement cost
@@ -218,12 +219,10 @@ def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code:
     with getattr(connection, "server_binding_cursor", connection.cursor)() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    declaration = _declaration_check(_DeclarationRow(*row[:-1]) if row else None, tax_code, now)
-    if row[-1] is None:
+    if row is None or row[-1] is None:  # not inserted: why
+        _declaration_check(_DeclarationRow(*row[:-1]) if row else None, tax_code, now)
         raise AlreadyRated
-    rating.pk = row[-1]
-    rating.declaration_id = declaration.id
-    rating.branch_id, rating.team_id, rating.official_id = declaration[1:4]
+    rating.declaration_id, rating.branch_id, rating.team_id, rating.official_id, *_checked, rating.pk = row
     rating._state.adding, rating._state.db = False, connection.alias
 
 
@@ -283,7 +282,10 @@ def _rating_sql(rating_columns: str, rating_values: str, event_columns: str, eve
         f"ev AS (INSERT INTO {RatingEvent._meta.db_table} ({event_columns}) SELECT {event_values} FROM r), "
         f"ru AS ({rollup_upsert_sql(daily_row)}), "
         f"rm AS ({rollup_upsert_sql(monthly_row, monthly=True)}) "
-        f"SELECT d.*, r.id FROM d LEFT JOIN r ON TRUE"
+        # What the checks read, only for a refusal (a time costs its loading in Python).
+        "SELECT d.id, d.branch_id, d.team_id, d.official_id, "
+        "CASE WHEN r.id IS NULL THEN d.cleared_at END, CASE WHEN r.id IS NULL THEN d.tax_code END, r.id "
+        "FROM d LEFT JOIN r ON TRUE"
     )
 
 
