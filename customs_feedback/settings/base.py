@@ -36,8 +36,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Request counts and latencies (django-prometheus): the first and the last middleware, so they time everything.
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Request counts and latencies (django-prometheus's series): the first middleware, so it times them all.
+    "customs_feedback.core.request_metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "customs_feedback.core.csp.CSPMiddleware",  # django-csp's, the unchanged header built once
@@ -56,7 +56,6 @@ MIDDLEWARE = [
     "partnerships.middleware.EnterpriseMemberMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
-    "customs_feedback.core.request_metrics.PrometheusAfterMiddleware",  # its series looked up once
 ]
 
 ROOT_URLCONF = "customs_feedback.urls"
