@@ -216,14 +216,14 @@ def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code:
     sql, params = _rating_statement(rating, declaration_number, tax_code=tax_code, now=now)
     # Prepared once per connection (customs_feedback.db_backends.postgresql): planning this statement cost
     # PostgreSQL about twice what running it does.
-    with getattr(connection, "server_binding_cursor", connection.cursor)() as cursor:
+    with (getattr(connection, "server_binding_cursor", None) or connection.cursor)() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None or row[-1] is None:  # not inserted: why
         _declaration_check(_DeclarationRow(*row[:-1]) if row else None, tax_code, now)
         raise AlreadyRated
     rating.declaration_id, rating.branch_id, rating.team_id, rating.official_id, *_checked, rating.pk = row
-    rating._state.adding, rating._state.db = False, connection.alias
+    rating._state.adding, rating._state.db = False, cursor.db.alias
 
 
 def _rating_statement(
