@@ -4,10 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import ForeignObjectRel
+
+M = TypeVar("M", bound=models.Model)
+
+
+def unsaved(model: type[M], **values: Any) -> M:
+    """`model(**values)`, each value given by attname (`branch_id`, not `branch`), built as Django builds a row
+    it has read: positionally, a field not given taking its default. Django's keyword path raises and catches
+    a KeyError for each field left out (two for a foreign key): for a rating, 5 % of its POST."""
+    row = [
+        values.pop(attname) if attname in values else (default() if is_callable else default)
+        for attname, is_callable, default in _defaults(model)
+    ]
+    if values:
+        raise TypeError(f"{model.__name__} has no field {', '.join(values)}")
+    return model(*row)
+
+
+@cache
+def _defaults(model: type[models.Model]) -> tuple[tuple[str, bool, Any], ...]:
+    """Per concrete field: its attname, whether its default is made anew each time, and that default or the
+    function that makes it. A plain default value (or None, or "" for a field without one) is the same object
+    every time in Django too (`Field._get_default`); a callable default or a database default is made anew."""
+    return tuple(
+        (field.attname, True, field.get_default)
+        if _made_each_time(field)
+        else (field.attname, False, field.get_default())
+        for field in model._meta.concrete_fields
+    )
+
+
+def _made_each_time(field: models.Field) -> bool:
+    return field.db_default is not models.NOT_PROVIDED or (field.has_default() and callable(field.default))
 
 
 def insert_parts(

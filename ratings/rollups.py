@@ -41,6 +41,23 @@ def empty_deltas() -> defaultdict[RollupKey, defaultdict[str, int]]:
     return defaultdict(lambda: defaultdict(int))
 
 
+# What one rating that is not rejected counts, as SQL conditions on its row (`rating_counters` in Python): the
+# rebuild sums them over the ratings, the rating's own statement adds them for its inserted row.
+RATING_COUNTED_WHEN = {
+    "ratings": "TRUE",
+    **{f"{target}_{score}": f"{target}_score = {score}" for target in TARGETS for score in range(1, 6)},
+    "low": LOW_SQL,
+}
+
+
+def rating_counter_sql() -> str:
+    """The COUNTER_COLUMNS, in order, of one (not rejected) rating row as SQL expressions over its columns."""
+    return ", ".join(
+        f"CASE WHEN {RATING_COUNTED_WHEN[column]} THEN 1 ELSE 0 END" if column in RATING_COUNTED_WHEN else "0"
+        for column in COUNTER_COLUMNS
+    )
+
+
 def rating_counters(rating: Rating, sign: int = 1) -> dict[str, int]:
     """The counters one (not rejected) rating contributes."""
     counters = {"ratings": sign}
@@ -162,10 +179,9 @@ def rollup_rebuild(*, date_from: date, date_to: date) -> int:
     in_branches = "branch_id IN (" + ", ".join(["%s"] * len(branches)) + ")"
     zero_scores = ", ".join(f"0 AS {column}" for column in [*SCORE_COLUMNS, "low", *REJECTED_COLUMNS])
     counted = "status <> %s"
-    score_counts = ", ".join(
-        f"SUM(CASE WHEN {counted} AND {target}_score = {score} THEN 1 ELSE 0 END) AS {target}_{score}"
-        for target in TARGETS
-        for score in range(1, 6)
+    rating_counts = ", ".join(
+        f"SUM(CASE WHEN {counted} AND {RATING_COUNTED_WHEN[column]} THEN 1 ELSE 0 END) AS {column}"
+        for column in ["ratings", *SCORE_COLUMNS, "low"]
     )
     rejected_counts = ", ".join(
         "SUM(CASE WHEN status = %s AND rejection_reason = %s THEN 1 ELSE 0 END)" for _column in REJECTED_COLUMNS
@@ -178,8 +194,7 @@ def rollup_rebuild(*, date_from: date, date_to: date) -> int:
         f"{zero_scores} FROM {Declaration._meta.db_table} "
         f"WHERE {in_branches} AND cleared_on BETWEEN %s AND %s GROUP BY cleared_on, branch_id, team_id, official_id "
         f"UNION ALL "
-        f"SELECT submitted_on, branch_id, team_id, official_id, 0, SUM(CASE WHEN {counted} THEN 1 ELSE 0 END), "
-        f"{score_counts}, SUM(CASE WHEN {counted} AND {LOW_SQL} THEN 1 ELSE 0 END), {rejected_counts} "
+        f"SELECT submitted_on, branch_id, team_id, official_id, 0, {rating_counts}, {rejected_counts} "
         f"FROM {Rating._meta.db_table} WHERE {in_branches} AND submitted_on BETWEEN %s AND %s "
         f"GROUP BY submitted_on, branch_id, team_id, official_id"
         f") counted GROUP BY day, branch_id, team_id, official_id"

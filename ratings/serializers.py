@@ -8,6 +8,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from customs_feedback.serializers import JSONValueField
 from ratings.models import SCORE_FIELDS, LowScoreReason
 from ratings.services import RatingInput
 
@@ -17,9 +18,9 @@ RATING_FIELDS = (*SCORE_FIELDS, "reason", "comment")
 def rating_fields() -> tuple[serializers.Field, ...]:
     """New serializer fields named as RATING_FIELDS, to unpack into an Input serializer in that order."""
     return (
-        serializers.JSONField(required=False, allow_null=True),
-        serializers.JSONField(required=False, allow_null=True),
-        serializers.JSONField(required=False, allow_null=True),
+        JSONValueField(required=False, allow_null=True),
+        JSONValueField(required=False, allow_null=True),
+        JSONValueField(required=False, allow_null=True),
         serializers.ChoiceField(choices=LowScoreReason.choices, required=False, allow_blank=True),
         serializers.CharField(required=False, allow_blank=True, max_length=2000),
     )

@@ -1,17 +1,18 @@
-"""The middlewares that serve a browser's signed-in state (the user, their two-factor device, flash messages),
-left out on the paths whose views authenticate by API key alone.
+"""The middlewares that serve a browser's signed-in state (its session, the user, their two-factor device, flash
+messages), left out on the paths whose views authenticate by API key alone.
 
 A view that says `reads_no_browser_state = True` (the API-key views, `ratings.apis.ApiClientView`) is called by
 other systems with `Authorization: Api-Key …`: it reads no session user, no verified device and no message,
 and a browser cookie sent along changes nothing in its answer. On those paths (routes without parameters,
-found in the URLconf) the three middlewares below pass the request straight on; on every other path they are
+found in the URLconf) the four middlewares below pass the request straight on; on every other path they are
 Django's and django-otp's own, unchanged. Each is a subclass of the one it stands for, so Django's checks
-(the admin's need for authentication and messages) still see it. Skipping them was a tenth of the
-middlewares' CPU on a rating POST (`bench/RESULTS.md`, sixth pass).
+(the admin's need for sessions, authentication and messages) still see it. Skipping the last three was a
+tenth of the middlewares' CPU on a rating POST (`bench/RESULTS.md`, sixth pass); the session's store, made
+for every request whether read or not, another 1.5 % of the worker's (eighth pass).
 
-Left on every path: the session middleware (Django's deploy checks look for it by name; it reads nothing
-when nothing asks for the session), CSRF (by name too; the API views are exempt), and everything that
-writes the answer's headers, counts or logs it, checks its input or translates it.
+Left on every path: CSRF (Django's checks look for it by name; the API views are exempt, and the token is
+kept in a cookie, not the session), and everything that writes the answer's headers, counts or logs it,
+checks its input or translates it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
+from django.contrib.sessions import middleware as sessions
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -63,6 +65,10 @@ class _NotOnApiKeyPaths:
         if request.path_info in api_key_paths():
             return self.get_response(request)
         return super().__call__(request)
+
+
+class SessionMiddleware(_NotOnApiKeyPaths, sessions.SessionMiddleware):
+    """Django's: `request.session` from its cookie, saved and its cookie set on the way out."""
 
 
 class AuthenticationMiddleware(_NotOnApiKeyPaths, auth.AuthenticationMiddleware):

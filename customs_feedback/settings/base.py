@@ -36,12 +36,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Request counts and latencies (django-prometheus): the first and the last middleware, so they time everything.
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Request counts and latencies (django-prometheus's series): the first middleware, so it times them all.
+    "customs_feedback.core.request_metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "customs_feedback.core.csp.CSPMiddleware",  # django-csp's, the unchanged header built once
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, left out on the API-key paths as the three below (see browser_middleware).
+    "customs_feedback.core.browser_middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "customs_feedback.inputs.InputGateMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,7 +56,6 @@ MIDDLEWARE = [
     "partnerships.middleware.EnterpriseMemberMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
-    "customs_feedback.core.request_metrics.PrometheusAfterMiddleware",  # its series looked up once
 ]
 
 ROOT_URLCONF = "customs_feedback.urls"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -14,13 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
-from customs_feedback.sql import insert_parts, typed_placeholder
+from customs_feedback.sql import insert_parts, typed_placeholder, unsaved
 from customs_feedback.validators import DECLARATION_NUMBER
 from customs_feedback.workflow import record_event
 from ratings.models import (
     ApiClient,
     Channel,
-    DailyRollup,
     Declaration,
     LowScoreReason,
     Rating,
@@ -29,7 +29,7 @@ from ratings.models import (
     RatingStatus,
     any_low_score,
 )
-from ratings.rollups import COUNTER_COLUMNS, month_of, rating_counters, rollup_add, rollup_upsert_sql
+from ratings.rollups import rating_counter_sql, rating_counters, rollup_add, rollup_upsert_sql
 from ratings.services.cases import case_open
 from ratings.services.declaration_rows import _normalized_tax_code
 from ratings.services.invitations import invitation_from_token
@@ -134,8 +134,13 @@ def _rating_create(
     submitted_by: ApiClient | None,
 ) -> Rating:
     now = timezone.now()
-    rating = Rating(
-        channel=channel, submitted_by=submitted_by, submitted_at=now, submitted_on=timezone.localdate(now), **values
+    rating = unsaved(
+        Rating,
+        channel=channel,
+        submitted_by_id=submitted_by.pk if submitted_by else None,
+        submitted_at=now,
+        submitted_on=timezone.localdate(now),
+        **values,
     )
     if connection.vendor == "postgresql":
         _rating_insert_postgresql(rating, declaration_number, tax_code, now)
@@ -204,22 +209,21 @@ def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code:
 
     The statement inserts only when the declaration passes the checks of `_declaration_check` (the same
     conditions, in SQL), so a refused rating writes nothing even when no transaction is open around it (see
-    `_one_statement_suffices`); the checks then run on the row returned to name the refusal. A declaration
-    already rated inserts nothing (ON CONFLICT) and is refused here.
+    `_one_statement_suffices`); the checks then run on the row returned to name the refusal (its clearance
+    and enterprise are returned only then). A declaration already rated inserts nothing (ON CONFLICT) and is
+    refused here.
     """
     sql, params = _rating_statement(rating, declaration_number, tax_code=tax_code, now=now)
     # Prepared once per connection (customs_feedback.db_backends.postgresql): planning this statement cost
     # PostgreSQL about twice what running it does.
-    with getattr(connection, "server_binding_cursor", connection.cursor)() as cursor:
+    with (getattr(connection, "server_binding_cursor", None) or connection.cursor)() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    declaration = _declaration_check(_DeclarationRow(*row[:-1]) if row else None, tax_code, now)
-    if row[-1] is None:
+    if row is None or row[-1] is None:  # not inserted: why
+        _declaration_check(_DeclarationRow(*row[:-1]) if row else None, tax_code, now)
         raise AlreadyRated
-    rating.pk = row[-1]
-    rating.declaration_id = declaration.id
-    rating.branch_id, rating.team_id, rating.official_id = declaration[1:4]
-    rating._state.adding, rating._state.db = False, connection.alias
+    rating.declaration_id, rating.branch_id, rating.team_id, rating.official_id, *_checked, rating.pk = row
+    rating._state.adding, rating._state.db = False, cursor.db.alias
 
 
 def _rating_statement(
@@ -229,15 +233,11 @@ def _rating_statement(
     rating_columns, rating_values, rating_params = insert_parts(
         rating, sql={"declaration_id": "d.id", **from_declaration}, typed=True
     )
-    event = RatingEvent(to_status=RatingStatus.RECEIVED)  # as record_event(rating, to_status=RECEIVED) writes it
-    event_columns, event_values, event_params = insert_parts(event, sql={"rating_id": "r.id"}, typed=True)
-    counters = rating_counters(rating)
-    rollup = [counters.get(column, 0) for column in COUNTER_COLUMNS]
-    sql = _RATING_SQL.get((rating_columns, rating_values, event_columns, event_values))
+    event_columns, event_values, event_params = _received_event_parts()
+    key = (rating_columns, rating_values, event_columns, event_values)
+    sql = _RATING_SQL.get(key)
     if sql is None:  # the same text for every rating: built once
-        sql = _RATING_SQL[(rating_columns, rating_values, event_columns, event_values)] = _rating_sql(
-            rating_columns, rating_values, event_columns, event_values
-        )
+        sql = _RATING_SQL[key] = _rating_sql(*key)
     window_start = now - timedelta(days=settings.RATING_WINDOW_DAYS)
     return sql, [
         declaration_number,
@@ -245,11 +245,15 @@ def _rating_statement(
         tax_code,
         window_start,
         *event_params,
-        rating.submitted_on,
-        *rollup,
-        month_of(rating.submitted_on),
-        *rollup,
     ]
+
+
+@cache
+def _received_event_parts() -> tuple[str, str, list[Any]]:
+    """The inserted rating's event, as record_event(rating, to_status=RECEIVED) writes it, at its submission
+    moment: the same parameters for every rating (the rating's own columns come from the statement)."""
+    event = RatingEvent(to_status=RatingStatus.RECEIVED)
+    return insert_parts(event, sql={"rating_id": "r.id", "at": "r.submitted_at"}, typed=True)
 
 
 _RATING_SQL: dict[tuple[str, str, str, str], str] = {}
@@ -260,11 +264,11 @@ def _rating_sql(rating_columns: str, rating_values: str, event_columns: str, eve
     statement runs on a server-binding cursor, prepared once per connection."""
     declarations, enterprise_field = Declaration._meta, Declaration._meta.get_field("enterprise")
     enterprises = enterprise_field.related_model._meta
-    rollup_fields = [DailyRollup._meta.get_field(column) for column in COUNTER_COLUMNS]
-    rollup_row = (
-        f"SELECT {typed_placeholder(DailyRollup._meta.get_field('day'))}, r.branch_id, r.team_id, r.official_id, "  # noqa: S608
-        f"{', '.join(typed_placeholder(field) for field in rollup_fields)} FROM r"
-    )
+    # The rollups' deltas are worked out from the inserted row, in SQL: no parameter per counter. The month's
+    # key is its first day (`month_of`); a date read as a timestamp without a zone, whatever the session's.
+    keys, counters = "r.branch_id, r.team_id, r.official_id", rating_counter_sql()
+    daily_row = f"SELECT r.submitted_on, {keys}, {counters} FROM r"  # noqa: S608
+    monthly_row = f"SELECT date_trunc('month', r.submitted_on::timestamp)::date, {keys}, {counters} FROM r"  # noqa: S608
     # Names from the models, values as parameters.
     return (
         "WITH d AS (SELECT d.id, d.branch_id, d.team_id, d.official_id, d.cleared_at, e.tax_code "  # noqa: S608
@@ -274,11 +278,14 @@ def _rating_sql(rating_columns: str, rating_values: str, event_columns: str, eve
         # _declaration_check's conditions: the enterprise's own, cleared, within the window (NULL fails).
         f"WHERE d.tax_code = {typed_placeholder(enterprises.get_field('tax_code'))} "
         f"AND d.cleared_at >= {typed_placeholder(declarations.get_field('cleared_at'))} "
-        f"ON CONFLICT (declaration_id) DO NOTHING RETURNING id, branch_id, team_id, official_id), "
+        f"ON CONFLICT (declaration_id) DO NOTHING RETURNING *), "
         f"ev AS (INSERT INTO {RatingEvent._meta.db_table} ({event_columns}) SELECT {event_values} FROM r), "
-        f"ru AS ({rollup_upsert_sql(rollup_row)}), "
-        f"rm AS ({rollup_upsert_sql(rollup_row, monthly=True)}) "
-        f"SELECT d.*, r.id FROM d LEFT JOIN r ON TRUE"
+        f"ru AS ({rollup_upsert_sql(daily_row)}), "
+        f"rm AS ({rollup_upsert_sql(monthly_row, monthly=True)}) "
+        # What the checks read, only for a refusal (a time costs its loading in Python).
+        "SELECT d.id, d.branch_id, d.team_id, d.official_id, "
+        "CASE WHEN r.id IS NULL THEN d.cleared_at END, CASE WHEN r.id IS NULL THEN d.tax_code END, r.id "
+        "FROM d LEFT JOIN r ON TRUE"
     )
 
 

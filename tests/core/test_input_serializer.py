@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from customs_feedback.serializers import InputSerializer
+from customs_feedback.serializers import InputSerializer, JSONValueField
 
 
 class Shape(InputSerializer):
@@ -25,3 +25,16 @@ def test_each_instance_validates_its_own_data():
     assert good.validated_data == {"number": "123", "reason": "delay"}
     assert set(bad.errors) == {"number", "reason"}
     assert Shape(data={"number": "9"}).is_valid()
+
+
+def test_a_json_value_field_takes_any_json_value_as_it_is():
+    class Scored(serializers.Serializer):
+        score = JSONValueField(allow_null=True)
+
+    for value in [5, "5", 3.5, True, None, [5], {"stars": 5}, [{"a": [1, None]}]]:
+        serializer = Scored(data={"score": value})
+        assert serializer.is_valid(), value
+        assert serializer.validated_data["score"] == value
+    not_json = Scored(data={"score": {1, 2}})  # DRF's own check still refuses what is not a JSON value
+    assert not not_json.is_valid()
+    assert [error.code for error in not_json.errors["score"]] == ["invalid"]

@@ -229,3 +229,43 @@ def test_statements_run_in_bulk_count_one_each():
     with connection.cursor() as cursor:
         cursor.executemany("SELECT %s", [(1,), (2,), (3,)])
     assert (_statements("execute_total") - before[0], _statements("execute_many_total") - before[1]) == (3, 3)
+
+
+def test_the_request_series_say_how_many_where_how_fast_and_what_failed(client, settings):
+    from django.urls import path
+
+    from customs_feedback import urls
+
+    def broken(request):
+        raise RuntimeError("boom")
+
+    broken_page = path("broken/", broken, name="broken")
+    settings.ROOT_URLCONF = type("urls", (), {"urlpatterns": [broken_page, *urls.urlpatterns]})
+    client.raise_request_exception = False
+    answers = {"status": "500", "view": "broken", "method": "GET"}
+    before = (
+        _series(client, "django_http_requests_total_by_view_transport_method_total", view="broken",
+                transport="http", method="GET"),
+        _series(client, "django_http_responses_total_by_status_view_method_total", **answers),
+        _series(client, "django_http_exceptions_total_by_type_total", type="RuntimeError"),
+        _series(client, "django_http_exceptions_total_by_view_total", view="broken"),
+    )  # fmt: skip
+
+    assert client.get("/broken/").status_code == 500
+    assert client.generic("BREW", "/broken/").status_code == 500  # a made-up method: one series for all of them
+
+    assert (
+        _series(client, "django_http_requests_total_by_view_transport_method_total", view="broken",
+                transport="http", method="GET"),
+        _series(client, "django_http_responses_total_by_status_view_method_total", **answers),
+        _series(client, "django_http_exceptions_total_by_type_total", type="RuntimeError"),
+        _series(client, "django_http_exceptions_total_by_view_total", view="broken"),
+    ) == (before[0] + 1, before[1] + 1, before[2] + 2, before[3] + 2)  # fmt: skip
+    assert _series(client, "django_http_requests_latency_seconds_by_view_method_count", view="broken",
+                   method="<invalid method>") >= 1  # fmt: skip
+    not_found = {"status": "404", "view": "<unnamed view>", "method": "GET"}  # no route: no view name
+    before_not_found = _series(client, "django_http_responses_total_by_status_view_method_total", **not_found)
+    client.get("/no-such-page/")
+    assert _series(client, "django_http_responses_total_by_status_view_method_total", **not_found) == (
+        before_not_found + 1
+    )

@@ -1,4 +1,4 @@
-"""The browser middlewares (user, two-factor device, messages) are left out on the API-key paths only, and an
+"""The browser middlewares (session, user, two-factor device, messages) are left out on the API-key paths only, and an
 API-key request is answered as with Django's own middlewares, a staff session cookie sent along or not, but for
 what the answer said about that cookie: nothing in it depends on the cookie any more (no `Vary: Cookie`), and
 a staff session's cookie sent along with an API key is neither read nor refreshed (the key's call is not the
@@ -22,6 +22,9 @@ from tests.ratings.test_ratings import URL, body
 
 DJANGOS_OWN = [
     {
+        "customs_feedback.core.browser_middleware.SessionMiddleware": (
+            "django.contrib.sessions.middleware.SessionMiddleware"
+        ),
         "customs_feedback.core.browser_middleware.AuthenticationMiddleware": (
             "django.contrib.auth.middleware.AuthenticationMiddleware"
         ),
@@ -41,7 +44,7 @@ def test_the_api_key_paths_are_the_views_that_accept_an_api_key_alone():
         assert view.authentication_classes == [ApiKeyAuthentication], path  # no session, no token
 
 
-def test_the_three_middlewares_run_everywhere_else():
+def test_the_four_middlewares_run_everywhere_else():
     factory = RequestFactory()
 
     def passed(middleware_class, path):
@@ -51,8 +54,10 @@ def test_the_three_middlewares_run_everywhere_else():
         return request
 
     for path in ["/", "/admin/", "/api/v1/ratings/stats/", "/api/v1/ratings/1/verify/", "/api/v1/ratings"]:
+        assert hasattr(passed(browser_middleware.SessionMiddleware, path).session, "session_key"), path
         assert isinstance(passed(browser_middleware.AuthenticationMiddleware, path).user, AnonymousUser), path
         assert hasattr(passed(browser_middleware.MessageMiddleware, path), "_messages"), path
+    assert passed(browser_middleware.SessionMiddleware, URL).session == {}  # the test's own, not replaced
     api = passed(browser_middleware.AuthenticationMiddleware, URL)
     assert not hasattr(api, "user")
     assert not hasattr(passed(browser_middleware.MessageMiddleware, URL), "_messages")

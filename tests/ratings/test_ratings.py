@@ -52,6 +52,9 @@ def test_a_rating_counts_in_the_rollup_on_its_day(declaration):
         ({"official_score": 6}, 400, {"official_score": ["A score is a whole number of stars from 1 to 5."]}),
         ({"team_score": 0}, 400, {"team_score": ["A score is a whole number of stars from 1 to 5."]}),
         ({"branch_score": 3.5}, 400, {"branch_score": ["A score is a whole number of stars from 1 to 5."]}),
+        ({"branch_score": [5]}, 400, {"branch_score": ["A score is a whole number of stars from 1 to 5."]}),
+        ({"team_score": {"stars": 5}}, 400, {"team_score": ["A score is a whole number of stars from 1 to 5."]}),
+        ({"official_score": True}, 400, {"official_score": ["A score is a whole number of stars from 1 to 5."]}),
         (
             {"official_score": None, "team_score": None, "branch_score": None},
             400,
