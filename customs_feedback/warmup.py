@@ -2,18 +2,20 @@
 
 A worker keeps for its whole life what its first requests load lazily: the URLconf's modules (views, serializers,
 the API schema's package) and the resolvers' lookup tables, each language's translation catalog and formats, every
-template compiled by the cached loaders, the models' `_meta` caches. `gc.freeze()` at start-up left all of that to
+template compiled by the cached loaders. `gc.freeze()` at start-up left all of that to
 the cyclic collector, and a full (generation 2) collection walked it each time: 60-100 ms, on one request in ten on
 the admin pages at 20 M declarations, the whole of their p95 above 300 ms (bench/RESULTS.md, issue 15, eighth and
 ninth passes). Loading it before the freeze takes it out of those walks, and out of the first requests' time.
 
-Safe anywhere the WSGI application loads: no database query (the worker still starts while PostgreSQL is down,
-and `manage.py migrate` never imports this), settings-driven (production and DEBUG alike), and a template that does
-not compile is logged and left to fail where it is rendered, as before, rather than stopping the worker.
+Safe anywhere the WSGI application loads: no database query and no connection to the broker (a worker still starts
+while PostgreSQL or Redis is down; `manage.py migrate` never imports this), settings-driven (production and DEBUG
+alike), and a template that does not compile is logged and left to fail where it is rendered, as before, rather than
+stopping the worker (tests/core/test_warmup.py). About half a second a worker, once (bench/RESULTS.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import logging
@@ -23,16 +25,10 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models.fields.related_descriptors import (
-    ForwardManyToOneDescriptor,
-    ReverseManyToOneDescriptor,
-    ReverseOneToOneDescriptor,
-)
 from django.template import TemplateDoesNotExist, engines
 from django.template.backends.django import DjangoTemplates
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import formats, translation
-from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -40,7 +36,6 @@ logger = logging.getLogger(__name__)
 # A route name no URLconf defines: reversing it inside a namespace builds and fills that namespace's resolver (as a
 # real reverse would) and then finds nothing.
 _NO_ROUTE = "no route is named this (warm-up)"
-_RELATED_DESCRIPTORS = (ForwardManyToOneDescriptor, ReverseManyToOneDescriptor, ReverseOneToOneDescriptor)
 # Where installed packages live: their apps' templates are compiled only for the admin (below).
 _INSTALLED = {Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")}
 
@@ -56,12 +51,15 @@ def warm_up_and_freeze() -> None:
 def warm_up() -> None:
     """Load now what a worker's first requests would load lazily and keep for the process's life."""
     for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            _fill_resolvers()
+        with translation.override(language):  # loads the language's catalogs
             for name in formats.FORMAT_SETTINGS:
                 formats.get_format(name, language)
+    # The URL tables are built per language, and in the default one only: the other languages' took 1.5 MB more a
+    # worker than 10,000 mixed requests had loaded, against a goal of 120 MB (they are built when first used, as
+    # before). The same measure left the models' `_meta` caches out (1.5 MB for a few hundred objects).
+    with translation.override(settings.LANGUAGE_CODE):
+        _fill_resolvers()
     _compile_templates()
-    _fill_model_caches()
     _import_lazy_modules()
 
 
@@ -70,10 +68,8 @@ def _fill_resolvers() -> None:
     resolver = get_resolver()
     resolver.reverse_dict  # noqa: B018 - builds the tables of every included resolver, recursively
     for namespace in _namespaces(resolver):
-        try:
+        with contextlib.suppress(NoReverseMatch):
             reverse(f"{namespace}:{_NO_ROUTE}")
-        except NoReverseMatch:
-            pass
 
 
 def _namespaces(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
@@ -123,7 +119,7 @@ def _compile_under(backend: DjangoTemplates, directories) -> None:
 
 
 def _compile_chain(engine, name: str) -> None:
-    """The template and those it shadows (a site's `admin/index.html` extends the admin's own), as extends finds them."""
+    """The template and those it shadows (the site's `admin/index.html` extends the admin's), as extends finds them."""
     history = []
     while True:
         try:
@@ -131,28 +127,6 @@ def _compile_chain(engine, name: str) -> None:
         except TemplateDoesNotExist:
             return
         history.append(origin)
-
-
-def _fill_model_caches() -> None:
-    """Every model's `_meta` and field cached properties, as queries and forms would compute them."""
-    for model in apps.get_models(include_auto_created=True):
-        options = model._meta
-        _touch_cached_properties(options)
-        for field in options.get_fields(include_hidden=True):
-            _touch_cached_properties(field)
-        for attribute in vars(model).values():
-            if isinstance(attribute, _RELATED_DESCRIPTORS):  # each builds its related manager's class once
-                _touch_cached_properties(attribute)
-
-
-def _touch_cached_properties(instance) -> None:
-    for klass in type(instance).__mro__:
-        for name, attribute in vars(klass).items():
-            if isinstance(attribute, cached_property) and name not in instance.__dict__:
-                try:
-                    getattr(instance, name)
-                except Exception:  # noqa: S112 - one that cannot be computed now is computed when used, as before
-                    continue
 
 
 def _import_lazy_modules() -> None:

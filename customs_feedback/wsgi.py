@@ -19,6 +19,6 @@ except ConfigurationError as error:
 # the models' caches): warmed up here, then frozen, the cyclic garbage collector no longer walks any of it. Its full
 # collections took about 0.1 s, once every 1,500-3,000 rating POSTs, and on one admin page load in ten the whole of
 # the p95 above 300 ms (customs_feedback/warmup.py; bench/RESULTS.md, issue 15, sixth and ninth passes).
-from customs_feedback.warmup import warm_up_and_freeze  # noqa: E402 - Django's machinery, once Django is set up
+from customs_feedback.warmup import warm_up_and_freeze  # Django's machinery: imported once Django is set up
 
 warm_up_and_freeze()
