@@ -20,13 +20,14 @@ import gc
 import importlib
 import logging
 import sysconfig
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.template import TemplateDoesNotExist, engines
+from django.template import Engine, TemplateDoesNotExist, engines
 from django.template.backends.django import DjangoTemplates
+from django.template.base import Origin
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import formats, translation
 from django.utils.module_loading import import_string
@@ -107,7 +108,7 @@ def _template_dirs_served() -> Iterator[Path]:
             yield directory
 
 
-def _compile_under(backend: DjangoTemplates, directories) -> None:
+def _compile_under(backend: DjangoTemplates, directories: Iterable[str | Path]) -> None:
     engine = backend.engine
     for directory in map(Path, directories):
         for path in sorted(directory.rglob("*.html")):
@@ -118,9 +119,9 @@ def _compile_under(backend: DjangoTemplates, directories) -> None:
                 logger.exception("template %s did not compile at warm-up", name)
 
 
-def _compile_chain(engine, name: str) -> None:
+def _compile_chain(engine: Engine, name: str) -> None:
     """The template and those it shadows (the site's `admin/index.html` extends the admin's), as extends finds them."""
-    history = []
+    history: list[Origin] = []
     while True:
         try:
             _template, origin = engine.find_template(name, skip=history)
