@@ -2,15 +2,16 @@
 
 A worker keeps for its whole life what its first requests load lazily: the URLconf's modules (views, serializers,
 the API schema's package) and the resolvers' lookup tables, each language's translation catalog and formats, every
-template compiled by the cached loaders. `gc.freeze()` at start-up left all of that to
-the cyclic collector, and a full (generation 2) collection walked it each time: 60-100 ms, on one request in ten on
-the admin pages at 20 M declarations, the whole of their p95 above 300 ms (bench/RESULTS.md, issue 15, eighth and
-ninth passes). Loading it before the freeze takes it out of those walks, and out of the first requests' time.
+template compiled by the cached loaders. `gc.freeze()` at start-up left all of that (about 40,000 objects after the
+admin pages) to the cyclic collector, and every full (generation 2) collection walked it: 13-40 ms during an admin
+page at 20 M declarations, 60-100 ms on the eighth pass's slower machine; loaded before the freeze, about 4,000
+objects are left and a full collection takes 4-8 ms (bench/RESULTS.md, issue 15, ninth pass). The first requests no
+longer pay for the loading either.
 
 Safe anywhere the WSGI application loads: no database query and no connection to the broker (a worker still starts
 while PostgreSQL or Redis is down; `manage.py migrate` never imports this), settings-driven (production and DEBUG
 alike), and a template that does not compile is logged and left to fail where it is rendered, as before, rather than
-stopping the worker (tests/core/test_warmup.py). About half a second a worker, once (bench/RESULTS.md).
+stopping the worker (tests/core/test_warmup.py). 0.3-0.4 s a worker, once (bench/RESULTS.md).
 """
 
 from __future__ import annotations
