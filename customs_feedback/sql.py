@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import ForeignObjectRel
+from psycopg.sql import Literal
 
 M = TypeVar("M", bound=models.Model)
 
@@ -58,15 +59,37 @@ def insert_parts(
 
 
 def typed_placeholder(field: models.Field | ForeignObjectRel) -> str:
-    """`%s` cast to the type of the field's column, without its modifiers (`varchar`, not `varchar(32)`: a cast
-    to a length would cut a longer value, where the column refuses it). A server-binding cursor needs it
+    """`%s` cast to the type of the field's column (`_column_type`). A server-binding cursor needs it
     wherever PostgreSQL cannot infer a parameter's type, as in `INSERT … SELECT %s`.
 
     Takes what `_meta.get_field` gives; a reverse relation has no column of its own and is refused."""
+    return f"%s::{_column_type(field)}"
+
+
+def sql_literal(field: models.Field | ForeignObjectRel, value: Any) -> str:
+    """`value` as the field writes it (prepared by the field, as `insert_parts` prepares it), as an SQL
+    literal cast to its column's type (as `typed_placeholder`): for a value that is the same on every run of a
+    fixed statement, written into its text once instead of passed (and converted) as a parameter each run."""
+    prepared = field.get_db_prep_save(value, connections[DEFAULT_DB_ALIAS])
+    return f"{Literal(prepared).as_string()}::{_column_type(field)}"
+
+
+@cache
+def default_literals(model: type[models.Model], attnames: tuple[str, ...]) -> dict[str, str]:
+    """`{attname: sql_literal(field, its default)}` of the named fields: for `insert_parts(sql=…)` where a new
+    row always starts with those fields at their defaults. A default made anew each time is refused."""
+    fields = [model._meta.get_field(attname) for attname in attnames]
+    if any(_made_each_time(field) for field in fields):
+        raise ValueError("default_literals() takes fields whose default is a plain value")
+    return {field.attname: sql_literal(field, field.get_default()) for field in fields}
+
+
+def _column_type(field: models.Field | ForeignObjectRel) -> str:
+    """The type of the field's column without its modifiers (`varchar`, not `varchar(32)`: a cast to a length
+    would cut a longer value, where the column refuses it)."""
     if not isinstance(field, models.Field):
         raise TypeError(f"{field!r} is a reverse relation, not a column")
-    db_type = field.db_type(connections[DEFAULT_DB_ALIAS])
-    return f"%s::{db_type.split('(', 1)[0]}"
+    return field.db_type(connections[DEFAULT_DB_ALIAS]).split("(", 1)[0]
 
 
 @cache

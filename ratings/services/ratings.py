@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
-from customs_feedback.sql import insert_parts, typed_placeholder, unsaved
+from customs_feedback.sql import default_literals, insert_parts, sql_literal, typed_placeholder, unsaved
 from customs_feedback.validators import DECLARATION_NUMBER
 from customs_feedback.workflow import record_event
 from ratings.models import (
@@ -229,31 +229,41 @@ def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code:
 def _rating_statement(
     rating: Rating, declaration_number: str, *, tax_code: str, now: datetime
 ) -> tuple[str, list[Any]]:
-    from_declaration = {name: f"d.{name}" for name in ("branch_id", "team_id", "official_id")}
-    rating_columns, rating_values, rating_params = insert_parts(
-        rating, sql={"declaration_id": "d.id", **from_declaration}, typed=True
-    )
-    event_columns, event_values, event_params = _received_event_parts()
+    rating_columns, rating_values, rating_params = insert_parts(rating, sql=_rating_sql_values(), typed=True)
+    event_columns, event_values = _received_event_parts()
     key = (rating_columns, rating_values, event_columns, event_values)
     sql = _RATING_SQL.get(key)
     if sql is None:  # the same text for every rating: built once
         sql = _RATING_SQL[key] = _rating_sql(*key)
     window_start = now - timedelta(days=settings.RATING_WINDOW_DAYS)
-    return sql, [
-        declaration_number,
-        *rating_params,
-        tax_code,
-        window_start,
-        *event_params,
-    ]
+    return sql, [declaration_number, *rating_params, tax_code, window_start]
+
+
+# A new rating's review state: every rating starts received, neither rejected nor noted (`_rating_create` never
+# sets them). Written into the statement's text, not passed: each parameter is converted on every call.
+_STARTS_AT_DEFAULT = ("status", "rejection_reason", "rejection_note", "rejected_at")
 
 
 @cache
-def _received_event_parts() -> tuple[str, str, list[Any]]:
+def _rating_sql_values() -> dict[str, str]:
+    """The rating's columns the statement writes as SQL: from the declaration, or at their defaults."""
+    from_declaration = {name: f"d.{name}" for name in ("branch_id", "team_id", "official_id")}
+    return {"declaration_id": "d.id", **from_declaration, **default_literals(Rating, _STARTS_AT_DEFAULT)}
+
+
+@cache
+def _received_event_parts() -> tuple[str, str]:
     """The inserted rating's event, as record_event(rating, to_status=RECEIVED) writes it, at its submission
-    moment: the same parameters for every rating (the rating's own columns come from the statement)."""
+    moment: the rating's columns from the statement, the rest the same for every rating (literals)."""
     event = RatingEvent(to_status=RatingStatus.RECEIVED)
-    return insert_parts(event, sql={"rating_id": "r.id", "at": "r.submitted_at"}, typed=True)
+    from_rating = {"rating_id": "r.id", "at": "r.submitted_at"}
+    constants = {
+        field.attname: sql_literal(field, getattr(event, field.attname))
+        for field in RatingEvent._meta.concrete_fields
+        if not field.primary_key and field.attname not in from_rating
+    }
+    columns, values, _no_params = insert_parts(event, sql={**from_rating, **constants})
+    return columns, values
 
 
 _RATING_SQL: dict[tuple[str, str, str, str], str] = {}
