@@ -38,3 +38,15 @@ def test_a_json_value_field_takes_any_json_value_as_it_is():
     not_json = Scored(data={"score": {1, 2}})  # DRF's own check still refuses what is not a JSON value
     assert not not_json.is_valid()
     assert [error.code for error in not_json.errors["score"]] == ["invalid"]
+
+
+def test_lone_surrogates_are_left_to_the_input_gate_and_other_rules_stay():
+    class Commented(InputSerializer):
+        comment = serializers.CharField(max_length=5)
+
+    # The gate refuses them before any serializer runs (tests/core/test_input_gate.py); the field's own
+    # rules still hold.
+    assert Commented(data={"comment": "ab\ud800"}).is_valid()
+    too_long = Commented(data={"comment": "abcdef"})
+    assert not too_long.is_valid()
+    assert [error.code for error in too_long.errors["comment"]] == ["max_length"]
