@@ -139,7 +139,8 @@ def _rating_create(
         channel=channel,
         submitted_by_id=submitted_by.pk if submitted_by else None,
         submitted_at=now,
-        submitted_on=timezone.localdate(now),
+        # The department's day, which the rollups count by (no request activates another zone).
+        submitted_on=timezone.localdate(now, timezone.get_default_timezone()),
         **values,
     )
     if connection.vendor == "postgresql":
