@@ -9,6 +9,7 @@ from rest_framework.utils.serializer_helpers import BindingDict
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 _bound_fields: dict[type, BindingDict] = {}
+_templates: dict[type, InputSerializer] = {}
 
 
 class InputSerializer(serializers.Serializer):
@@ -33,6 +34,7 @@ class InputSerializer(serializers.Serializer):
         fields = _bound_fields.get(cls)
         if fields is None:
             template: Any = cls()
+            _templates[cls] = template
             fields = _bound_fields[cls] = serializers.Serializer.fields.func(template)  # type: ignore[attr-defined]
             for field in fields.values():
                 field.validators = [
@@ -41,6 +43,25 @@ class InputSerializer(serializers.Serializer):
                     if not isinstance(validator, ProhibitSurrogateCharactersValidator)
                 ]
         return fields
+
+    @classmethod
+    def validated(cls, data: Any) -> Any:
+        """What `cls(data=data)` validates to, raising what `is_valid(raise_exception=True)` raises.
+
+        Data that passes is validated by the instance the fields are bound to: a new serializer per request
+        (DRF's Field.__init__ and its checks) was 2 % of a rating POST, and the validation stores nothing on the
+        serializer. Refused data goes through DRF's own path again, so that its error is DRF's to the letter.
+        """
+        template = _templates.get(cls)
+        if template is None:
+            cls().fields  # noqa: B018 - binds the fields and keeps their instance
+            template = _templates[cls]
+        try:
+            return template.run_validation(data)
+        except serializers.ValidationError:
+            serializer = cls(data=data)
+            serializer.is_valid(raise_exception=True)
+            return serializer.validated_data
 
 
 class JSONValueField(serializers.JSONField):
