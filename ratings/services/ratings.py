@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -221,10 +221,22 @@ def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None or row[-1] is None:  # not inserted: why
-        _declaration_check(_DeclarationRow(*row[:-1]) if row else None, tax_code, now)
+        _declaration_check(_refused_declaration(row), tax_code, now)
         raise AlreadyRated
     rating.declaration_id, rating.branch_id, rating.team_id, rating.official_id, *_checked, rating.pk = row
     rating._state.adding, rating._state.db = False, cursor.db.alias
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _refused_declaration(row: tuple | None) -> _DeclarationRow | None:
+    """The declaration's row as the rating statement returns it when it inserts nothing (see `_rating_sql`)."""
+    if row is None:
+        return None
+    declaration_id, branch_id, team_id, official_id, cleared_microseconds, tax_code, _rating_id = row
+    cleared_at = None if cleared_microseconds is None else _EPOCH + timedelta(microseconds=cleared_microseconds)
+    return _DeclarationRow(declaration_id, branch_id, team_id, official_id, cleared_at, tax_code)
 
 
 def _rating_statement(
@@ -293,9 +305,11 @@ def _rating_sql(rating_columns: str, rating_values: str, event_columns: str, eve
         f"ev AS (INSERT INTO {RatingEvent._meta.db_table} ({event_columns}) SELECT {event_values} FROM r), "
         f"ru AS ({rollup_upsert_sql(daily_row)}), "
         f"rm AS ({rollup_upsert_sql(monthly_row, monthly=True)}) "
-        # What the checks read, only for a refusal (a time costs its loading in Python).
+        # What the checks read, only for a refusal; the clearance as microseconds since the epoch: a time column
+        # would cost a time loader for every rating, refused or not (psycopg makes one per result).
         "SELECT d.id, d.branch_id, d.team_id, d.official_id, "
-        "CASE WHEN r.id IS NULL THEN d.cleared_at END, CASE WHEN r.id IS NULL THEN d.tax_code END, r.id "
+        "CASE WHEN r.id IS NULL THEN (extract(epoch FROM d.cleared_at) * 1000000)::bigint END, "
+        "CASE WHEN r.id IS NULL THEN d.tax_code END, r.id "
         "FROM d LEFT JOIN r ON TRUE"
     )
 
