@@ -93,6 +93,7 @@ def _walk_problems(value: Any, depth: int) -> tuple[int, str | None]:
 
 def _object_problems(data: dict, depth: int) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
+    limit = settings.API_JSON_MAX_DEPTH
     for key, value in data.items():
         key_problem = text_problem(key)
         deepest, problem = _walk_problems(value, depth + 1)
@@ -100,8 +101,7 @@ def _object_problems(data: dict, depth: int) -> dict[str, list[str]]:
             problems.setdefault("non_field_errors", [key_problem])
         elif problem:
             problems[key] = [problem]
-        if deepest > settings.API_JSON_MAX_DEPTH:
-            limit = settings.API_JSON_MAX_DEPTH
+        if deepest > limit:
             raise ParseError(_("The JSON body is nested too deeply (at most %(depth)d levels).") % {"depth": limit})
     return problems
 

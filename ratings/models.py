@@ -154,7 +154,8 @@ class Rating(models.Model):
         Declaration, models.PROTECT, related_name="rating", verbose_name=_("declaration")
     )
     # Copied from the declaration when the rating is made: statistics and scoping never join through it.
-    branch = models.ForeignKey(Branch, models.PROTECT, related_name="+", verbose_name=_("branch"))
+    # The branch's own index would repeat the first column of `rating_branch_submitted`: every rating wrote both.
+    branch = models.ForeignKey(Branch, models.PROTECT, related_name="+", verbose_name=_("branch"), db_index=False)
     team = models.ForeignKey(Team, models.PROTECT, related_name="+", verbose_name=_("working team"))
     official = models.ForeignKey(Official, models.PROTECT, related_name="+", verbose_name=_("official"))
     official_score = models.PositiveSmallIntegerField(_("official score"), choices=Score.choices, null=True)
@@ -170,8 +171,16 @@ class Rating(models.Model):
     rejection_note = NFCTextField(_("rejection note"), blank=True)
     rejected_at = models.DateTimeField(_("rejected"), null=True, blank=True)
     # The declaration software that pushed the rating: only it may read the rating's status back.
+    # Indexed in Meta (`rating_submitted_by`): Django's own index of a text key adds a twin for LIKE searches,
+    # which nothing makes on a key.
     submitted_by = models.ForeignKey(
-        ApiClient, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("submitted by")
+        ApiClient,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+        db_index=False,
     )
     submitted_at = models.DateTimeField(_("submitted"))
     submitted_on = models.DateField(_("submitted on"), editable=False)
@@ -186,6 +195,7 @@ class Rating(models.Model):
             models.Index(fields=["-submitted_at"], name="rating_submitted"),  # the changelist's default order
             # The verification queue (status=received) in that order, and its count, without reading 2 M rows.
             models.Index(fields=["status", "-submitted_at"], name="rating_status_submitted"),
+            models.Index(fields=["submitted_by"], name="rating_submitted_by"),  # an API client's ratings
         ]
         constraints = [
             models.CheckConstraint(
@@ -320,9 +330,11 @@ class DailyRollup(models.Model):
     """
 
     day = models.DateField(_("day"))
-    branch = models.ForeignKey(Branch, models.CASCADE, related_name="+", verbose_name=_("branch"))
+    # No index of their own for the branch and the official: `rollup_one_row_per_key` and `rollup_official_day`
+    # lead with them, and a rating's upsert opens every index of the table.
+    branch = models.ForeignKey(Branch, models.CASCADE, related_name="+", verbose_name=_("branch"), db_index=False)
     team = models.ForeignKey(Team, models.CASCADE, related_name="+", verbose_name=_("working team"))
-    official = models.ForeignKey(Official, models.CASCADE, related_name="+", verbose_name=_("official"))
+    official = models.ForeignKey(Official, models.CASCADE, related_name="+", verbose_name=_("official"), db_index=False)
     declarations = models.IntegerField(default=0)
     ratings = models.IntegerField(default=0)
     official_1 = models.IntegerField(default=0)
@@ -378,7 +390,8 @@ class MonthlyRollup(models.Model):
     """
 
     month = models.DateField(_("month"))
-    branch = models.ForeignKey(Branch, models.CASCADE, related_name="+", verbose_name=_("branch"))
+    # The branch leads `monthly_rollup_one_row_per_key`: no index of its own (see DailyRollup).
+    branch = models.ForeignKey(Branch, models.CASCADE, related_name="+", verbose_name=_("branch"), db_index=False)
     team = models.ForeignKey(Team, models.CASCADE, related_name="+", verbose_name=_("working team"))
     official = models.ForeignKey(Official, models.CASCADE, related_name="+", verbose_name=_("official"))
 

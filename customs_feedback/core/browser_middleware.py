@@ -8,7 +8,8 @@ found in the URLconf) the four middlewares below pass the request straight on; o
 Django's and django-otp's own, unchanged. Each is a subclass of the one it stands for, so Django's checks
 (the admin's need for sessions, authentication and messages) still see it. Skipping the last three was a
 tenth of the middlewares' CPU on a rating POST (`bench/RESULTS.md`, sixth pass); the session's store, made
-for every request whether read or not, another 1.5 % of the worker's (eighth pass).
+for every request whether read or not, another 1.5 % of the worker's (eighth pass). The portal's company user
+(`partnerships.middleware`), read from the session, is left out on the same paths.
 
 Left on every path: CSRF (Django's checks look for it by name; the API views are exempt, and the token is
 kept in a cookie, not the session), and everything that writes the answer's headers, counts or logs it,

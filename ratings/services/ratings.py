@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
-from customs_feedback.sql import insert_parts, typed_placeholder, unsaved
+from customs_feedback.sql import default_literals, insert_parts, sql_literal, typed_placeholder, unsaved
 from customs_feedback.validators import DECLARATION_NUMBER
 from customs_feedback.workflow import record_event
 from ratings.models import (
@@ -139,7 +139,8 @@ def _rating_create(
         channel=channel,
         submitted_by_id=submitted_by.pk if submitted_by else None,
         submitted_at=now,
-        submitted_on=timezone.localdate(now),
+        # The department's day, which the rollups count by (no request activates another zone).
+        submitted_on=timezone.localdate(now, timezone.get_default_timezone()),
         **values,
     )
     if connection.vendor == "postgresql":
@@ -220,40 +221,62 @@ def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None or row[-1] is None:  # not inserted: why
-        _declaration_check(_DeclarationRow(*row[:-1]) if row else None, tax_code, now)
+        _declaration_check(_refused_declaration(row), tax_code, now)
         raise AlreadyRated
     rating.declaration_id, rating.branch_id, rating.team_id, rating.official_id, *_checked, rating.pk = row
     rating._state.adding, rating._state.db = False, cursor.db.alias
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _refused_declaration(row: tuple | None) -> _DeclarationRow | None:
+    """The declaration's row as the rating statement returns it when it inserts nothing (see `_rating_sql`)."""
+    if row is None:
+        return None
+    declaration_id, branch_id, team_id, official_id, cleared_microseconds, tax_code, _rating_id = row
+    cleared_at = None if cleared_microseconds is None else _EPOCH + timedelta(microseconds=cleared_microseconds)
+    return _DeclarationRow(declaration_id, branch_id, team_id, official_id, cleared_at, tax_code)
+
+
 def _rating_statement(
     rating: Rating, declaration_number: str, *, tax_code: str, now: datetime
 ) -> tuple[str, list[Any]]:
-    from_declaration = {name: f"d.{name}" for name in ("branch_id", "team_id", "official_id")}
-    rating_columns, rating_values, rating_params = insert_parts(
-        rating, sql={"declaration_id": "d.id", **from_declaration}, typed=True
-    )
-    event_columns, event_values, event_params = _received_event_parts()
+    rating_columns, rating_values, rating_params = insert_parts(rating, sql=_rating_sql_values(), typed=True)
+    event_columns, event_values = _received_event_parts()
     key = (rating_columns, rating_values, event_columns, event_values)
     sql = _RATING_SQL.get(key)
     if sql is None:  # the same text for every rating: built once
         sql = _RATING_SQL[key] = _rating_sql(*key)
     window_start = now - timedelta(days=settings.RATING_WINDOW_DAYS)
-    return sql, [
-        declaration_number,
-        *rating_params,
-        tax_code,
-        window_start,
-        *event_params,
-    ]
+    return sql, [declaration_number, *rating_params, tax_code, window_start]
+
+
+# A new rating's review state: every rating starts received, neither rejected nor noted (`_rating_create` never
+# sets them). Written into the statement's text, not passed: each parameter is converted on every call.
+_STARTS_AT_DEFAULT = ("status", "rejection_reason", "rejection_note", "rejected_at")
 
 
 @cache
-def _received_event_parts() -> tuple[str, str, list[Any]]:
+def _rating_sql_values() -> dict[str, str]:
+    """The rating's columns the statement writes as SQL: from the declaration, or at their defaults."""
+    from_declaration = {name: f"d.{name}" for name in ("branch_id", "team_id", "official_id")}
+    return {"declaration_id": "d.id", **from_declaration, **default_literals(Rating, _STARTS_AT_DEFAULT)}
+
+
+@cache
+def _received_event_parts() -> tuple[str, str]:
     """The inserted rating's event, as record_event(rating, to_status=RECEIVED) writes it, at its submission
-    moment: the same parameters for every rating (the rating's own columns come from the statement)."""
+    moment: the rating's columns from the statement, the rest the same for every rating (literals)."""
     event = RatingEvent(to_status=RatingStatus.RECEIVED)
-    return insert_parts(event, sql={"rating_id": "r.id", "at": "r.submitted_at"}, typed=True)
+    from_rating = {"rating_id": "r.id", "at": "r.submitted_at"}
+    constants = {
+        field.attname: sql_literal(field, getattr(event, field.attname))
+        for field in RatingEvent._meta.concrete_fields
+        if not field.primary_key and field.attname not in from_rating
+    }
+    columns, values, _no_params = insert_parts(event, sql={**from_rating, **constants})
+    return columns, values
 
 
 _RATING_SQL: dict[tuple[str, str, str, str], str] = {}
@@ -282,9 +305,11 @@ def _rating_sql(rating_columns: str, rating_values: str, event_columns: str, eve
         f"ev AS (INSERT INTO {RatingEvent._meta.db_table} ({event_columns}) SELECT {event_values} FROM r), "
         f"ru AS ({rollup_upsert_sql(daily_row)}), "
         f"rm AS ({rollup_upsert_sql(monthly_row, monthly=True)}) "
-        # What the checks read, only for a refusal (a time costs its loading in Python).
+        # What the checks read, only for a refusal; the clearance as microseconds since the epoch: a time column
+        # would cost a time loader for every rating, refused or not (psycopg makes one per result).
         "SELECT d.id, d.branch_id, d.team_id, d.official_id, "
-        "CASE WHEN r.id IS NULL THEN d.cleared_at END, CASE WHEN r.id IS NULL THEN d.tax_code END, r.id "
+        "CASE WHEN r.id IS NULL THEN (extract(epoch FROM d.cleared_at) * 1000000)::bigint END, "
+        "CASE WHEN r.id IS NULL THEN d.tax_code END, r.id "
         "FROM d LEFT JOIN r ON TRUE"
     )
 

@@ -1,5 +1,7 @@
 """Input serializers share one bound set of fields per class, and still validate each request on its own."""
 
+import pytest
+from django.http import QueryDict
 from rest_framework import serializers
 
 from customs_feedback.serializers import InputSerializer, JSONValueField
@@ -38,3 +40,39 @@ def test_a_json_value_field_takes_any_json_value_as_it_is():
     not_json = Scored(data={"score": {1, 2}})  # DRF's own check still refuses what is not a JSON value
     assert not not_json.is_valid()
     assert [error.code for error in not_json.errors["score"]] == ["invalid"]
+
+
+def test_lone_surrogates_are_left_to_the_input_gate_and_other_rules_stay():
+    class Commented(InputSerializer):
+        comment = serializers.CharField(max_length=5)
+
+    # The gate refuses them before any serializer runs (tests/core/test_input_gate.py); the field's own
+    # rules still hold.
+    assert Commented(data={"comment": "ab\ud800"}).is_valid()
+    too_long = Commented(data={"comment": "abcdef"})
+    assert not too_long.is_valid()
+    assert [error.code for error in too_long.errors["comment"]] == ["max_length"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"number": "123", "reason": "delay"},
+        {"number": "9"},
+        {"reason": "mood"},
+        {"number": ["1"]},
+        {},
+        [],
+        "text",
+        None,
+        QueryDict("number=5&reason=other"),
+    ],
+)
+def test_validated_gives_what_a_serializer_instance_gives(data):
+    serializer = Shape(data=data)
+    if serializer.is_valid():
+        assert Shape.validated(data) == serializer.validated_data
+        return
+    with pytest.raises(serializers.ValidationError) as refused:
+        Shape.validated(data)
+    assert refused.value.detail == serializer.errors

@@ -47,3 +47,27 @@ def test_defaults_made_by_a_function_are_made_for_each_instance():
     assert first.at is not None and second.at is not None  # StatusEvent.at: default=timezone.now
     assert first.at <= second.at
     assert _state(unsaved(RatingEvent, to_status="x", at=first.at)) == _state(RatingEvent(to_status="x", at=first.at))
+
+
+def test_a_model_of_plain_fields_is_built_without_its_init_and_one_with_a_file_field_through_it():
+    from customs_feedback.core.models import BackgroundJob
+    from customs_feedback.sql import _plain_attnames
+
+    assert _plain_attnames(Rating) == tuple(field.attname for field in Rating._meta.concrete_fields)
+    assert _plain_attnames(BackgroundJob) is None  # its file field's descriptor wraps what is set
+
+
+def test_a_signal_listener_gets_the_models_own_init(monkeypatch):
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(listener, sender=Rating)
+    try:
+        built = unsaved(Rating, channel=Channel.SOFTWARE, official_score=4)
+    finally:
+        post_init.disconnect(listener, sender=Rating)
+    assert seen == [built]

@@ -74,6 +74,24 @@ def test_a_declaration_already_rated_inserts_nothing_more(official, enterprise):
     assert (Rating.objects.count(), RatingEvent.objects.count(), DailyRollup.objects.get().ratings) == (1, 1, 1)
 
 
+def test_a_refused_ratings_declaration_is_read_back_to_the_microsecond(official, enterprise):
+    cleared = at("2026-01-30", 11).replace(microsecond=123457)
+    declaration = DeclarationFactory(official=official, enterprise=enterprise, cleared_at=cleared)
+    checked = mock.patch.object(rating_services, "_declaration_check", wraps=rating_services._declaration_check)
+    late = pytest.raises(DomainError, match="The time to rate this declaration has passed")
+    with frozen(at("2026-03-02", 11)), translation.override("en"), checked as check, late:
+        _submit(declaration)
+
+    assert check.call_args.args[0] == (
+        declaration.pk,
+        declaration.branch_id,
+        declaration.team_id,
+        official.pk,
+        cleared,
+        enterprise.tax_code,
+    )
+
+
 def _submit(declaration, *, official_score=5, tax_code=None):
     return rating_services.rating_submit(
         declaration_number=declaration.number,
