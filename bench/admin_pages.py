@@ -28,16 +28,21 @@ def setup() -> None:
         "DJANGO_SETTINGS_MODULE": "customs_feedback.settings", "CERTIFICATE_SIGNING": "off",
     })  # fmt: skip
     os.environ.pop("CELERY_BROKER_URL", None)
-    import gc
-
     import django
 
     django.setup()
-    # As the WSGI entry point does after loading (customs_feedback/wsgi.py): what is loaded lives as long as the
-    # process, and the collector's full walks over it (0.1 s, at fixed points of the run: always during the same
-    # page) are not the pages' time.
-    gc.collect()
-    gc.freeze()
+
+
+def start_worker(client) -> None:
+    """What a gunicorn worker does once loaded (customs_feedback/wsgi.py), with the client's middleware as its own.
+
+    The same production function: the first requests' lazy loads done, garbage collected, the rest frozen out of
+    the collector's walks, so the timed loads pay the collector's pauses a worker pays, no more.
+    """
+    from customs_feedback.warmup import warm_up_and_freeze
+
+    client.handler.load_middleware()  # as get_wsgi_application() loads the worker's
+    warm_up_and_freeze()
 
 
 def pages(user) -> list[tuple[str, str]]:
@@ -131,6 +136,7 @@ def main() -> None:
 
     print(f"load average {Path('/proc/loadavg').read_text().split()[0]}; database {connection.settings_dict['NAME']}")
     client = Client(SERVER_NAME="testserver")
+    start_worker(client)
     user = get_user_model().objects.get(username=args.user)
     client.force_login(user)
     for name, url in pages(user):

@@ -1,6 +1,5 @@
 """WSGI entry point (gunicorn customs_feedback.wsgi)."""
 
-import gc
 import os
 import sys
 
@@ -15,9 +14,11 @@ try:
 except ConfigurationError as error:
     sys.exit(f"configuration error: {error}")
 
-# What is loaded by now (about 130,000 objects: modules, classes, settings, the app registry) lives as long
-# as the process. Frozen, the cyclic garbage collector no longer walks it: a full collection of a worker took
-# about 0.1 s, once every 1,500-3,000 rating POSTs (1.5-2.5 % of their CPU, and that request's latency).
-# Garbage made while loading is collected first, so nothing collectable is frozen.
-gc.collect()
-gc.freeze()
+# What is loaded by now lives as long as the process (modules, classes, settings, the app registry, the middleware),
+# and so does what the first requests would load (the URLconf's modules and tables, translations, the site's compiled
+# templates): warmed up here, then frozen, the cyclic garbage collector no longer walks any of it. Its full
+# collections took about 0.1 s once every 1,500-3,000 rating POSTs, and 13-40 ms during an admin page, 4-8 ms now
+# (customs_feedback/warmup.py; bench/RESULTS.md, issue 15, sixth and ninth passes).
+from customs_feedback.warmup import warm_up_and_freeze  # Django's machinery: imported once Django is set up
+
+warm_up_and_freeze()

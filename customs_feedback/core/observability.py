@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import time
 import uuid
 import warnings
@@ -66,8 +67,10 @@ def _staff_user_id(request) -> int | None:
 
 
 def _task_id() -> str | None:
-    from celery import current_task
-
+    # A process that has not loaded Celery runs no task: importing it for a log line loaded Celery and its
+    # dependencies into a web worker that queues nothing, on its first warning (a 403 page).
+    celery = sys.modules.get("celery")
+    current_task = celery.current_task if celery is not None else None
     return current_task.request.id if current_task else None
 
 
