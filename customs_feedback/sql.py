@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
@@ -93,22 +93,18 @@ def typed_placeholder(field: models.Field | ForeignObjectRel) -> str:
     return f"%s::{_column_type(field)}"
 
 
-def sql_literal(field: models.Field | ForeignObjectRel, value: Any) -> str:
-    """`value` as the field writes it (prepared by the field, as `insert_parts` prepares it), as an SQL
-    literal cast to its column's type (as `typed_placeholder`): for a value that is the same on every run of a
-    fixed statement, written into its text once instead of passed (and converted) as a parameter each run."""
-    prepared = field.get_db_prep_save(value, connections[DEFAULT_DB_ALIAS])
-    return f"{Literal(prepared).as_string()}::{_column_type(field)}"
-
-
-@cache
-def default_literals(model: type[models.Model], attnames: tuple[str, ...]) -> dict[str, str]:
-    """`{attname: sql_literal(field, its default)}` of the named fields: for `insert_parts(sql=…)` where a new
-    row always starts with those fields at their defaults. A default made anew each time is refused."""
-    fields = [model._meta.get_field(attname) for attname in attnames]
-    if any(_made_each_time(field) for field in fields):
-        raise ValueError("default_literals() takes fields whose default is a plain value")
-    return {field.attname: sql_literal(field, field.get_default()) for field in fields}
+def sql_literals(instance: models.Model, attnames: Iterable[str]) -> dict[str, str]:
+    """`{attname: SQL literal}` of the named fields of `instance`, each value prepared as `insert_parts` prepares
+    it and cast to its column's type (as `typed_placeholder`): for `insert_parts(sql=…)` in a fixed statement whose
+    values for these fields are the same on every run, written into its text once instead of passed (and
+    converted) as parameters each run. PostgreSQL's literal syntax."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    literals = {}
+    for attname in attnames:
+        field = instance._meta.get_field(attname)  # by attname too (`actor_id`)
+        prepared = field.get_db_prep_save(field.pre_save(instance, True), connection)
+        literals[attname] = f"{Literal(prepared).as_string()}::{_column_type(field)}"
+    return literals
 
 
 def _column_type(field: models.Field | ForeignObjectRel) -> str:

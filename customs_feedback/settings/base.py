@@ -43,7 +43,7 @@ MIDDLEWARE = [
     "customs_feedback.core.csp.CSPMiddleware",  # django-csp's, the unchanged header built once
     # Django's, left out on the API-key paths as the three below (see browser_middleware).
     "customs_feedback.core.browser_middleware.SessionMiddleware",
-    "customs_feedback.core.locale_middleware.LocaleMiddleware",  # Django's, minus a path lookup
+    "django.middleware.locale.LocaleMiddleware",
     "customs_feedback.inputs.InputGateMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
-from customs_feedback.sql import default_literals, insert_parts, sql_literal, typed_placeholder, unsaved
+from customs_feedback.sql import insert_parts, sql_literals, typed_placeholder, unsaved
 from customs_feedback.validators import DECLARATION_NUMBER
 from customs_feedback.workflow import record_event
 from ratings.models import (
@@ -261,7 +261,7 @@ _STARTS_AT_DEFAULT = ("status", "rejection_reason", "rejection_note", "rejected_
 def _rating_sql_values() -> dict[str, str]:
     """The rating's columns the statement writes as SQL: from the declaration, or at their defaults."""
     from_declaration = {name: f"d.{name}" for name in ("branch_id", "team_id", "official_id")}
-    return {"declaration_id": "d.id", **from_declaration, **default_literals(Rating, _STARTS_AT_DEFAULT)}
+    return {"declaration_id": "d.id", **from_declaration, **sql_literals(unsaved(Rating), _STARTS_AT_DEFAULT)}
 
 
 @cache
@@ -270,12 +270,10 @@ def _received_event_parts() -> tuple[str, str]:
     moment: the rating's columns from the statement, the rest the same for every rating (literals)."""
     event = RatingEvent(to_status=RatingStatus.RECEIVED)
     from_rating = {"rating_id": "r.id", "at": "r.submitted_at"}
-    constants = {
-        field.attname: sql_literal(field, getattr(event, field.attname))
-        for field in RatingEvent._meta.concrete_fields
-        if not field.primary_key and field.attname not in from_rating
-    }
-    columns, values, _no_params = insert_parts(event, sql={**from_rating, **constants})
+    constants = [
+        f.attname for f in RatingEvent._meta.concrete_fields if not f.primary_key and f.attname not in from_rating
+    ]
+    columns, values, _no_params = insert_parts(event, sql={**from_rating, **sql_literals(event, constants)})
     return columns, values
 
 

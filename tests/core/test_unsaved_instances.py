@@ -57,7 +57,7 @@ def test_a_model_of_plain_fields_is_built_without_its_init_and_one_with_a_file_f
     assert _plain_attnames(BackgroundJob) is None  # its file field's descriptor wraps what is set
 
 
-def test_a_signal_listener_gets_the_models_own_init(monkeypatch):
+def test_a_signal_listener_gets_the_models_own_init():
     from django.db.models.signals import post_init
 
     seen = []
