@@ -7,7 +7,7 @@ import math
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from complaints import selectors, services
 from complaints.models import Inquiry
+from customs_feedback.api_views import created
 from customs_feedback.inputs import SafeJSONParser, SafeMultiPartParser
 from customs_feedback.openapi import PUBLIC_READ, PUBLIC_WRITE, STAFF_WRITE, error_responses
 from customs_feedback.organization.scoping import for_user
@@ -106,7 +107,7 @@ class InquirySubmitApi(APIView):
             attachments=data.get("attachments", []),
             ip=client_ip(request),
         )
-        return Response(self.Output(inquiry).data, status=status.HTTP_201_CREATED)
+        return created(request, self.Output(inquiry).data)
 
 
 class CategoryListApi(APIView):

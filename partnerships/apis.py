@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from customs_feedback.api_views import InputApi, PublicApi
+from customs_feedback.api_views import InputApi, PublicApi, created
 from customs_feedback.exceptions import NotFound, PermissionDenied
 from customs_feedback.inputs import SafeMultiPartParser
 from customs_feedback.openapi import PUBLIC_WRITE, STAFF_WRITE, error_responses
@@ -50,7 +50,7 @@ class AgreementSignApi(PublicApi):
         signed = services.agreement_sign(
             **self.validated(request), ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
         )
-        return Response(self.Output(signed.agreement).data, status=status.HTTP_201_CREATED)
+        return created(request, self.Output(signed.agreement).data)
 
 
 class AgreementConfirmApi(PublicApi):
@@ -195,4 +195,4 @@ class AgreementSignedUploadApi(InputApi):
             ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
-        return Response(self.Output(agreement).data, status=status.HTTP_201_CREATED)
+        return created(request, self.Output(agreement).data)

@@ -18,7 +18,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from customs_feedback.api_views import InputApi
+from customs_feedback.api_views import InputApi, created
 from customs_feedback.openapi import API_CLIENT_WRITE, FIELD_ERRORS, error_responses
 from customs_feedback.serializers import InputSerializer
 from customs_feedback.throttling import ResilientThrottleMixin, WindowCountThrottle
@@ -215,7 +215,7 @@ class RatingSubmitApi(ApiClientView):
             data=rating_input(data),
             submitted_by=request.auth,
         )
-        return Response({"id": rating.pk, "status": rating.status}, status=status.HTTP_201_CREATED)
+        return created(request, {"id": rating.pk, "status": rating.status})
 
 
 class RatingStatsApi(APIView):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.response import Response
 
-from customs_feedback.api_views import InputApi
+from customs_feedback.api_views import InputApi, created
 from customs_feedback.openapi import error_responses
 from partnerships.enterprise_auth import EnterpriseBearerAuthentication, IsCompanyUser, MayRate
 from ratings.company_selectors import company_declarations, rate_until, related_or_none
@@ -97,4 +97,4 @@ class CompanyRatingsApi(CompanyApi):
             return Response(
                 {"detail": refused.message, "declaration_numbers": refused.by_number}, status=refused.status_code
             )
-        return Response({"created": [rating.pk for rating in ratings]}, status=status.HTTP_201_CREATED)
+        return created(request, {"created": [rating.pk for rating in ratings]})
