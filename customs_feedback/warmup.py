@@ -19,7 +19,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import importlib.util
 import logging
+import sys
 import sysconfig
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -136,10 +138,50 @@ def _import_lazy_modules() -> None:
     import_string(settings.MESSAGE_STORAGE)  # the message middleware's first request
     import_string(settings.SESSION_SERIALIZER)  # the first session saved (a sign-in)
     importlib.import_module("_strptime")  # the first datetime.strptime (a date filter)
+    _load_vietnamese_holidays()
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         # With a broker, a web worker queues notices (tasking.enqueue) and answers the health check's broker
         # test: both load Celery and every app's tasks on first use. Without one, nothing is queued and Celery
         # stays out of the worker until a task runs in-process.
-        from customs_feedback.celery import app
+        _register_tasks()
 
-        app.loader.import_default_modules()
+
+def _load_vietnamese_holidays() -> None:
+    """The working days' public holidays (`holidays.VN`, customs_feedback/workdays.py: an inquiry's due date), with
+    Vietnam's module alone.
+
+    The package's `holidays.countries` imports all of its 300 countries when any one is first imported: 7 MB a
+    worker, of which it uses one country (bench/RESULTS.md, issue 15, tenth pass). Vietnam's module is executed
+    under its own name, so `holidays.VN`, which imports it by that name, finds it loaded and the other countries
+    stay out. Should a release of `holidays` lay its files out otherwise, nothing is loaded here and the first
+    due date loads the package as before."""
+    import holidays
+
+    name = "holidays.countries.vietnam"
+    path = Path(holidays.__file__).parent / "countries" / "vietnam.py"
+    if name in sys.modules or not path.is_file():
+        return
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception:
+        del sys.modules[name]
+        logger.exception("Vietnam's holidays did not load alone at warm-up")
+
+
+def _register_tasks() -> None:
+    """Every app's tasks imported and registered, as `app.loader.import_default_modules()` does, without the
+    signal that call sends: on it Celery's Django fix-up runs Django's system checks, which import the migration
+    autodetector and the management commands for good (0.37 s and 1.1 MB a worker, bench/RESULTS.md, issue 15,
+    tenth pass). Those checks belong to a Celery worker's start-up (and to `manage.py`), not to a web worker's
+    first queued notice, which is where they ran before; `tasking.enqueue` now finds every task registered and
+    never calls the loader."""
+    from customs_feedback.celery import app
+
+    app.autodiscover_tasks(force=True)  # the installed apps' `tasks` modules, found through Celery's Django fix-up
+    for module in app.loader.default_modules:  # CELERY_IMPORTS and the app's `include`, if any
+        app.loader.import_task_module(module)

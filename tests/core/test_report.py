@@ -380,3 +380,51 @@ def test_the_monthly_job_sends_the_report_to_leadership_once(
     assert sorted(name for name, _content, _type in mailoutbox[0].attachments) == sorted(
         [f"bao-cao-ket-qua-{last_month.code}-cuc.pdf", f"bao-cao-ket-qua-{last_month.code}-cuc.xlsx"]
     )
+
+
+@pytest.mark.parametrize("period", ["2026-11", "2026"])
+def test_the_branch_leaders_report_reads_as_many_queries_however_many_rows(client, seeded_month, period):
+    """Every figure is an aggregate: more agreements in force, closed cases and inquiries add no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils.translation import gettext as _
+
+    own = seeded_month[0]
+    client.force_login(staff_user(Role.BRANCH_LEADER, branch=own))
+
+    def queries() -> tuple[int, int, int]:
+        """The page's queries, its agreements in force at the period's end and its follow-up actions listed."""
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/admin/report/", {"period": period})
+        assert page.status_code == 200
+        sections = {section.title: section for section in page.context["report"].sections}
+        in_force = sections[str(_("Partnerships"))].tables[0].rows[1][1]
+        actions = len(sections[str(_("Follow-up of low ratings"))].tables[2].rows)
+        return len(captured), in_force, actions
+
+    count, in_force, actions = queries()
+    for number in range(12):
+        enterprise = EnterpriseFactory(branch=own)
+        Agreement.objects.create(
+            reference=f"MOU-MORE{number:04d}",
+            enterprise=enterprise,
+            company_name=enterprise.name_vi,
+            signed_at=local(date(2026, 10, 1)),
+            status=AgreementStatus.ACTIVE,
+            number=100 + number,
+            activated_at=local(date(2026, 10, 2 + number)),
+        )
+    rating = Rating.objects.filter(branch=own, case__isnull=True).exclude(status=RatingStatus.REJECTED).first()
+    FollowUpCase.objects.create(
+        reference="TD-MORE",
+        rating=rating,
+        branch=own,
+        status=CaseStatus.CLOSED,
+        opened_at=local(date(2026, 11, 2)),
+        due_date=date(2026, 11, 16),
+        conclusion=Conclusion.SUBSTANTIATED,
+        action_taken="Nhắc nhở",
+        closed_at=local(date(2026, 11, 5)),
+    )
+
+    assert queries() == (count, in_force + 12, actions + 1)

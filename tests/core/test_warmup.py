@@ -4,6 +4,7 @@ starts with PostgreSQL and the broker down."""
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
 import subprocess
@@ -96,7 +97,14 @@ def test_a_production_worker_starts_warmed_up_and_frozen_with_the_database_and_b
         "from django.template import engines\n"
         "cached = engines['django'].engine.template_loaders[0].get_template_cache\n"
         "print(gc.get_freeze_count(), len(gc.get_objects()), get_resolver()._populated,"
-        " 'admin/change_list.html' in cached, 'celery' in __import__('sys').modules)"
+        " 'admin/change_list.html' in cached, 'celery' in __import__('sys').modules,"
+        " 'django.db.migrations.autodetector' in __import__('sys').modules)\n"
+        "from customs_feedback.celery import app\n"
+        "print(sorted(name for name in app.tasks if not name.startswith('celery.')))\n"
+        "from customs_feedback.workdays import is_working_day\n"
+        "import holidays, sys\n"
+        "print(sorted((day.isoformat(), name) for day, name in holidays.VN(years=[2026, 2027]).items()),"
+        " 'holidays.countries' in sys.modules)"
     )
     env = {
         **os.environ,
@@ -110,8 +118,24 @@ def test_a_production_worker_starts_warmed_up_and_frozen_with_the_database_and_b
     }
     command = [sys.executable, "-c", script]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=120)
-    frozen, tracked, resolved, compiled, celery = result.stdout.split()
+    first_line, tasks, days_off = result.stdout.splitlines()
+    frozen, tracked, resolved, compiled, celery, checked = first_line.split()
 
     assert int(frozen) > 100_000  # the loaded and warmed-up project
     assert int(tracked) < int(frozen) / 20  # what the collector still walks
     assert (resolved, compiled, celery) == ("True", "True", "True")  # with a broker, Celery's tasks too
+    # Every app's tasks registered, so the first queued notice loads nothing more (tasking.enqueue) ...
+    assert {"notifications.send", "ratings.invitations_send", "core.job_run", "complaints.remind_overdue"} <= set(
+        ast.literal_eval(tasks)
+    )
+    # ... and without Django's system checks, which Celery's loader runs for a Celery worker (they import the
+    # migration autodetector and the management commands for the process's life).
+    assert checked == "False"
+    # Vietnam's public holidays loaded alone, the same days as the package gives them with all its countries.
+    vietnam, countries = days_off.rsplit(" ", 1)
+    import holidays
+
+    assert ast.literal_eval(vietnam) == sorted(
+        (day.isoformat(), name) for day, name in holidays.VN(years=[2026, 2027]).items()
+    )
+    assert countries == "False"
