@@ -1,5 +1,5 @@
-"""Bases of the API views: reading a request body through the view's nested `Input` serializer, and the
-public endpoints' access (anyone, nothing authenticated)."""
+"""Bases of the API views: reading a request body through the view's nested `Input` serializer, the public
+endpoints' access (anyone, nothing authenticated), and the answer of a create (`created`)."""
 
 from __future__ import annotations
 
