@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -187,15 +187,15 @@ class _DeclarationRow(NamedTuple):
 _DECLARATION_COLUMNS = [*_DeclarationRow._fields[:-1], "enterprise__tax_code"]
 
 
+def _declaration_row(declaration_number: str, *, lock: bool) -> _DeclarationRow | None:
+    declarations = Declaration.objects.select_for_update(of=("self",)) if lock else Declaration.objects
+    row = declarations.filter(number=declaration_number).values_list(*_DECLARATION_COLUMNS).first()
+    return _DeclarationRow(*row) if row else None
+
+
 def _rating_insert_orm(rating: Rating, declaration_number: str, tax_code: str, now: datetime) -> None:
     """Lock the declaration, check it, then write the rating, its event and its rollup delta (SQLite)."""
-    row = (
-        Declaration.objects.select_for_update(of=("self",))
-        .filter(number=declaration_number)
-        .values_list(*_DECLARATION_COLUMNS)
-        .first()
-    )
-    declaration = _declaration_check(_DeclarationRow(*row) if row else None, tax_code, now)
+    declaration = _declaration_check(_declaration_row(declaration_number, lock=True), tax_code, now)
     rating.declaration_id = declaration.id
     rating.branch_id, rating.team_id, rating.official_id = declaration[1:4]
     # A second rating is refused by the unique declaration column (see rating_submit), not a query here.
@@ -210,9 +210,9 @@ def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code:
 
     The statement inserts only when the declaration passes the checks of `_declaration_check` (the same
     conditions, in SQL), so a refused rating writes nothing even when no transaction is open around it (see
-    `_one_statement_suffices`); the checks then run on the row returned to name the refusal (its clearance
-    and enterprise are returned only then). A declaration already rated inserts nothing (ON CONFLICT) and is
-    refused here.
+    `_one_statement_suffices`). It returns only what an accepted rating needs; a refusal, rare, reads the
+    declaration again for the checks to name why. A declaration already rated inserts nothing (ON CONFLICT)
+    and is refused here.
     """
     sql, params = _rating_statement(rating, declaration_number, tax_code=tax_code, now=now)
     # Prepared once per connection (customs_feedback.db_backends.postgresql): planning this statement cost
@@ -221,22 +221,15 @@ def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None or row[-1] is None:  # not inserted: why
-        _declaration_check(_refused_declaration(row), tax_code, now)
+        _declaration_check(_declaration_row(declaration_number, lock=False), tax_code, now)
         raise AlreadyRated
-    rating.declaration_id, rating.branch_id, rating.team_id, rating.official_id, *_checked, rating.pk = row
+    declaration_id, branch_id, team_id, official_id, rating_id = row
+    # Into the new instance's attributes directly, as `unsaved` built it: Django's foreign-key descriptors and pk
+    # setter look for cached related objects to clear, which a new instance has none of (2 % of the samples).
+    rating.__dict__.update(
+        declaration_id=declaration_id, branch_id=branch_id, team_id=team_id, official_id=official_id, id=rating_id
+    )
     rating._state.adding, rating._state.db = False, cursor.db.alias
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _refused_declaration(row: tuple | None) -> _DeclarationRow | None:
-    """The declaration's row as the rating statement returns it when it inserts nothing (see `_rating_sql`)."""
-    if row is None:
-        return None
-    declaration_id, branch_id, team_id, official_id, cleared_microseconds, tax_code, _rating_id = row
-    cleared_at = None if cleared_microseconds is None else _EPOCH + timedelta(microseconds=cleared_microseconds)
-    return _DeclarationRow(declaration_id, branch_id, team_id, official_id, cleared_at, tax_code)
 
 
 def _rating_statement(
@@ -303,12 +296,9 @@ def _rating_sql(rating_columns: str, rating_values: str, event_columns: str, eve
         f"ev AS (INSERT INTO {RatingEvent._meta.db_table} ({event_columns}) SELECT {event_values} FROM r), "
         f"ru AS ({rollup_upsert_sql(daily_row)}), "
         f"rm AS ({rollup_upsert_sql(monthly_row, monthly=True)}) "
-        # What the checks read, only for a refusal; the clearance as microseconds since the epoch: a time column
-        # would cost a time loader for every rating, refused or not (psycopg makes one per result).
-        "SELECT d.id, d.branch_id, d.team_id, d.official_id, "
-        "CASE WHEN r.id IS NULL THEN (extract(epoch FROM d.cleared_at) * 1000000)::bigint END, "
-        "CASE WHEN r.id IS NULL THEN d.tax_code END, r.id "
-        "FROM d LEFT JOIN r ON TRUE"
+        # The declaration's keys the rating copied, and the rating's id (NULL: refused). Nothing more: psycopg
+        # makes a loader for each column of each result.
+        "SELECT d.id, d.branch_id, d.team_id, d.official_id, r.id FROM d LEFT JOIN r ON TRUE"
     )
 
 
