@@ -85,6 +85,14 @@ def insert_parts(
     return columns, values, [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
 
 
+def prepared_cursor():
+    """A cursor on which a statement run again and again is prepared once per connection: PostgreSQL's
+    server-binding cursor (customs_feedback.db_backends.postgresql), Django's own cursor elsewhere. Every
+    placeholder of a statement run on it must say its type where PostgreSQL cannot infer it (`typed_placeholder`)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    return (getattr(connection, "server_binding_cursor", None) or connection.cursor)()
+
+
 def typed_placeholder(field: models.Field | ForeignObjectRel) -> str:
     """`%s` cast to the type of the field's column (`_column_type`). A server-binding cursor needs it
     wherever PostgreSQL cannot infer a parameter's type, as in `INSERT … SELECT %s`.

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import InvalidTransition
-from customs_feedback.sql import insert_parts
+from customs_feedback.sql import insert_parts, prepared_cursor
 from customs_feedback.text import NFCTextField
 
 if TYPE_CHECKING:
@@ -149,10 +149,10 @@ def _insert_with_event(
     pk = quote(cast(str, cast(models.Field, model._meta.pk).column))
     rows, params = [], []
     for obj in objs:
-        columns, values, row_params = insert_parts(obj)
+        columns, values, row_params = insert_parts(obj, typed=True)
         rows.append(f"({values})")
         params.extend(row_params)
-    event_columns, event_values, event_params = insert_parts(event, sql={relation.field.attname: f"o.{pk}"})
+    event_columns, event_values, event_params = insert_parts(event, sql={relation.field.attname: f"o.{pk}"}, typed=True)
     unique_column = quote(cast(str, _field(model, unique).column)) if unique else ""
     conflict = f"ON CONFLICT ({unique_column}) DO NOTHING " if unique else ""
     # Each new row returns its primary key with its unique value, which says which object it was.
@@ -163,7 +163,9 @@ def _insert_with_event(
         f"e AS (INSERT INTO {quote(event_model._meta.db_table)} ({event_columns}) SELECT {event_values} FROM o) "
         f"SELECT {returned} FROM o"
     )
-    with connection.cursor() as cursor:
+    # Prepared once per connection (the text is the same for every object of a model, and row count): a low
+    # rating's case is written on the rating POST, whose PostgreSQL time went 6 % to planning.
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [*params, *event_params])
         found = cursor.fetchall()
     if not unique:  # one object (create_with_event), always inserted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import NamedTuple
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from customs_feedback.notifications.services import notify, notify_all, notify_s
 from customs_feedback.organization.models import Branch, Official
 from customs_feedback.organization.roles import Role
 from customs_feedback.organization.selectors import branch_leader, emails_of_role, official_email
+from customs_feedback.sql import prepared_cursor
 from ratings.links import rating_status_url
 from ratings.models import CaseDesk, FollowUpCase, Rating
 
@@ -88,6 +90,21 @@ def _case_parties_orm(rating: Rating) -> CaseParties:
 def _case_parties_postgresql(rating: Rating) -> CaseParties:
     """`case_parties` in one query: the leader as `branch_leader` finds them, the inspection desk's addresses
     as `emails_of_role` lists them (only when the case goes there), the addresses as `official_email` gives them."""
+    # Prepared once per connection: it is run for every low rating, on the rating POST.
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            _case_parties_sql(), [Role.INSPECTION_DESK, rating.official_id, Role.BRANCH_LEADER, rating.branch_id]
+        )
+        branch_name, official_address, leader_id, leader_address, inspection = cursor.fetchone()
+    if inspection is not None:
+        return CaseParties(CaseDesk.INSPECTION, None, sorted(inspection), official_address, branch_name)
+    return CaseParties(
+        CaseDesk.BRANCH, leader_id, [leader_address] if leader_address else [], official_address, branch_name
+    )
+
+
+@cache
+def _case_parties_sql() -> str:
     user_model = get_user_model()
     tables = {
         "branch": Branch._meta.db_table,
@@ -97,7 +114,7 @@ def _case_parties_postgresql(rating: Rating) -> CaseParties:
         "group": Group._meta.db_table,
     }
     in_group = "JOIN {user_groups} ug ON ug.user_id = u.id JOIN {group} g ON g.id = ug.group_id AND g.name = %s"
-    sql = (
+    return (
         # Table names from the models, values as parameters.
         "SELECT b.name_vi, COALESCE(NULLIF(ro.email, ''), ru.email, ''), "  # noqa: S608
         "l.id, COALESCE(NULLIF(l.email, ''), l.user_email), "
@@ -110,14 +127,6 @@ def _case_parties_postgresql(rating: Rating) -> CaseParties:
         "WHERE o.branch_id = b.id AND o.is_active AND u.is_active ORDER BY o.id LIMIT 1) l ON TRUE "
         "WHERE b.id = %s"
     ).format(**{name: connection.ops.quote_name(table) for name, table in tables.items()})
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Role.INSPECTION_DESK, rating.official_id, Role.BRANCH_LEADER, rating.branch_id])
-        branch_name, official_address, leader_id, leader_address, inspection = cursor.fetchone()
-    if inspection is not None:
-        return CaseParties(CaseDesk.INSPECTION, None, sorted(inspection), official_address, branch_name)
-    return CaseParties(
-        CaseDesk.BRANCH, leader_id, [leader_address] if leader_address else [], official_address, branch_name
-    )
 
 
 def case_announce(case: FollowUpCase, parties: CaseParties) -> None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customs_feedback.exceptions import Conflict, DomainError, PermissionDenied
-from customs_feedback.sql import insert_parts, sql_literals, typed_placeholder, unsaved
+from customs_feedback.sql import insert_parts, prepared_cursor, sql_literals, typed_placeholder, unsaved
 from customs_feedback.validators import DECLARATION_NUMBER
 from customs_feedback.workflow import record_event
 from ratings.models import (
@@ -215,9 +215,8 @@ def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code:
     and is refused here.
     """
     sql, params = _rating_statement(rating, declaration_number, tax_code=tax_code, now=now)
-    # Prepared once per connection (customs_feedback.db_backends.postgresql): planning this statement cost
-    # PostgreSQL about twice what running it does.
-    with (getattr(connection, "server_binding_cursor", None) or connection.cursor)() as cursor:
+    # Prepared once per connection: planning this statement cost PostgreSQL about twice what running it does.
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None or row[-1] is None:  # not inserted: why
