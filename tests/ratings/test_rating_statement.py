@@ -196,3 +196,28 @@ def test_the_statement_text_is_converted_once_not_on_every_rating(official, ente
     with mock.patch.object(_queries, "_query2pg_nocache", side_effect=AssertionError("converted again")):
         _rate_several(official, enterprise, 3)
     assert Rating.objects.count() == 4
+
+
+def test_a_low_ratings_case_and_its_parties_are_prepared_statements_too(official, enterprise):
+    """A low rating opens its case with two more statements (who investigates; the case with its event): each is
+    prepared after its fifth run on a connection, as the rating's is, instead of planned on every low rating."""
+    declarations = [
+        DeclarationFactory(official=official, enterprise=enterprise, cleared_at=at("2026-03-01")) for _ in range(7)
+    ]
+    with frozen(at("2026-03-02", 11)):
+        for declaration in declarations:
+            _submit(declaration, official_score=1)
+
+    assert FollowUpCase.objects.count() == 7
+    case_table = connection.ops.quote_name(FollowUpCase._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s "
+            "OR statement LIKE %s ORDER BY statement",
+            [f"WITH o AS (INSERT INTO {case_table} %", "SELECT b.name_vi, %"],
+        )
+        prepared = [(statement.split(" ", 5)[:5], runs) for statement, runs in cursor.fetchall()]
+    assert prepared == [
+        (["SELECT", "b.name_vi,", "COALESCE(NULLIF(ro.email,", "''),", "ru.email,"], 2),
+        (["WITH", "o", "AS", "(INSERT", "INTO"], 2),
+    ]
