@@ -224,7 +224,7 @@ def _rating_insert_postgresql(rating: Rating, declaration_number: str, tax_code:
         raise AlreadyRated
     declaration_id, branch_id, team_id, official_id, rating_id = row
     # Into the new instance's attributes directly, as `unsaved` built it: Django's foreign-key descriptors and pk
-    # setter look for cached related objects to clear, which a new instance has none of (2 % of the samples).
+    # setter look for cached related objects to clear, which a new instance has none of.
     rating.__dict__.update(
         declaration_id=declaration_id, branch_id=branch_id, team_id=team_id, official_id=official_id, id=rating_id
     )
