@@ -163,8 +163,8 @@ def _insert_with_event(
         f"e AS (INSERT INTO {quote(event_model._meta.db_table)} ({event_columns}) SELECT {event_values} FROM o) "
         f"SELECT {returned} FROM o"
     )
-    # Prepared once per connection (the text is the same for every object of a model, and row count): a low
-    # rating's case is written on the rating POST, whose PostgreSQL time went 6 % to planning.
+    # Prepared once per connection (one text per model and number of rows): a low rating's case is written on the
+    # rating POST, whose PostgreSQL time went 6 % to planning it and the case's look-up.
     with prepared_cursor() as cursor:
         cursor.execute(sql, [*params, *event_params])
         found = cursor.fetchall()

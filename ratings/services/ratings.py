@@ -174,7 +174,8 @@ SCORE_FIELDS = ("official_score", "team_score", "branch_score")
 
 
 class _DeclarationRow(NamedTuple):
-    """What the rating of a declaration reads from it (and its enterprise), under a row lock."""
+    """What the rating of a declaration reads from it (and its enterprise): under a row lock to rate it, without
+    one to name why a rating was refused."""
 
     id: int
     branch_id: int

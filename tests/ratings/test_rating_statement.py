@@ -216,8 +216,5 @@ def test_a_low_ratings_case_and_its_parties_are_prepared_statements_too(official
             "OR statement LIKE %s ORDER BY statement",
             [f"WITH o AS (INSERT INTO {case_table} %", "SELECT b.name_vi, %"],
         )
-        prepared = [(statement.split(" ", 5)[:5], runs) for statement, runs in cursor.fetchall()]
-    assert prepared == [
-        (["SELECT", "b.name_vi,", "COALESCE(NULLIF(ro.email,", "''),", "ru.email,"], 2),
-        (["WITH", "o", "AS", "(INSERT", "INTO"], 2),
-    ]
+        runs_since_prepared = {statement.split()[0]: runs for statement, runs in cursor.fetchall()}
+    assert runs_since_prepared == {"SELECT": 2, "WITH": 2}  # the look-up, the case: each prepared on its 5th run
