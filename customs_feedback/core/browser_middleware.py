@@ -1,32 +1,31 @@
-"""The middlewares that serve a browser's signed-in state (its session, the user, their two-factor device, flash
-messages), left out on the paths whose views authenticate by API key alone.
+"""The middlewares that serve a browser (its static files, session, user, two-factor device, flash messages,
+CSRF token, staff session rules, company user, sign-in lockouts), left out on the paths whose views authenticate
+by API key alone.
 
 A view that says `reads_no_browser_state = True` (the API-key views, `ratings.apis.ApiClientView`) is called by
-other systems with `Authorization: Api-Key …`: it reads no session user, no verified device and no message,
-and a browser cookie sent along changes nothing in its answer. On those paths (routes without parameters,
-found in the URLconf) the four middlewares below pass the request straight on; on every other path they are
-Django's and django-otp's own, unchanged. Each is a subclass of the one it stands for, so Django's checks
-(the admin's need for sessions, authentication and messages) still see it. Skipping the last three was a
-tenth of the middlewares' CPU on a rating POST (`bench/RESULTS.md`, sixth pass); the session's store, made
-for every request whether read or not, another 1.5 % of the worker's (eighth pass). The portal's company user
-(`partnerships.middleware`), read from the session, is left out on the same paths.
+other systems with `Authorization: Api-Key …`: it reads no session user, no verified device and no message, is
+exempt from CSRF, and a browser cookie sent along changes nothing in its answer. `ApiKeyPathsMiddleware`, first
+in MIDDLEWARE, sends a request to one of those paths (routes without parameters, found in the URLconf) through
+the middlewares after it minus settings.BROWSER_ONLY_MIDDLEWARE, a chain built once per process as Django builds
+its own; every other request goes through all of them, Django's, django-otp's and Axes' own classes. What each
+layer costs to pass through, even when it does nothing, was 3 % of a rating POST's worker CPU, and the session's
+store, made for every request whether read or not, another 1.5 % (bench/RESULTS.md, eighth and twelfth passes).
 
-Left on every path: CSRF (Django's checks look for it by name; the API views are exempt, and the token is
-kept in a cookie, not the session), and everything that writes the answer's headers, counts or logs it,
-checks its input or translates it.
+Kept on every path: whatever writes the answer's headers (security, CSP, framing, length, language), counts or
+logs it, or checks its input. The test client runs the same chains as gunicorn's workers.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import middleware as auth
-from django.contrib.messages import middleware as messages
-from django.contrib.sessions import middleware as sessions
+from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.exception import convert_exception_to_response
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
-from django_otp import middleware as otp
+from django.utils.module_loading import import_string
 
 _paths: dict[str, frozenset[str]] = {}
 
@@ -59,26 +58,48 @@ def _forget_paths(*, setting: str, **kwargs) -> None:
         _paths.clear()
 
 
-class _NotOnApiKeyPaths:
-    get_response: object
+class ApiKeyPathsMiddleware:
+    """First in MIDDLEWARE: the API-key paths go through the shorter chain (see the module's docstring)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        later = settings.MIDDLEWARE[_position_in_settings(type(self)) + 1 :]
+        unknown = set(settings.BROWSER_ONLY_MIDDLEWARE) - set(later)
+        if unknown:
+            raise ImproperlyConfigured(f"BROWSER_ONLY_MIDDLEWARE names middlewares that do not follow it: {unknown}")
+        self.api_key_chain = MiddlewareChain([path for path in later if path not in settings.BROWSER_ONLY_MIDDLEWARE])
 
     def __call__(self, request):
         if request.path_info in api_key_paths():
-            return self.get_response(request)
-        return super().__call__(request)
+            return self.api_key_chain(request)
+        return self.get_response(request)
 
 
-class SessionMiddleware(_NotOnApiKeyPaths, sessions.SessionMiddleware):
-    """Django's: `request.session` from its cookie, saved and its cookie set on the way out."""
+def _position_in_settings(middleware_class: type) -> int:
+    return next(i for i, path in enumerate(settings.MIDDLEWARE) if import_string(path) is middleware_class)
 
 
-class AuthenticationMiddleware(_NotOnApiKeyPaths, auth.AuthenticationMiddleware):
-    """Django's: `request.user` from the session."""
+class MiddlewareChain(BaseHandler):
+    """Django's request handling with a list of middlewares of its own, loaded as `BaseHandler.load_middleware`
+    loads settings.MIDDLEWARE, for a synchronous caller (gunicorn's sync workers, the test client; under ASGI,
+    Django runs the middleware that calls it in a thread)."""
 
+    def __init__(self, middleware: list[str]) -> None:
+        self._view_middleware, self._template_response_middleware, self._exception_middleware = [], [], []
+        handler = convert_exception_to_response(self._get_response)
+        for path in reversed(middleware):
+            try:
+                layer = import_string(path)(handler)
+            except MiddlewareNotUsed:
+                continue
+            if hasattr(layer, "process_view"):
+                self._view_middleware.insert(0, layer.process_view)
+            if hasattr(layer, "process_template_response"):
+                self._template_response_middleware.append(layer.process_template_response)
+            if hasattr(layer, "process_exception"):
+                self._exception_middleware.append(layer.process_exception)
+            handler = convert_exception_to_response(layer)
+        self._middleware_chain = handler
 
-class OTPMiddleware(_NotOnApiKeyPaths, otp.OTPMiddleware):
-    """django-otp's: the device that verified `request.user`."""
-
-
-class MessageMiddleware(_NotOnApiKeyPaths, messages.MessageMiddleware):
-    """Django's: the messages shown on the next page."""
+    def __call__(self, request):
+        return self._middleware_chain(request)

@@ -5,8 +5,8 @@ charset, by template, of streaming answers, request and answer sizes, a latency 
 other middlewares, and the counts below, most of them sums of others. That was 8 % of a rating POST's
 instructions in the web process (bench/RESULTS.md, issue 15, eighth pass), and more under gunicorn, where
 each update writes to a file shared by the workers (PROMETHEUS_MULTIPROC_DIR). This one middleware, first in
-the list so that it times all the others, keeps the series that say how many, where, how fast and how many
-failed:
+the list after the API-key paths' fork (a look-up), so that it times all the others, keeps the series that say
+how many, where, how fast and how many failed:
 
 - `django_http_requests_total_by_view_transport_method`
 - `django_http_responses_total_by_status_view_method`

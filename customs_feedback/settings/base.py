@@ -36,25 +36,38 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Request counts and latencies (django-prometheus's series): the first middleware, so it times them all.
+    # The API-key paths go through the middlewares below minus BROWSER_ONLY_MIDDLEWARE (see browser_middleware).
+    "customs_feedback.core.browser_middleware.ApiKeyPathsMiddleware",
+    # Request counts and latencies (django-prometheus's series): first after the fork, so it times all the others.
     "customs_feedback.core.request_metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "customs_feedback.core.csp.CSPMiddleware",  # django-csp's, the unchanged header built once
-    # Django's, left out on the API-key paths as the three below (see browser_middleware).
-    "customs_feedback.core.browser_middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "customs_feedback.core.language.LocaleMiddleware",  # Django's, reading no language from our URLs (none has one)
     "customs_feedback.inputs.InputGateMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's, django-otp's and Django's again, left out on the API-key paths (see browser_middleware).
-    "customs_feedback.core.browser_middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "customs_feedback.core.observability.RequestIdMiddleware",  # after authentication: it logs the user id
-    "customs_feedback.core.browser_middleware.OTPMiddleware",
-    "customs_feedback.core.browser_middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "customs_feedback.organization.security.StaffSessionMiddleware",
     "partnerships.middleware.EnterpriseMemberMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+# Left out on the paths of the views that take an API key alone (customs_feedback.core.browser_middleware): they
+# serve a browser, and those views read no session, user, device or message and are exempt from CSRF.
+BROWSER_ONLY_MIDDLEWARE = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "customs_feedback.organization.security.StaffSessionMiddleware",
+    "partnerships.middleware.EnterpriseMemberMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
