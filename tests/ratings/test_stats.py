@@ -1,12 +1,14 @@
 from datetime import timedelta
 
 import pytest
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from customs_feedback.organization.roles import Role
 from ratings.models import DailyRollup, Declaration, Rating, RatingStatus
+from ratings.rollups import COUNTER_COLUMNS
+from ratings.selectors import StatsFilter, rollup_rows, rollup_sums
 from ratings.services import declarations_upsert, rating_reject
 from ratings.tasks import rollup_rebuild_task
 from tests.factories import (
@@ -245,3 +247,23 @@ def test_the_public_page_shows_branch_figures_and_the_weekly_trend(client, seede
 
 def test_the_portal_menu_links_the_ratings_page(client, db):
     assert 'href="/ratings/"' in client.get("/").content.decode()
+
+
+def test_the_sums_statement_answers_as_the_orms_aggregate_for_every_filter(seeded):
+    branch, other = seeded["first"].branch_id, seeded["other"].branch_id
+    today = timezone.localdate()
+    filters = [
+        StatsFilter(),
+        StatsFilter(branch_ids=[]),
+        StatsFilter(branch_ids=[branch]),
+        StatsFilter(branch_ids=[branch, other], date_from=today - timedelta(days=7), date_to=today),
+        StatsFilter(team_id=seeded["first"].team_id, date_to=today - timedelta(days=30)),  # before every rating
+        StatsFilter(official_id=seeded["second"].pk, date_from=today - timedelta(days=2)),
+    ]
+    for stats_filter in filters:
+        sums = rollup_sums(rollup_rows(stats_filter))
+        assert sums == rollup_rows(stats_filter).aggregate(**{c: Sum(c) for c in COUNTER_COLUMNS}), stats_filter
+    assert rollup_sums(rollup_rows(StatsFilter()))["ratings"] == 3  # the rejected one is not counted
+    assert set(rollup_sums(rollup_rows(StatsFilter(branch_ids=[]))).values()) == {None}
+    with pytest.raises(ValueError, match="own columns"):
+        rollup_sums(rollup_rows(StatsFilter()).filter(branch__code="03CC"))
