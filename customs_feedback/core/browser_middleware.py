@@ -7,9 +7,10 @@ other systems with `Authorization: Api-Key …`: it reads no session user, no ve
 exempt from CSRF, and a browser cookie sent along changes nothing in its answer. `ApiKeyPathsMiddleware`, first
 in MIDDLEWARE, sends a request to one of those paths (routes without parameters, found in the URLconf) through
 the middlewares after it minus settings.BROWSER_ONLY_MIDDLEWARE, a chain built once per process as Django builds
-its own; every other request goes through all of them, Django's, django-otp's and Axes' own classes. What each
-layer costs to pass through, even when it does nothing, was 3 % of a rating POST's worker CPU, and the session's
-store, made for every request whether read or not, another 1.5 % (bench/RESULTS.md, eighth and twelfth passes).
+its own; every other request goes through all of them, Django's, django-otp's and Axes' own classes. A layer
+costs its call even when it passes a request straight on: the session's store alone, made for every request
+whether read or not, was 1.5 % of a rating POST's worker CPU (bench/RESULTS.md, eighth pass), and the other
+eight layers left out, 3 to 5 % more in process (twelfth pass).
 
 Kept on every path: whatever writes the answer's headers (security, CSP, framing, length, language), counts or
 logs it, or checks its input. The test client runs the same chains as gunicorn's workers.
